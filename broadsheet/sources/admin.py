@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from broadsheet.sources.models import Feed, Source
+
+
+class FeedInline(admin.TabularInline):
+    model = Feed
+    fields = ["url", "section", "active", "consecutive_failures", "last_error_kind", "next_check_at"]
+    readonly_fields = ["consecutive_failures", "last_error_kind", "next_check_at"]
+    extra = 0
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "homepage", "country", "language"]
+    search_fields = ["name", "homepage"]
+    list_filter = ["country"]
+    inlines = [FeedInline]
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "section", "active", "health", "last_fetch_at", "next_check_at", "articles_added"]
+    list_filter = ["active", "section", "last_error_kind"]
+    search_fields = ["url", "title", "source__name"]
+    readonly_fields = ["etag", "last_modified", "last_fetch_at", "last_success_at", "last_error", "last_error_kind",
+                       "consecutive_failures", "entries_seen", "articles_added", "claimed_until"]
+    actions = ["poll_now"]
+
+    @admin.display(description="health")
+    def health(self, feed: Feed):
+        if feed.consecutive_failures == 0:
+            return format_html('<span style="color:#137333">ok</span>')
+        return format_html('<span style="color:#b3261e" title="{}">{} × {}</span>',
+                           feed.last_error, feed.consecutive_failures, feed.last_error_kind)
+
+    @admin.action(description="Poll now")
+    def poll_now(self, request, queryset):
+        from django.utils import timezone
+
+        count = queryset.update(next_check_at=timezone.now(), claimed_until=None)
+        self.message_user(request, f"{count} feed(s) will be polled on the next scheduler tick.")

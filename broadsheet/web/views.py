@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from broadsheet.articles.models import Article
+from broadsheet.sources.models import Source
+from broadsheet.web.sections import BY_SLUG, SECTIONS
+
+PER_SECTION = 6
+PER_PAGE = 30
+
+
+def _visible():
+    return Article.objects.filter(status=Article.Status.OK).select_related("source")
+
+
+def home(request):
+    latest = list(_visible().order_by("-published")[:12])
+    groups = []
+    for name in SECTIONS:
+        items = list(_visible().filter(section=name).order_by("-published")[:PER_SECTION])
+        if items:
+            groups.append((name, items))
+    return render(request, "web/home.html", {"latest": latest, "groups": groups})
+
+
+def section(request, slug: str):
+    name = BY_SLUG.get(slug)
+    if name is None:
+        raise Http404("No such section")
+    page = Paginator(_visible().filter(section=name).order_by("-published"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/list.html", {"heading": name, "page": page, "section": name})
+
+
+def source(request, pk: int):
+    publisher = get_object_or_404(Source, pk=pk)
+    page = Paginator(_visible().filter(source=publisher).order_by("-published"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "web/list.html", {"heading": publisher.name, "page": page, "publisher": publisher})
+
+
+def article(request, pk: int):
+    item = get_object_or_404(_visible(), pk=pk)
+    return render(request, "web/article.html", {"article": item})
