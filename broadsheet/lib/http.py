@@ -127,7 +127,8 @@ def _once(url: str, headers: dict[str, str], max_bytes: int) -> Response:
     host = urlsplit(url).hostname or ""
     with _slot(host):
         try:
-            with client().stream("GET", url, headers=headers) as r:
+            timeout = settings.FETCH["timeout"]
+            with client().stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout, connect=min(timeout, 10))) as r:
                 declared = r.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError("too_large", f"{url} declares {int(declared):,} bytes (cap {max_bytes:,})")
@@ -212,7 +213,8 @@ def robots_allowed(url: str, allow_private: bool | None = None) -> bool:
     """Whether robots.txt of the URL's host lets our User-Agent fetch it (cached an hour).
 
     Per RFC 9309: a missing robots.txt (4xx) allows everything; an unreachable one
-    (5xx, timeout) disallows for now, and is asked again after a short while.
+    (5xx, timeout) allows nothing for now, so we raise a transient FetchError and the
+    page is tried again later.
     """
     parts = urlsplit(url)
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
@@ -222,13 +224,16 @@ def robots_allowed(url: str, allow_private: bool | None = None) -> bool:
         try:
             response = fetch(robots_url, max_bytes=500_000, allow_private=allow_private, retries=0)
             lines = response.content.decode("utf-8", "replace").splitlines()
-            ttl = 3600
+            cache.set(key, lines, 3600)
         except FetchError as exc:
             if exc.status and 400 <= exc.status < 500:
-                lines, ttl = [], 3600
+                lines = []
+                cache.set(key, lines, 3600)
             else:
-                lines, ttl = ["User-agent: *", "Disallow: /"], 300
-        cache.set(key, lines, ttl)
+                cache.set(key, "unreachable", 300)
+                lines = "unreachable"
+    if lines == "unreachable":
+        raise FetchError("robots_unreachable", f"robots.txt of {parts.netloc} cannot be read now; trying later")
     parser = urllib.robotparser.RobotFileParser()
     parser.parse(lines)
     return parser.can_fetch(settings.FETCH["user_agent"], url)

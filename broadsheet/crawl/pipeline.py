@@ -1,0 +1,290 @@
+"""The crawl orchestrator: the only crawl code that writes to the database.
+
+poll_feed (fetch + parse a feed, store new entries as PENDING articles)
+  -> fetch_article (robots, fetch, decode, extract, exact-duplicate check, store)
+  -> process_article (the ARTICLE_PIPELINE steps: embed, stories, enrichment)
+
+Each step is idempotent: an article is keyed by its canonical URL, a step that finds
+its work already done returns at once, and a row left PENDING by a killed worker is
+picked up again by `requeue_stale`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone as dt_timezone
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from broadsheet.articles.models import Article
+from broadsheet.crawl.feeds import FeedError, parse_feed
+from broadsheet.extract import ExtractError, extract
+from broadsheet.lib.http import FetchError, fetch, robots_allowed
+from broadsheet.lib.urls import canonical_url
+from broadsheet.sources.models import Feed
+
+log = logging.getLogger("broadsheet.crawl")
+
+HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
+MAX_ATTEMPTS = 3
+TRANSIENT = {"timeout", "connection", "http_5xx", "http_429", "dns", "robots_unreachable"}
+
+
+@dataclass
+class PollResult:
+    feed_id: int
+    ok: bool = True
+    not_modified: bool = False
+    entries: int = 0
+    new_ids: list[int] = field(default_factory=list)
+    known: int = 0
+    skipped: int = 0
+    error_kind: str = ""
+    error: str = ""
+
+
+# --- feeds --------------------------------------------------------------------------
+
+
+def due_feeds(now: datetime | None = None):
+    now = now or timezone.now()
+    return Feed.objects.filter(active=True, next_check_at__lte=now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+
+
+def claim(feed_id: int, lease: timedelta = timedelta(minutes=10)) -> bool:
+    """Take a feed for polling; a conditional UPDATE, so only one worker wins it."""
+    now = timezone.now()
+    taken = (
+        Feed.objects.filter(pk=feed_id, active=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + lease)
+    )
+    return taken == 1
+
+
+def _max_age(headers) -> int | None:
+    match = re.search(r"max-age=(\d+)", headers.get("cache-control", ""))
+    return int(match.group(1)) if match else None
+
+
+def _reschedule_ok(feed: Feed, new_count: int, max_age: int | None) -> None:
+    low, high = settings.POLL_MIN_MINUTES, settings.POLL_MAX_MINUTES
+    # Follow how often the feed posts: sooner when it had news, later when it had none.
+    minutes = feed.poll_minutes // 2 if new_count else int(feed.poll_minutes * 1.5) + 1
+    if max_age:
+        minutes = max(minutes, max_age // 60)
+    feed.poll_minutes = max(low, min(high, minutes))
+    feed.next_check_at = timezone.now() + timedelta(minutes=feed.poll_minutes)
+
+
+def _reschedule_failed(feed: Feed, retry_after: float | None) -> None:
+    low, high = settings.POLL_MIN_MINUTES, settings.POLL_MAX_MINUTES
+    backoff = min(high, low * 2 ** min(feed.consecutive_failures - 1, 10))
+    if retry_after:
+        backoff = max(backoff, min(high, retry_after / 60))
+    feed.next_check_at = timezone.now() + timedelta(minutes=backoff)
+
+
+def poll_feed(feed: Feed) -> PollResult:
+    """Fetch one feed and store its new entries as PENDING articles. Never raises for bad input."""
+    result = PollResult(feed_id=feed.pk)
+    now = timezone.now()
+    feed.last_fetch_at = now
+    try:
+        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        if response.not_modified:
+            result.not_modified = True
+            _reschedule_ok(feed, 0, _max_age(response.headers))
+        else:
+            parsed = parse_feed(response.content, feed.url, response.headers.get("content-type", ""))
+            result.entries = len(parsed.entries)
+            result.skipped = parsed.skipped
+            for entry in parsed.entries:
+                article_id, created = _store_entry(feed, entry)
+                if created:
+                    result.new_ids.append(article_id)
+                else:
+                    result.known += 1
+            if not feed.title and parsed.title:
+                feed.title = parsed.title
+            feed.etag = response.headers.get("etag", "")[:300]
+            feed.last_modified = response.headers.get("last-modified", "")[:100]
+            _reschedule_ok(feed, len(result.new_ids), _max_age(response.headers))
+        feed.last_success_at = now
+        feed.consecutive_failures = 0
+        feed.last_error = ""
+        feed.last_error_kind = ""
+        if not result.not_modified and result.skipped:
+            feed.last_error = f"{result.skipped} entries had no link and were skipped"
+    except (FetchError, FeedError) as exc:
+        result.ok = False
+        result.error_kind, result.error = exc.kind, str(exc)
+        feed.consecutive_failures += 1
+        feed.last_error, feed.last_error_kind = str(exc)[:2000], exc.kind
+        _reschedule_failed(feed, getattr(exc, "retry_after", None))
+        log.warning("feed %s (%s) failed: %s; failure %d in a row, next try at %s",
+                    feed.source.name, feed.url, exc, feed.consecutive_failures, feed.next_check_at.strftime("%H:%M"))
+    feed.entries_seen += result.entries
+    feed.articles_added += len(result.new_ids)
+    feed.claimed_until = None
+    feed.save()
+    return result
+
+
+def _store_entry(feed: Feed, entry) -> tuple[int, bool]:
+    url = canonical_url(entry.link)
+    defaults = {
+        "source_id": feed.source_id,
+        "feed": feed,
+        "guid": entry.guid,
+        "title": entry.title,
+        "teaser": _plain(entry.summary),
+        "authors": [{"name": entry.author, "role": None}] if entry.author else [],
+        "section": feed.section,
+    }
+    if entry.published:
+        defaults["published"] = entry.published
+        defaults["published_known"] = True
+    try:
+        with transaction.atomic():
+            article, created = Article.objects.get_or_create(url=url, defaults=defaults)
+    except IntegrityError:  # another worker stored the same URL between our read and write
+        article, created = Article.objects.get(url=url), False
+    return article.pk, created
+
+
+def _plain(html: str) -> str:
+    from django.utils.html import strip_tags
+
+    return re.sub(r"\s+", " ", strip_tags(html or "")).strip()[:2000]
+
+
+# --- articles ------------------------------------------------------------------------
+
+
+def decode_html(content: bytes, charset: str | None) -> str:
+    if charset:
+        try:
+            return content.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from trafilatura.utils import decode_file  # sniffs <meta charset> and guesses the rest
+
+    text = decode_file(content)
+    return text if isinstance(text, str) else content.decode("utf-8", "replace")
+
+
+def content_hash(body: str, title: str = "") -> str:
+    """Hash of the text alone: case, punctuation, spacing and a repeated headline ignored."""
+    paragraphs = [p for p in body.split("\n\n") if p.strip() and p.strip() != title.strip()]
+    normalised = re.sub(r"\W+", " ", " ".join(paragraphs).lower()).strip()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt_timezone.utc)
+
+
+def _fail(article: Article, kind: str, message: str) -> str:
+    article.attempts = F("attempts") + 1
+    if kind in TRANSIENT and article.attempts_before + 1 < MAX_ATTEMPTS:  # type: ignore[attr-defined]
+        article.error, article.error_kind = message[:2000], kind
+        article.save(update_fields=["attempts", "error", "error_kind"])
+        return "retry"
+    article.status = Article.Status.FAILED
+    article.error, article.error_kind = message[:2000], kind
+    article.fetched_at = timezone.now()
+    article.save(update_fields=["attempts", "status", "error", "error_kind", "fetched_at"])
+    log.info("article %s failed: %s", article.url, message)
+    return "failed"
+
+
+def fetch_article(article_id: int) -> str:
+    """Fetch, extract and store one PENDING article. Returns ok|duplicate|failed|retry|skipped."""
+    article = Article.objects.select_related("source").filter(pk=article_id).first()
+    if article is None or article.status != Article.Status.PENDING:
+        return "skipped"
+    article.attempts_before = article.attempts  # type: ignore[attr-defined]
+    try:
+        if not robots_allowed(article.url):
+            return _fail(article, "robots", f"robots.txt of {article.source.name} disallows {article.url}")
+        response = fetch(article.url)
+        if response.content_type not in HTML_TYPES:
+            return _fail(article, "not_html", f"{article.url} is {response.content_type}, not an HTML page")
+        html = decode_html(response.content, response.charset)
+        page = extract(html, response.url)
+    except FetchError as exc:
+        return _fail(article, exc.kind, str(exc))
+    except ExtractError as exc:
+        return _fail(article, "no_article", f"{article.url}: {exc}")
+    except Exception as exc:  # an extractor bug must cost one article, not the crawl
+        log.exception("extraction crashed on %s", article.url)
+        return _fail(article, "extract_crash", f"{article.url}: {exc.__class__.__name__}: {exc}")
+
+    digest = content_hash(page.body, page.title)
+    article.title = page.title or article.title
+    if page.authors:
+        article.authors = page.authors
+    published = _aware(page.published)
+    if published:
+        article.published, article.published_known = published, True
+    article.modified = _aware(page.modified)
+    article.page_section = (page.section or "")[:200]
+    if not article.section:
+        article.section = "News"
+    article.language = (page.language or "")[:10]
+    article.image = (page.image or "")[:2000]
+    article.body = page.body
+    article.word_count = len(page.body.split())
+    article.paywalled = bool(getattr(page, "paywalled", False))
+    article.content_hash = digest
+    article.fetched_at = timezone.now()
+    article.error = article.error_kind = ""
+    article.attempts = F("attempts") + 1
+
+    original = (
+        Article.objects.filter(content_hash=digest, status=Article.Status.OK).exclude(pk=article.pk)
+        .order_by("published", "pk").first()
+    )
+    if original is None and page.canonical_url:
+        canonical = canonical_url(page.canonical_url)
+        if canonical != article.url:
+            original = Article.objects.filter(url=canonical, status=Article.Status.OK).first()
+    if original is not None:
+        article.status, article.duplicate_of = Article.Status.DUPLICATE, original
+    else:
+        article.status = Article.Status.OK
+    article.save()
+    return "duplicate" if original is not None else "ok"
+
+
+def process_article(article_id: int) -> bool:
+    """Run the enrichment pipeline on one stored article. Safe to repeat."""
+    article = Article.objects.select_related("source").filter(pk=article_id, status=Article.Status.OK).first()
+    if article is None:
+        return False
+    for path in settings.ARTICLE_PIPELINE:
+        import_string(path)(article)
+    Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
+    return True
+
+
+def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], list[int]]:
+    """Articles a killed worker left behind: still PENDING, or stored but never processed."""
+    cutoff = timezone.now() - age
+    pending = list(Article.objects.filter(status=Article.Status.PENDING, created_at__lt=cutoff,
+                                          attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:500])
+    unprocessed = list(Article.objects.filter(status=Article.Status.OK, processed_at__isnull=True,
+                                              fetched_at__lt=cutoff).values_list("pk", flat=True)[:500])
+    return pending, unprocessed
