@@ -78,6 +78,20 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_LLM_KEY", "", "API key for the LLM endpoint, if it needs one."),
         Setting("BROADSHEET_PORT", "8000", "Port of the web site started by `broadsheet run`.", _int),
         Setting("BROADSHEET_WEB_WORKERS", "2", "Web worker processes started by `broadsheet run`.", _int),
+        # --- security, accounts, comments (community app) ---
+        Setting("BROADSHEET_PRODUCTION", "false", "Serve over HTTPS only: secure cookies, HSTS, http→https redirect. Turn on behind TLS.", _bool),
+        Setting("BROADSHEET_HSTS_SECONDS", "31536000", "HSTS max-age sent in production (with includeSubDomains and preload).", _int),
+        Setting("BROADSHEET_BEHIND_PROXY", "false", "Trust X-Forwarded-Proto and the last X-Forwarded-For hop from one reverse proxy (only if it overwrites them).", _bool),
+        Setting("BROADSHEET_EMAIL_HOST", "", "SMTP server for account e-mail. Empty: e-mails are printed to the console."),
+        Setting("BROADSHEET_EMAIL_PORT", "587", "SMTP port.", _int),
+        Setting("BROADSHEET_EMAIL_USER", "", "SMTP user name."),
+        Setting("BROADSHEET_EMAIL_PASSWORD", "", "SMTP password."),
+        Setting("BROADSHEET_EMAIL_TLS", "true", "Use STARTTLS with the SMTP server.", _bool),
+        Setting("BROADSHEET_EMAIL_FROM", "Broadsheet <noreply@localhost>", "Sender of account e-mail (verification, password reset)."),
+        Setting("BROADSHEET_COMMENT_RATE_USER", "5/m", "Comments (and reports) one account may post, per s/m/h/d (django-ratelimit syntax)."),
+        Setting("BROADSHEET_COMMENT_RATE_IP", "20/m", "Comments (and reports) one IP address may post, per s/m/h/d."),
+        Setting("BROADSHEET_LOGIN_FAILURES", "5", "Failed log-ins (per user name and IP) before the pair is locked out.", _int),
+        Setting("BROADSHEET_LOGIN_COOLOFF_MINUTES", "15", "How long a log-in lockout lasts.", _int),
     ]
 }
 

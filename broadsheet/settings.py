@@ -48,6 +48,12 @@ INSTALLED_APPS = [
     "broadsheet.web",
     "broadsheet.api",
     "broadsheet.community",
+    # accounts and site security (community app; after it so its templates override allauth's)
+    "allauth",
+    "allauth.account",
+    "axes",
+    "csp",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "broadsheet.urls"
@@ -123,6 +132,106 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"broadsheet": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# --- security, accounts, comments (community app, issue 4) ----------------------------------
+# Embedded default: plain http on 127.0.0.1 works. BROADSHEET_PRODUCTION=true turns on
+# HTTPS-only cookies, HSTS and the http→https redirect, so `broadsheet check --deploy` is clean.
+PRODUCTION = env("BROADSHEET_PRODUCTION")
+BEHIND_PROXY = env("BROADSHEET_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = PRODUCTION
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+# The CSRF token is read from the form field ({% csrf_token %}), never from the cookie by JS.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env("BROADSHEET_HSTS_SECONDS") if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = PRODUCTION and SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # publishers do not learn which of our pages a reader came from
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere, JS only from our
+# static files, fetch only to ourselves; article images come from publishers' hosts.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:", "http:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "broadsheet.community.backends.AxesBackend",  # brute-force lockout first (django-axes)
+    "django.contrib.auth.backends.ModelBackend",  # the admin's log-in form
+    "allauth.account.auth_backends.AuthenticationBackend",  # readers: e-mail or user name
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+
+# django-allauth: sign-up needs a verified e-mail; every e-mail goes through Django's mail backend.
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button confirms, so mail scanners following links do not
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("BROADSHEET_EMAIL_FROM")
+if env("BROADSHEET_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("BROADSHEET_EMAIL_HOST")
+    EMAIL_PORT = env("BROADSHEET_EMAIL_PORT")
+    EMAIL_HOST_USER = env("BROADSHEET_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("BROADSHEET_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env("BROADSHEET_EMAIL_TLS")
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# django-axes: lock a (user name, IP) pair after N failed log-ins, for the cool-off time.
+from datetime import timedelta  # noqa: E402
+
+AXES_FAILURE_LIMIT = env("BROADSHEET_LOGIN_FAILURES")
+AXES_COOLOFF_TIME = timedelta(minutes=env("BROADSHEET_LOGIN_COOLOFF_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "broadsheet.community.net.login_name"
+AXES_CLIENT_IP_CALLABLE = "broadsheet.community.net.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a log of every reader's log-ins
+AXES_LOCKOUT_TEMPLATE = "community/locked_out.html"
+
+# django-ratelimit for comments and reports, per account and per IP, in the shared cache.
+RATELIMIT_IP_META_KEY = "broadsheet.community.net.client_ip"
+COMMUNITY_RATE_USER = env("BROADSHEET_COMMENT_RATE_USER")
+COMMUNITY_RATE_IP = env("BROADSHEET_COMMENT_RATE_IP")
+SILENCED_SYSTEM_CHECKS = [
+    # Local-memory cache (embedded default): counts are per process, so with N web workers a
+    # limit is at most N times looser. Set REDIS_URL for exact limits across processes.
+    "django_ratelimit.E003",
+    # Django's own RedisCache increments atomically; django-ratelimit only lists django-redis.
+    "django_ratelimit.W001",
+]
 
 # --- Broadsheet ---------------------------------------------------------------------------
 FETCH = {

@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("community/", include("broadsheet.community.urls")),
     path("", include("broadsheet.web.urls")),
 ]
