@@ -1,10 +1,22 @@
+"""Page -> clean article: metadata from structured data, body from trafilatura + our cleaning."""
+
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 import trafilatura
-from htmldate import find_date
+from trafilatura.utils import load_html
+
+from broadsheet.extract import authors as authors_mod
+from broadsheet.extract import body as body_mod
+from broadsheet.extract import dates, meta
+from broadsheet.extract import title as title_mod
+from broadsheet.extract.language import detect
+
+MAX_BYTES = 8_000_000
+MIN_TEXT = 200  # below this, look for the article serialised in a script  # beyond this a page is scripts and junk; the article is near the start
 
 
 class ExtractError(ValueError):
@@ -24,6 +36,7 @@ class Extracted:
     canonical_url: str = ""
     sitename: str = ""
     paywalled: bool = False
+    teaser: str = ""
 
     @property
     def paragraphs(self) -> list[str]:
@@ -37,36 +50,87 @@ class Extracted:
         return data
 
 
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed
+_SCRIPTS = re.compile(rb"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
-def extract(html: str | bytes, url: str = "") -> Extracted:
-    """Extract one article from a page's HTML. Raises ExtractError when there is none."""
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", "replace")
-    if not html.strip():
+def _prepare(html: str | bytes) -> bytes | str:
+    if isinstance(html, str):
+        html = html.encode("utf-8", "replace")
+    if not isinstance(html, bytes):
+        raise ExtractError(f"expected HTML as str or bytes, got {type(html).__name__}")
+    if len(html) > MAX_BYTES:
+        # Keep JSON-LD (small, near the top) but drop other scripts before cutting.
+        html = _SCRIPTS.sub(lambda m: m.group(0) if b"ld+json" in m.group(0)[:200] else b"", html)[:MAX_BYTES]
+    if b"\x00" in html[:4096] and html.count(b"\x00") > len(html) // 100:
+        raise ExtractError("binary data, not HTML")
+    return html
+
+
+def _rescue_with_article_body(text: str, page: meta.PageMeta) -> str:
+    """JSON-LD articleBody is the publisher's own full text, but often one paragraph-less
+    blob that also lacks subheads; take it only when it holds clearly more of the story
+    than the extracted text and contains what we found (trafilatura lost a part)."""
+    article_body = page.ld.get("articleBody")
+    if not isinstance(article_body, str):
+        return text
+    candidate = body_mod.clean_plain(meta.clean_text_keep_lines(article_body))
+    ours, theirs = len(body_mod.WORD.findall(text)), len(body_mod.WORD.findall(candidate))
+    if theirs >= 1.4 * ours + 20 and body_mod.overlap(text, candidate) >= 0.8:
+        return candidate
+    return text
+
+
+def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) -> Extracted:
+    """Extract one article from a page's HTML. Raises ExtractError when there is none.
+
+    feed_hints: what the feed entry said ({"title", "author", "published"}), used only
+    when the page itself does not say.
+    """
+    hints = feed_hints or {}
+    data = _prepare(html)
+    if not data.strip():
         raise ExtractError("empty page")
-    doc = trafilatura.bare_extraction(html, url=url or None, with_metadata=True, include_comments=False)
-    if doc is None or not (doc.text or "").strip():
+    try:
+        tree = load_html(data)
+    except (ValueError, TypeError) as exc:  # lxml refuses some byte soups outright
+        raise ExtractError(f"not parseable as HTML: {exc}") from None
+    if tree is None:
+        raise ExtractError("not parseable as HTML")
+    page = meta.read(tree)
+    sites = meta.site_names(page, url)
+    captions = body_mod.collect_captions(tree)
+    embedded = ""
+    doc = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False,
+                                      include_links=True, deduplicate=False)
+    raw = (doc.text or "") if doc is not None else ""
+    if len(raw) < MIN_TEXT:
+        embedded = body_mod.embedded_html(load_html(data))  # trafilatura pruned scripts from `tree`
+    if embedded:
+        sub = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>",
+                                          include_comments=False, include_links=True)
+        raw = (sub.text or "") if sub is not None else raw
+    fallback_title = (doc.title or "") if doc is not None else ""
+    headline = title_mod.pick(page, sites, fallback=fallback_title or hints.get("title", ""))
+    people = authors_mod.pick(page, sites, fallback=(doc.author or "") if doc is not None else "")
+    if not people and hints.get("author"):
+        people = authors_mod.parse(hints["author"])
+    titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
+    text = body_mod.clean(raw, captions=captions, titles=titles, people=[p["name"] for p in people])
+    text = _rescue_with_article_body(text, page)
+    if not text.strip():
         raise ExtractError("no article text found")
-    body = "\n\n".join(line.strip() for line in doc.text.splitlines() if line.strip())
-    published = _parse_date(find_date(html, url=url or None, outputformat="%Y-%m-%dT%H:%M:%S%z", original_date=True))
-    authors = [{"name": name.strip(), "role": None} for name in (doc.author or "").split(";") if name.strip()]
+    published = dates.published(page, fallback=doc.date if doc is not None else None, hint=hints.get("published"))
     return Extracted(
-        title=(doc.title or "").strip(),
-        authors=authors,
+        title=headline,
+        authors=people,
         published=published,
-        section=", ".join(doc.categories or [])[:200] if doc.categories else "",
-        language=doc.language or "",
-        image=doc.image or "",
-        body=body,
-        canonical_url=doc.url or "",
-        sitename=doc.sitename or "",
+        modified=dates.modified(page),
+        section=meta.section(page) or (", ".join(doc.categories or [])[:200] if doc is not None and doc.categories else ""),
+        language=detect(text, page.lang_attr),
+        image=meta.first_image(page, url) or ((doc.image or "") if doc is not None else ""),
+        body=text,
+        canonical_url=page.canonical or page.meta.get("og:url", "") or ((doc.url or "") if doc is not None else "") or url,
+        sitename=page.meta.get("og:site_name", "") or ((doc.sitename or "") if doc is not None else ""),
+        paywalled=meta.paywalled(page),
+        teaser=meta.clean_text(page.ld.get("description") or page.meta.get("og:description") or page.meta.get("description", ""))[:1000],
     )

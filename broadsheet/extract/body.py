@@ -1,0 +1,163 @@
+"""Body cleaning: what trafilatura keeps that readers never want.
+
+Input is trafilatura's text with links kept as markdown (`include_links=True`), one block
+per line, list items as "- ...". Each rule works on families of pages (figure captions,
+link lists, prompts in many languages, bylines, datelines, agency codes), never on one
+site; the phrase lists live in broadsheet/extract/rules.py as data. Every rule has a
+fixture test in tests/extract/test_body.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml.html import HtmlElement
+
+from broadsheet.extract import rules
+from broadsheet.extract.meta import clean_text
+
+LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _key(text: str) -> str:
+    return " ".join(WORD.findall(text.casefold()))
+
+
+def collect_captions(tree: HtmlElement) -> set[str]:
+    """Texts of figure captions and credits, to drop them where trafilatura inlined them."""
+    out: set[str] = set()
+    for node in tree.iterfind(".//figcaption"):
+        text = _key(node.text_content())
+        if text:
+            out.add(text)
+            for part in node:  # caption and credit are often separate children
+                sub = _key(part.text_content())
+                if len(sub) > 3:
+                    out.add(sub)
+    return out
+
+
+def _words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def _link_share(line: str) -> tuple[str, float]:
+    plain = LINK.sub(r"\1", line)
+    linked = sum(len(m.group(1).strip()) for m in LINK.finditer(line))
+    body = plain.lstrip("-*• ").strip()
+    return plain, (linked / len(body) if body else 0.0)
+
+
+def _is_prompt(text: str) -> bool:
+    return _words(text) <= rules.PROMPT_MAX_WORDS and bool(rules.PROMPT.search(text))
+
+
+def _is_credit(text: str) -> bool:
+    return _words(text) <= rules.CREDIT_MAX_WORDS and bool(rules.CREDIT.search(text))
+
+
+def _is_boilerplate(text: str) -> bool:
+    return _words(text) <= 60 and bool(rules.BOILERPLATE.search(text))
+
+
+def clean(raw: str, captions: set[str] = frozenset(), titles: Iterable[str] = (), people: Iterable[str] = ()) -> str:
+    """trafilatura text (links as markdown) -> paragraphs separated by a blank line."""
+    title_keys = {_key(t) for t in titles if t}
+    person_keys = {_key(p) for p in people if p}
+    kept: list[str] = []
+    in_related = False
+    for index, line in enumerate(raw.splitlines()):
+        plain, link_share = _link_share(line)
+        text = " ".join(plain.split())
+        if not text:
+            continue
+        is_item = text.startswith(("- ", "* ", "• "))
+        key = _key(text)
+        # A "Related"/"Read more" heading opens a block of link items; the block ends at prose.
+        if rules.RELATED_HEADING.match(text) and _words(text) <= 8:
+            in_related = True
+            continue
+        if in_related and (is_item or link_share >= 0.5 or _words(text) <= 12):
+            continue
+        in_related = False
+        if link_share >= rules.MAX_LINK_SHARE:  # a headline list item or a "more from" link
+            continue
+        if key in captions or _is_credit(text) or _is_prompt(text) or _is_boilerplate(text):
+            continue
+        if len(kept) < 4 and (key in title_keys or (person_keys and rules.BYLINE.match(text) and _words(text) <= 12)):
+            continue
+        if len(kept) < 4 and key in person_keys:
+            continue
+        kept.append(text)
+    kept = _strip_dateline(kept)
+    kept = _strip_trailer(kept)
+    return "\n\n".join(kept)
+
+
+def _strip_dateline(paragraphs: list[str]) -> list[str]:
+    """'WASHINGTON (AP) — ', 'CNN — ', 'OPEN// ', 'Berlin (dpa) - ' at the start of the text."""
+    if not paragraphs:
+        return paragraphs
+    first = rules.DATELINE.sub("", paragraphs[0], count=1)
+    return ([first] if first.strip() else []) + paragraphs[1:]
+
+
+def _strip_trailer(paragraphs: list[str]) -> list[str]:
+    """Agency codes, source notes and author bios after the last paragraph of the story."""
+    while paragraphs:
+        last = paragraphs[-1]
+        if rules.AGENCY_CODE.fullmatch(last) or _is_credit(last) or _is_boilerplate(last) or _is_prompt(last):
+            paragraphs = paragraphs[:-1]
+            continue
+        trimmed = rules.TRAILING_CODE.sub("", last)
+        if trimmed != last:
+            paragraphs = paragraphs[:-1] + ([trimmed.rstrip()] if trimmed.strip() else [])
+        break
+    return paragraphs
+
+
+def drop_link_markup(text: str) -> str:
+    return LINK.sub(r"\1", text)
+
+
+def embedded_html(tree: HtmlElement, min_chars: int = 600) -> str:
+    """Article HTML serialised inside a script (Next.js/Nuxt/Apollo state): the longest
+    JSON string value that looks like markup under a content-like key. Used only when the
+    visible page has no text (client-rendered sites)."""
+    import json
+
+    best = ""
+    for script in tree.iterfind(".//script"):
+        source = script.text or ""
+        if len(source) < min_chars:
+            continue
+        for match in rules.EMBEDDED_CONTENT.finditer(source[:3_000_000]):
+            raw = match.group(2)
+            if len(raw) <= len(best):
+                continue
+            try:
+                value = json.loads(f'"{raw}"')
+            except ValueError:
+                continue
+            if "<" in value and len(value) > len(best):
+                best = value
+    return best if len(best) >= min_chars else ""
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of a's word tokens found in b (multiset)."""
+    from collections import Counter
+
+    ta, tb = Counter(WORD.findall(a.casefold())), Counter(WORD.findall(b.casefold()))
+    total = sum(ta.values())
+    return sum((ta & tb).values()) / total if total else 0.0
+
+
+def clean_plain(text: str) -> str:
+    return "\n\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def paragraphs_of(text: str) -> list[str]:
+    return [clean_text(p) for p in text.split("\n\n") if p.strip()]

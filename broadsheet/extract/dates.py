@@ -1,0 +1,59 @@
+"""Published/modified times, timezone-aware.
+
+JSON-LD and article meta tags carry the full timestamp with offset; htmldate (which
+trafilatura uses too) finds a day when they are missing; the feed entry is the last resort.
+A time without offset is taken as UTC so every stored time is aware.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from dateutil import parser as dateparser
+
+from broadsheet.extract.meta import PageMeta
+
+PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+                  "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
+                  "parsely-pub-date", "article.published", "published_time", "cxenseparse:recs:publishtime")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
+EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+
+
+def parse(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and 6 <= len(value.strip()) <= 64:
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                parsed = dateparser.parse(text)
+            except (ValueError, OverflowError, TypeError):
+                return None
+    else:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    latest = datetime.now(timezone.utc).replace(year=datetime.now(timezone.utc).year + 1)
+    if not EARLIEST <= parsed <= latest:
+        return None
+    return parsed
+
+
+def published(page: PageMeta, fallback: str | None = None, hint: object = None) -> datetime | None:
+    for value in [page.ld.get("datePublished"), page.ld.get("dateCreated"),
+                  *(page.meta.get(k) for k in PUBLISHED_META), fallback, hint]:
+        parsed = parse(value)
+        if parsed:
+            return parsed
+    return None
+
+
+def modified(page: PageMeta) -> datetime | None:
+    for value in [page.ld.get("dateModified"), *(page.meta.get(k) for k in MODIFIED_META)]:
+        parsed = parse(value)
+        if parsed:
+            return parsed
+    return None

@@ -1,0 +1,29 @@
+"""Language of the article text: lingua (a statistical detector, ~1-2 ms a page, models
+inside the wheel), falling back to the page's <html lang> when the text is too short."""
+
+from __future__ import annotations
+
+import threading
+
+_detector = None
+_lock = threading.Lock()
+SAMPLE = 1500  # characters; more does not change the answer on news text
+
+
+def _get():
+    global _detector
+    with _lock:
+        if _detector is None:
+            from lingua import LanguageDetectorBuilder
+
+            _detector = LanguageDetectorBuilder.from_all_languages().build()
+    return _detector
+
+
+def detect(text: str, lang_attr: str = "") -> str:
+    sample = text[:SAMPLE]
+    if len(sample.split()) >= 3 or len(sample) >= 20:
+        found = _get().detect_language_of(sample)
+        if found is not None:
+            return found.iso_code_639_1.name.lower()
+    return lang_attr.split("-")[0].split("_")[0].lower()[:8]

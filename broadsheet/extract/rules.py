@@ -1,0 +1,93 @@
+"""Cleaning rules as data: phrase families seen across many publishers and languages.
+
+Nothing here names a site. Each pattern is applied only to SHORT blocks (word limits
+below) so a sentence of the story that happens to contain "subscribe" survives.
+"""
+
+from __future__ import annotations
+
+import re
+
+I = re.IGNORECASE | re.UNICODE
+
+MAX_LINK_SHARE = 0.5  # a block whose text is mostly link text is navigation (measured: 0.5-0.6 best)
+PROMPT_MAX_WORDS = 16
+CREDIT_MAX_WORDS = 14
+
+# Headings that open a list of other articles.
+RELATED_HEADING = re.compile(
+    r"^(?:read (?:more|also|next)|more (?:on|from|about|stories|news)|related(?: (?:articles?|stories|content|coverage|news|topics))?|"
+    r"recommended(?: for you)?|you may also like|you might also like|don'?t miss|most (?:read|popular)|trending|top stories|see also|"
+    r"also on \S+|(?:lesen sie|lies) (?:auch|mehr)|mehr zum thema|ähnliche|auch interessant|weitere artikel|das könnte sie auch interessieren|"
+    r"meistgelesen|empfehlungen|zum thema|les også|les mer|läs (?:också|mer)|læs også|lees ook|lire aussi|à lire aussi|sur le même sujet|"
+    r"lea también|leer más|le puede interesar|te puede interesar|noticias relacionadas|leia (?:também|mais)|veja também|leggi anche|"
+    r"potrebbe interessarti|articoli correlati|czytaj (?:też|także|więcej)|читайте также|по теме|дивіться також|"
+    r"관련 ?기사|関連記事|あわせて読みたい|相关阅读|相關新聞|xem thêm|tin liên quan|baca juga)\b[\s:.»›>\-–—]*$",
+    I,
+)
+
+# Short blocks that prompt the reader instead of telling the story.
+PROMPT = re.compile(
+    r"\b(?:sign up|subscribe|subscription|newsletter|follow us|follow (?:him|her|them) on|share (?:this|on|via)|"
+    r"like this story|click here|tap here|download (?:the|our) app|get the app|try (?:our|it) (?:free|for)|free trial|"
+    r"join (?:us|our)|support (?:us|our journalism)|become a member|already a subscriber|log ?in to|sign in|"
+    r"advertisement|sponsored|anzeige|werbung|publicidad|publicité|annonce|reklame|"
+    r"abonn\w*|newsletter|kostenlos testen|jetzt (?:testen|lesen|registrieren|anmelden)|registrieren sie sich|"
+    r"teilen sie|folgen sie|mehr erfahren|hier klicken|zum artikel|"
+    r"suscr[ií]b\w*|síguenos|compartir|inscrivez|abonnez|partager|suivez|"
+    r"iscriviti|seguici|condividi|assine|inscreva|siga-nos|"
+    r"подпис\w*|поделиться|구독|購読|登録して|ein klick für den datenschutz|"
+    r"(?:watch|listen|play)(?: the)? (?:video|now|here)|video (?:abspielen|ansehen)|\d{1,2}:\d{2} ?min\b)",
+    I,
+)
+
+# Photo/video credits and source lines.
+CREDIT = re.compile(
+    r"^(?:(?:photo|foto|fotos|bild|bilder|image|picture|pic|credit|credits|crédit|crédito|fuente|fonte|quelle|source|"
+    r"ảnh|grafik|infografik|illustration|video|vídeo|kilde|källa|bron|źródło|источник|фото)\s*[:|/©]|©|\(c\)\s|"
+    r"copyright\b|(?:mit|with|con|avec|met|med) (?:material|agenturmaterial|dpa|afp|ap|reuters|kna|epd)\b)"
+    r"|(?:/|\|)\s*(?:reuters|afp|ap|getty images?|dpa|epa|imago|picture alliance|shutterstock|istock)\b[\w ./-]*$"
+    r"|^(?:[\w.\- ]{2,40})/(?:reuters|afp|ap|getty images?|dpa|epa(?:-efe)?|imago|anadolu|xinhua|shutterstock)\s*$",
+    I,
+)
+
+# Page furniture that trafilatura sometimes keeps at the end.
+BOILERPLATE = re.compile(
+    r"(?:all rights reserved|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés|"
+    r"this copy is for your personal|order reprints|print article|an error has occurred|"
+    r"write to \S+ at \S+@|^thank you$|^comments?$|^no comments yet|^kommentare?$|^hashtags$|^tags?\s*:|^share$|"
+    r"^(?:teilen|share|compartir|partager|condividi)$|try our ai features)",
+    I,
+)
+
+# Bylines repeated inside the text ("By Jane Doe", "Von Max Muster", "Por ...").
+BYLINE = re.compile(r"^(?:by|von|vom|por|par|di|door|av|af|text|texte|autor|author)\s*:?\s+\S", I)
+
+# Datelines and agency prefixes at the very start of the story.
+DATELINE = re.compile(
+    r"^(?:"
+    r"(?:\(?(?i:cnn|ap|afp|reuters|dpa|upi|ians|pti|ani|efe|ansa|xinhua|mena|wam|spa|kyodo|yonhap|bloomberg)\)?\s*[—–-]+\s+)"
+    r"|(?:[A-ZÄÖÜÉÈ][\w.'’ ,/-]{1,60}\s*\((?:AP|AFP|Reuters|dpa|UPI|IANS|PTI|ANI|EFE|ANSA|Xinhua|MENA|KNA|epd|SID|APA|sda|Keystone-SDA|CNN)\)"
+    r"\s*[—–:-]+\s*)"
+    r"|(?:[A-Z]{2,}(?:\s+[A-Z]{2,})*\s*//\s*)"
+    r"|(?:[A-Z][A-Z .,'-]{2,40}\s+[—–]\s+)"
+    r")"
+)
+
+# A last paragraph that is only an agency code / signature: "(MENA) M N E/R E E", "(dpa)", "AFP/kle".
+AGENCY_CODE = re.compile(
+    r"\(?(?:mena|dpa|afp|ap|reuters|apa|sda|kna|epd|sid|wam|spa|ians|pti)\)?(?:\s*[A-Z]{1,3}(?:/[A-Z]{1,3})?){0,8}\s*"
+    r"|(?:[a-z]{2,5}/){1,3}[a-z]{2,5}|(?:dpa|afp|ap|reuters|apa|sda|kna|epd|sid)(?:/[\w-]{1,6})+|[A-Z](?:\s+[A-Z]){2,8}(?:/[A-Z](?:\s+[A-Z])*)?",
+    I,
+)
+# The same codes glued to the end of the last paragraph.
+TRAILING_CODE = re.compile(
+    r"\s+(?:\((?:MENA|dpa|AFP|AP|Reuters|APA|sda|KNA|epd|SID|WAM|SPA)\)(?:\s+[A-Z](?:\s*[A-Z/])*)?"
+    r"|[A-Z](?:\s+[A-Z]){2,}(?:/[A-Z](?:\s+[A-Z])*)+)\s*$"
+)
+
+# Keys under which client-rendered sites embed the article's HTML in a script.
+EMBEDDED_CONTENT = re.compile(
+    r'"(contentHtml|content_html|bodyHtml|body_html|articleBody|articleHtml|article_body|html|content|body|text)"\s*:\s*'
+    r'"((?:[^"\\]|\\.){600,})"'
+)
