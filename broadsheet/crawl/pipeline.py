@@ -210,8 +210,12 @@ def _fail(article: Article, kind: str, message: str) -> str:
     return "failed"
 
 
-def fetch_article(article_id: int) -> str:
-    """Fetch, extract and store one PENDING article. Returns ok|duplicate|failed|retry|skipped."""
+def fetch_article(article_id: int, extractor=extract) -> str:
+    """Fetch, extract and store one PENDING article. Returns ok|duplicate|failed|retry|skipped.
+
+    `extractor(html, url)` is `broadsheet.extract.extract` run here, or a stand-in that
+    runs it in a process pool (see crawl.runner).
+    """
     article = Article.objects.select_related("source").filter(pk=article_id).first()
     if article is None or article.status != Article.Status.PENDING:
         return "skipped"
@@ -223,7 +227,7 @@ def fetch_article(article_id: int) -> str:
         if response.content_type not in HTML_TYPES:
             return _fail(article, "not_html", f"{article.url} is {response.content_type}, not an HTML page")
         html = decode_html(response.content, response.charset)
-        page = extract(html, response.url)
+        page = extractor(html, response.url)
     except FetchError as exc:
         return _fail(article, exc.kind, str(exc))
     except ExtractError as exc:

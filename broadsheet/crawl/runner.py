@@ -7,7 +7,8 @@ pool; the per-host limit in lib.http keeps each publisher at two requests at a t
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -53,6 +54,22 @@ def _in_thread(fn, *args):
         connection.close()
 
 
+def _extractor(count: int):
+    """Extraction is CPU-bound and holds the GIL: spread a large batch over processes."""
+    from broadsheet.extract import extract
+
+    n = settings.CRAWL_EXTRACT_PROCESSES
+    if n <= 1 or count < 20:
+        return extract, None
+    # spawn, not fork: this process has threads (and maybe locks held) at this point
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+
+    def in_pool(html: str, url: str):
+        return pool.submit(extract, html, url).result()
+
+    return in_pool, pool
+
+
 def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) -> CrawlSummary:
     """progress: a callable(total, desc) returning an object with .update() and .close() (tqdm)."""
     summary = CrawlSummary()
@@ -83,8 +100,9 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
 
     stored: list[int] = []
     bar = progress(len(new_ids), "articles") if progress and new_ids else None
+    extractor, processes = _extractor(len(new_ids))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_in_thread, pipeline.fetch_article, pk): pk for pk in new_ids}
+        futures = {pool.submit(_in_thread, pipeline.fetch_article, pk, extractor): pk for pk in new_ids}
         for future in as_completed(futures):
             outcome = future.result()
             if outcome == "ok":
@@ -100,6 +118,8 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
                 bar.update()
     if bar:
         bar.close()
+    if processes:
+        processes.shutdown()
     if summary.articles_failed or summary.retry_later:
         from broadsheet.articles.models import Article
 

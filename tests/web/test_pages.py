@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from broadsheet.articles.models import Article
+from tests.web.factories import article, source
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_empty_site_says_what_is_happening(client):
+    page = client.get("/").content.decode()
+    assert "No articles yet" in page and "sources list" in page
+
+
+def test_the_home_page_groups_the_newest_articles_by_section(client):
+    article("Budget passes", section="Politics")
+    article("Match report", section="Sports")
+    article("Old news", section="Sports", hours_ago=200)
+    page = client.get("/").content.decode()
+    assert page.index(">Politics") < page.index(">Sports")
+    assert "Budget passes" in page and "Match report" in page
+    assert page.index("Match report") < page.rindex("Old news")
+
+
+def test_hidden_articles_are_not_listed(client):
+    original = article("The original")
+    article("A copy", status=Article.Status.DUPLICATE, duplicate_of=original)
+    article("Broken", status=Article.Status.FAILED)
+    page = client.get("/").content.decode()
+    assert "The original" in page and "A copy" not in page and "Broken" not in page
+
+
+def test_the_article_page_shows_every_element_of_a_news_page(client):
+    item = article()
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "<h1 class=\"headline\">A parade without its guest</h1>" in page
+    assert re.search(r'class="author">Kim, Min Gyu</span>\s*<span class="role">\(Former Senior official', page)
+    assert f'href="{item.url}"' in page and "Read the original at Daily Example" in page
+    assert re.search(r'<time datetime="[^"]+" title="[^"]+">2\xa0hours ago</time>', page)
+    assert 'src="https://img.daily.example/parade.jpg"' in page
+    assert page.count("<p>") >= 3 and "citing security concerns" in page
+    assert 'href="/section/news/"' in page
+
+
+def test_article_text_is_escaped_never_rendered_as_html(client):
+    item = article(title="<script>alert(1)</script>", body="<img src=x onerror=alert(2)>")
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_a_section_page_lists_only_that_section(client):
+    article("Goal in the last minute", section="Sports")
+    article("Rates rise", section="Business")
+    page = client.get(reverse("web:section", args=["sports"])).content.decode()
+    assert "Goal in the last minute" in page and "Rates rise" not in page
+    assert client.get(reverse("web:section", args=["arts-and-culture"])).status_code == 200
+    assert client.get("/section/no-such-thing/").status_code == 404
+
+
+def test_a_publisher_page_lists_its_articles(client):
+    other = source("Other Times", "https://other.example/")
+    article("Ours")
+    article("Theirs", publisher=other)
+    page = client.get(reverse("web:source", args=[other.pk])).content.decode()
+    assert "Theirs" in page and "Ours" not in page
+
+
+def test_a_missing_article_is_a_404(client):
+    assert client.get("/article/999999/").status_code == 404
+
+
+def test_pages_fit_a_phone(client):
+    page = client.get("/").content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
