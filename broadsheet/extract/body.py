@@ -39,6 +39,25 @@ def collect_captions(tree: HtmlElement) -> set[str]:
     return out
 
 
+LINK_BLOCKS = ("li", "p", "h2", "h3", "h4", "h5", "dt", "dd")
+
+
+def collect_link_blocks(tree: HtmlElement) -> set[str]:
+    """Blocks (list items, short paragraphs, headings) whose text is mostly link text:
+    lists of other headlines, "more from" links. Measured on the DOM because trafilatura's
+    own link output (include_links) breaks lines and spacing around links."""
+    out: set[str] = set()
+    for node in tree.iter(*LINK_BLOCKS):
+        text = _key(node.text_content())
+        if not text or len(text) > 400:
+            continue
+        linked = sum(len(_key(a.text_content())) for a in node.iter("a"))
+        share = rules.MAX_LINK_SHARE_PARAGRAPH if node.tag == "p" else rules.MAX_LINK_SHARE
+        if linked >= share * len(text):
+            out.add(text)
+    return out
+
+
 def _words(text: str) -> int:
     return len(WORD.findall(text))
 
@@ -51,7 +70,14 @@ def _link_share(line: str) -> tuple[str, float]:
 
 
 def _is_prompt(text: str) -> bool:
-    return _words(text) <= rules.PROMPT_MAX_WORDS and bool(rules.PROMPT.search(text))
+    words = _words(text)
+    return (words <= rules.PROMPT_MAX_WORDS and bool(rules.PROMPT.search(text))) or (
+        words <= rules.PROMPT_STRONG_MAX_WORDS and bool(rules.PROMPT_STRONG.search(text)))
+
+
+def _is_stamp(text: str) -> bool:
+    return (_words(text) <= 12 and bool(rules.DATE_STAMP.match(text.lstrip("-*• ")))) or bool(
+        rules.PLACEHOLDER.match(text)) or bool(rules.MEDIA_CAPTION.search(text))
 
 
 def _is_credit(text: str) -> bool:
@@ -62,12 +88,14 @@ def _is_boilerplate(text: str) -> bool:
     return _words(text) <= 60 and bool(rules.BOILERPLATE.search(text))
 
 
-def clean(raw: str, captions: set[str] = frozenset(), titles: Iterable[str] = (), people: Iterable[str] = ()) -> str:
-    """trafilatura text (links as markdown) -> paragraphs separated by a blank line."""
+def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = frozenset(), titles: Iterable[str] = (), people: Iterable[str] = (), orgs: Iterable[str] = ()) -> str:
+    """trafilatura text -> paragraphs separated by a blank line."""
+    people = [p for p in people if p]
     title_keys = {_key(t) for t in titles if t}
     person_keys = {_key(p) for p in people if p}
     kept: list[str] = []
     in_related = False
+    skip_teaser = False
     for index, line in enumerate(raw.splitlines()):
         plain, link_share = _link_share(line)
         text = " ".join(plain.split())
@@ -82,16 +110,22 @@ def clean(raw: str, captions: set[str] = frozenset(), titles: Iterable[str] = ()
         if in_related and (is_item or link_share >= 0.5 or _words(text) <= 12):
             continue
         in_related = False
-        if link_share >= rules.MAX_LINK_SHARE:  # a headline list item or a "more from" link
+        if skip_teaser:  # the teaser a "read this:" prompt points to
+            skip_teaser = False
+            if _words(text) <= 40:
+                continue
+        if link_share >= rules.MAX_LINK_SHARE or key in link_blocks:  # headline list item, "more from" link
             continue
-        if key in captions or _is_credit(text) or _is_prompt(text) or _is_boilerplate(text):
+        if _is_prompt(text):
+            skip_teaser = text.endswith(":")
             continue
-        if len(kept) < 4 and (key in title_keys or (person_keys and rules.BYLINE.match(text) and _words(text) <= 12)):
+        if key in captions or _is_credit(text) or _is_boilerplate(text) or _is_stamp(text) or key in person_keys:
             continue
-        if len(kept) < 4 and key in person_keys:
+        if len(kept) < 4 and (key in title_keys or (rules.BYLINE.match(text) and _words(text) <= 8)):
             continue
         kept.append(text)
     kept = _strip_dateline(kept)
+    kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
     kept = _strip_trailer(kept)
     return "\n\n".join(kept)
 
@@ -102,6 +136,22 @@ def _strip_dateline(paragraphs: list[str]) -> list[str]:
         return paragraphs
     first = rules.DATELINE.sub("", paragraphs[0], count=1)
     return ([first] if first.strip() else []) + paragraphs[1:]
+
+
+def _strip_bio(paragraphs: list[str], people: Iterable[str]) -> list[str]:
+    """Author or company bio after the story: a bio heading, or a closing paragraph that
+    starts with a credited author's name (or a role word and the name) followed by a bio verb."""
+    names = [p for p in people if p]
+    tail_start = max(1, len(paragraphs) - 4)
+    for index in range(tail_start, len(paragraphs)):
+        text = paragraphs[index]
+        if rules.BIO_HEADING.match(text) and _words(text) <= 6:
+            return paragraphs[:index]
+        for name in names:
+            pattern = rf"^(?:\W*\w+\s+){{0,2}}{re.escape(name)}\s*,?\s*{rules.BIO_VERB}"
+            if re.match(pattern, text.lstrip(". "), re.IGNORECASE) and _words(text) <= 90:
+                return paragraphs[:index]
+    return paragraphs
 
 
 def _strip_trailer(paragraphs: list[str]) -> list[str]:

@@ -99,15 +99,16 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     page = meta.read(tree)
     sites = meta.site_names(page, url)
     captions = body_mod.collect_captions(tree)
+    link_blocks = body_mod.collect_link_blocks(tree)
     embedded = ""
     doc = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False,
-                                      include_links=True, deduplicate=False)
+                                      deduplicate=False)
     raw = (doc.text or "") if doc is not None else ""
     if len(raw) < MIN_TEXT:
         embedded = body_mod.embedded_html(load_html(data))  # trafilatura pruned scripts from `tree`
     if embedded:
         sub = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>",
-                                          include_comments=False, include_links=True)
+                                          include_comments=False)
         raw = (sub.text or "") if sub is not None else raw
     fallback_title = (doc.title or "") if doc is not None else ""
     headline = title_mod.pick(page, sites, fallback=fallback_title or hints.get("title", ""))
@@ -115,7 +116,7 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     if not people and hints.get("author"):
         people = authors_mod.parse(hints["author"])
     titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
-    text = body_mod.clean(raw, captions=captions, titles=titles, people=[p["name"] for p in people])
+    text = body_mod.clean(raw, captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people], orgs=sites)
     text = _rescue_with_article_body(text, page)
     if not text.strip():
         raise ExtractError("no article text found")

@@ -10,7 +10,8 @@ import re
 
 I = re.IGNORECASE | re.UNICODE
 
-MAX_LINK_SHARE = 0.5  # a block whose text is mostly link text is navigation (measured: 0.5-0.6 best)
+MAX_LINK_SHARE = 0.5  # a list item/heading whose text is mostly link text is navigation
+MAX_LINK_SHARE_PARAGRAPH = 0.9  # prose paragraphs link a lot; only an all-link <p> is navigation
 PROMPT_MAX_WORDS = 16
 CREDIT_MAX_WORDS = 14
 
@@ -37,15 +38,45 @@ PROMPT = re.compile(
     r"suscr[ií]b\w*|síguenos|compartir|inscrivez|abonnez|partager|suivez|"
     r"iscriviti|seguici|condividi|assine|inscreva|siga-nos|"
     r"подпис\w*|поделиться|구독|購読|登録して|ein klick für den datenschutz|"
-    r"(?:watch|listen|play)(?: the)? (?:video|now|here)|video (?:abspielen|ansehen)|\d{1,2}:\d{2} ?min\b)",
+    r"(?:watch|listen|play)(?: the)? (?:video|now|here)|video (?:abspielen|ansehen)|\d{1,2}:\d{2} ?min\b|"
+    r"whatsapp|instagram|facebook|social media|liveblog|live blog|news-?app|\bapp\b.{0,40}\b(?:android|ios)\b|"
+    r"wie hat ihnen|how did you like|rate this|bewertung|feedback|ihre meinung|your (?:opinion|view)s? matters?|"
+    r"unterstützen sie|unterstützung|lesen sie (?:auch|mehr|hier)|jetzt lesen)",
     I,
 )
+PROMPT_STRONG_MAX_WORDS = 45
+# Phrases that mark a promotion even in a longer block.
+PROMPT_STRONG = re.compile(
+    r"\b(?:sign up|subscribe|newsletter|free trial|kostenlos (?:testen|lesen)|abonnier\w*|abonnement|jetzt abonnieren|"
+    r"whatsapp-kanal|suscríbete|abonnez-vous|iscriviti|assine)\b",
+    I,
+)
+# A video/graphic caption: "18.04.2024 | 0:21 min".
+MEDIA_CAPTION = re.compile(r"(?:\|\s*)?\d{1,2}:\d{2}\s*min\.?\s*$|^\S+ (?:infografik|grafik|infographic|graphic)$", I)
+# A block that is only a date/time stamp: "sexta-feira, 22 de outubro de 2010 às 20:13", "18.05.2026", "Published 18 November 2019".
+DATE_STAMP = re.compile(
+    r"^(?:(?:published|updated|posted|veröffentlicht|aktualisiert|stand|publicado|actualizado|publié|mis à jour|pubblicato)\b[\s:]*)?"
+    r"[\w,.\s-]{0,40}\b(?:19|20)\d\d\b[\w,.\s:-]{0,20}$",
+    I,
+)
+# Template placeholders left in the page: "$$ARTICLEAD$$", "{{ad}}".
+PLACEHOLDER = re.compile(r"^\W*(?:\$\$|\{\{|\[\[|%%)\w+(?:\$\$|\}\}|\]\]|%%)\W*$")
+# Headings that open an author or company bio at the end.
+BIO_HEADING = re.compile(
+    r"^(?:about (?:the )?(?:authors?|writer|\S+(?: \S+){0,3})|die autorin|der autor|die autoren|zur person|über (?:den|die) autor(?:in)?|"
+    r"à propos (?:de l'auteur|d[eu] \S+)|sobre (?:el|la|o|a) autor[a]?|acerca de \S+|l'autore|om forfatteren)\s*:?$",
+    I,
+)
+# A bio sentence: "<Name> is a reporter ...", "Korrespondent <Name> ist bei ...".
+BIO_VERB = r"(?:\(\*?\d{4}\)\s*)?(?:is|was|ist|war|est|était|es|era|é|è|er|är|writes|schreibt|covers|berichtet|leitet|arbeitet|lives|lebt)\b"
 
 # Photo/video credits and source lines.
 CREDIT = re.compile(
     r"^(?:(?:photo|foto|fotos|bild|bilder|image|picture|pic|credit|credits|crédit|crédito|fuente|fonte|quelle|source|"
     r"ảnh|grafik|infografik|illustration|video|vídeo|kilde|källa|bron|źródło|источник|фото)\s*[:|/©]|©|\(c\)\s|"
-    r"copyright\b|(?:mit|with|con|avec|met|med) (?:material|agenturmaterial|dpa|afp|ap|reuters|kna|epd)\b)"
+    r"copyright\b|(?:mit|with|con|avec|met|med) (?:material|agenturmaterial|dpa|afp|ap|reuters|kna|epd)\b|"
+    r"(?:additional )?reporting (?:by|from)\b|editing by\b|(?:translated|übersetzt|traduit|traducido) (?:by|von|par|por)\b|"
+    r"aus dem (?:englischen|französischen|spanischen|italienischen|russischen)\b|mitarbeit\s*:)"
     r"|(?:/|\|)\s*(?:reuters|afp|ap|getty images?|dpa|epa|imago|picture alliance|shutterstock|istock)\b[\w ./-]*$"
     r"|^(?:[\w.\- ]{2,40})/(?:reuters|afp|ap|getty images?|dpa|epa(?:-efe)?|imago|anadolu|xinhua|shutterstock)\s*$",
     I,
@@ -56,7 +87,8 @@ BOILERPLATE = re.compile(
     r"(?:all rights reserved|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés|"
     r"this copy is for your personal|order reprints|print article|an error has occurred|"
     r"write to \S+ at \S+@|^thank you$|^comments?$|^no comments yet|^kommentare?$|^hashtags$|^tags?\s*:|^share$|"
-    r"^(?:teilen|share|compartir|partager|condividi)$|try our ai features)",
+    r"^(?:teilen|share|compartir|partager|condividi)$|try our ai features|"
+    r"coment[aá]rios com|comment policy|kommentarfunktion|durchschnittliche bewertung|community members are treated)",
     I,
 )
 
