@@ -120,7 +120,8 @@ def test_the_admin_log_in_is_locked_out_too(client, mod, settings):
 
 
 def _check_deploy(extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BROADSHEET_")}
+    # a clean environment: none of ours, and not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BROADSHEET_", "DJANGO_ALLOW_ASYNC"))}
     env.update({"BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_ALLOWED_HOSTS": "news.example.org",
                 "BROADSHEET_SECRET_KEY": "k" * 10 + "x7Gq2-Lm9!pZr4@Vt6#Yw8$Bn1%Hc3^Jd5&Fs0*Ku" + "a" * 10, **extra})
     return subprocess.run([sys.executable, "-m", "broadsheet.cli", "check", "--deploy", "--fail-level", "WARNING"],
