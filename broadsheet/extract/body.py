@@ -58,8 +58,36 @@ def collect_link_blocks(tree: HtmlElement) -> set[str]:
     return out
 
 
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and Han: no spaces between words
+NON_CJK_WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def visible_texts(tree: HtmlElement, lengths: tuple[int, int]) -> set[str]:
+    """Keys of small visible text blocks whose length falls in `lengths` (characters)."""
+    low, high = lengths
+    out: set[str] = set()
+    for node in tree.iter("p", "h2", "h3", "span", "strong", "em", "b", "div", "section", "header"):
+        if len(node) > 4:
+            continue
+        text = node.text_content()
+        if low <= len(text.strip()) <= high:
+            out.add(_key(text))
+    return out
+
+
+def with_standfirst(text: str, standfirst: str, visible: set[str]) -> str:
+    """Put back the standfirst (the summary under the headline) when trafilatura dropped
+    it: only when the page shows it (not just its meta tags) and the body lacks it."""
+    if not standfirst or _words(standfirst) < 8 or _key(standfirst) not in visible:
+        return text
+    if overlap(standfirst, text) >= 0.9:
+        return text
+    return f"{standfirst}\n\n{text}" if text else standfirst
+
+
 def _words(text: str) -> int:
-    return len(WORD.findall(text))
+    """Word count that also works for Chinese/Japanese (about two characters a word)."""
+    return len(NON_CJK_WORD.findall(text)) + len(CJK.findall(text)) // 2
 
 
 def _link_share(line: str) -> tuple[str, float]:

@@ -100,6 +100,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     sites = meta.site_names(page, url)
     captions = body_mod.collect_captions(tree)
     link_blocks = body_mod.collect_link_blocks(tree)
+    standfirst = meta.clean_text(page.meta.get("og:description") or page.ld.get("description")
+                                 or page.meta.get("description"))
+    visible = body_mod.visible_texts(tree, (int(len(standfirst) * 0.9), int(len(standfirst) * 1.2) + 10)) if standfirst else set()
     embedded = ""
     doc = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False,
                                       deduplicate=False)
@@ -118,6 +121,7 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
     text = body_mod.clean(raw, captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people], orgs=sites)
     text = _rescue_with_article_body(text, page)
+    text = body_mod.with_standfirst(text, standfirst, visible)
     if not text.strip():
         raise ExtractError("no article text found")
     published = dates.published(page, fallback=doc.date if doc is not None else None, hint=hints.get("published"))
@@ -133,5 +137,5 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         canonical_url=page.canonical or page.meta.get("og:url", "") or ((doc.url or "") if doc is not None else "") or url,
         sitename=page.meta.get("og:site_name", "") or ((doc.sitename or "") if doc is not None else ""),
         paywalled=meta.paywalled(page),
-        teaser=meta.clean_text(page.ld.get("description") or page.meta.get("og:description") or page.meta.get("description", ""))[:1000],
+        teaser=standfirst[:1000],
     )
