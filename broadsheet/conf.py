@@ -72,6 +72,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_POLL_MIN_MINUTES", "10", "Shortest interval between two polls of one feed.", _int),
         Setting("BROADSHEET_POLL_MAX_MINUTES", "360", "Longest interval between two polls of one feed (also the backoff cap).", _int),
         Setting("BROADSHEET_CRAWL_WORKERS", "8", "Fetches run in parallel by one crawl process.", _int),
+        Setting("BROADSHEET_CRAWL_EXTRACT_PROCESSES", "0",
+                "Processes that extract pages during `crawl --once` (0: one per core; 1: in the crawling threads).", _int),
         Setting("BROADSHEET_LOAD_DEFAULT_SOURCES", "true", "Load the built-in list of public news sources on first run.", _bool),
         Setting("BROADSHEET_LLM_URL", "", "OpenAI-compatible endpoint for abstractive AI features. Empty: extractive only."),
         Setting("BROADSHEET_LLM_MODEL", "", "Model name sent to the LLM endpoint."),
