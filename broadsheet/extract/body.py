@@ -142,6 +142,8 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             skip_teaser = False
             if _words(text) <= 40:
                 continue
+        if (rules.RELATED_INLINE.match(text) or rules.TEASER_ARROW.match(text)) and _words(text) <= rules.RELATED_INLINE_MAX_WORDS:
+            continue
         if link_share >= rules.MAX_LINK_SHARE or key in link_blocks:  # headline list item, "more from" link
             continue
         if _is_prompt(text):

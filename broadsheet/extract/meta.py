@@ -46,7 +46,9 @@ def clean_text_keep_lines(value: str) -> str:
     text = htmlmod.unescape(value).replace("\xad", "").replace("\r", "")
     text = re.sub(r"<br\s*/?>|</p>", "\n", text, flags=re.IGNORECASE)
     text = re.sub(r"<[^>]{0,500}>", " ", text)
-    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    # Markup artefacts some CMSs leave in articleBody: "+++dropcap", "[#image: ...]", "{: attr}".
+    return "\n".join(line for line in lines if not re.match(r"^(?:\+\+\+\S|\[#\w+:|\{:)", line))
 
 
 def _walk_ld(node: Any, depth: int = 0) -> Iterator[dict]:

@@ -27,6 +27,11 @@ RELATED_HEADING = re.compile(
     I,
 )
 
+# "Read also: <other headline>" in one line; ">> <teaser link>".
+RELATED_INLINE = re.compile(RELATED_HEADING.pattern.replace(r"\b[\s:.»›>\-–—]*$", r"\s*[:»›>|\-–—]\s*\S"), I)
+TEASER_ARROW = re.compile(r"^(?:>>|→|►|▶)\s*\S")  # not », which opens quotes in de/da/no
+RELATED_INLINE_MAX_WORDS = 30
+
 # Short blocks that prompt the reader instead of telling the story.
 PROMPT = re.compile(
     r"\b(?:sign up|subscribe|subscription|newsletter|follow us|follow (?:him|her|them) on|share (?:this|on|via)|"
@@ -41,7 +46,8 @@ PROMPT = re.compile(
     r"(?:watch|listen|play)(?: the)? (?:video|now|here)|video (?:abspielen|ansehen)|\d{1,2}:\d{2} ?min\b|"
     r"whatsapp|instagram|facebook|social media|liveblog|live blog|news-?app|\bapp\b.{0,40}\b(?:android|ios)\b|"
     r"wie hat ihnen|how did you like|rate this|bewertung|feedback|ihre meinung|your (?:opinion|view)s? matters?|"
-    r"unterstützen sie|unterstützung|lesen sie (?:auch|mehr|hier)|jetzt lesen)",
+    r"unterstützen sie|unterstützung|lesen sie (?:auch|mehr|hier)|jetzt lesen|"
+    r"^(?:hinweis|bitte beachten|disclaimer)\s*:?$|url이 복사|(?:link|url) (?:copied|kopiert)|zitiervorschlag|cite this)",
     I,
 )
 PROMPT_STRONG_MAX_WORDS = 45
@@ -76,7 +82,9 @@ CREDIT = re.compile(
     r"ảnh|grafik|infografik|illustration|video|vídeo|kilde|källa|bron|źródło|источник|фото)\s*[:|/©]|©|\(c\)\s|"
     r"copyright\b|(?:mit|with|con|avec|met|med) (?:material|agenturmaterial|dpa|afp|ap|reuters|kna|epd)\b|"
     r"(?:additional )?reporting (?:by|from)\b|editing by\b|(?:translated|übersetzt|traduit|traducido) (?:by|von|par|por)\b|"
-    r"aus dem (?:englischen|französischen|spanischen|italienischen|russischen)\b|mitarbeit\s*:)"
+    r"aus dem (?:englischen|französischen|spanischen|italienischen|russischen)\b|mitarbeit\s*:|"
+    r"sendung\s*:|dieses thema im programm\s*:|this (?:story|article) (?:first )?appeared|"
+    r"(?:this|the) (?:story|article) (?:was|has been) (?:updated|corrected))"
     r"|(?:/|\|)\s*(?:reuters|afp|ap|getty images?|dpa|epa|imago|picture alliance|shutterstock|istock)\b[\w ./-]*$"
     r"|^(?:[\w.\- ]{2,40})/(?:reuters|afp|ap|getty images?|dpa|epa(?:-efe)?|imago|anadolu|xinhua|shutterstock)\s*$",
     I,
@@ -88,6 +96,7 @@ BOILERPLATE = re.compile(
     r"this copy is for your personal|order reprints|print article|an error has occurred|"
     r"write to \S+ at \S+@|^thank you$|^comments?$|^no comments yet|^kommentare?$|^hashtags$|^tags?\s*:|^share$|"
     r"^(?:teilen|share|compartir|partager|condividi)$|try our ai features|"
+    r"^(?:embed|hauptinhalt|main content|skip to (?:main )?content|zum inhalt springen|advertisement|anzeige)$|"
     r"coment[aá]rios com|comment policy|kommentarfunktion|durchschnittliche bewertung|community members are treated)",
     I,
 )
