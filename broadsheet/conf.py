@@ -80,6 +80,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_LLM_KEY", "", "API key for the LLM endpoint, if it needs one."),
         Setting("BROADSHEET_PORT", "8000", "Port of the web site started by `broadsheet run`.", _int),
         Setting("BROADSHEET_WEB_WORKERS", "2", "Web worker processes started by `broadsheet run`.", _int),
+        Setting("BROADSHEET_TASK_WORKERS", "2", "Task worker processes started by `broadsheet run`.", _int),
         # --- security, accounts, comments (community app) ---
         Setting("BROADSHEET_PRODUCTION", "false", "Serve over HTTPS only: secure cookies, HSTS, http→https redirect. Turn on behind TLS.", _bool),
         Setting("BROADSHEET_HSTS_SECONDS", "31536000", "HSTS max-age sent in production (with includeSubDomains and preload).", _int),

@@ -326,3 +326,35 @@ def test_an_article_left_pending_by_a_killed_worker_is_picked_up_again(server, c
         pipeline.fetch_article(pk)
     assert Article.objects.filter(status=Article.Status.OK).count() == 2
     assert Article.objects.count() == 2
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_compressed_responses_are_decoded(server, crawl_settings, encoding):
+    import gzip
+
+    import brotli
+
+    from tests.crawl.pages import PARAGRAPHS
+
+    page = article_html("Compressed page").encode()
+    packed = gzip.compress(page) if encoding == "gzip" else brotli.compress(page)
+    server.expect_request("/p").respond_with_data(packed, content_type="text/html",
+                                                  headers={"Content-Encoding": encoding})
+    server.expect_request("/feed.xml").respond_with_data(rss([{"title": "c", "link": server.url_for("/p")}]))
+    add_feed(server.url_for("/feed.xml"))
+    crawl_once()
+    article = Article.objects.get()
+    assert article.status == Article.Status.OK and PARAGRAPHS[0][:40] in article.body
+    assert "gzip" in server.log[-1][0].headers.get("Accept-Encoding", "")
+
+
+def test_a_compression_bomb_is_stopped_at_the_byte_cap(server, crawl_settings):
+    import gzip
+
+    crawl_settings.FETCH = {**crawl_settings.FETCH, "max_bytes": 1_000_000}
+    bomb = gzip.compress(b"<p>" + b"a" * 20_000_000 + b"</p>")  # ~20 KB on the wire, 20 MB unpacked
+    server.expect_request("/p").respond_with_data(bomb, content_type="text/html", headers={"Content-Encoding": "gzip"})
+    server.expect_request("/feed.xml").respond_with_data(rss([{"title": "bomb", "link": server.url_for("/p")}]))
+    add_feed(server.url_for("/feed.xml"))
+    crawl_once()
+    assert Article.objects.get().error_kind == "too_large"

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-web", action="store_true")
         parser.add_argument("--no-worker", action="store_true")
+        parser.add_argument("--workers", type=int, default=env("BROADSHEET_TASK_WORKERS"), help="task worker processes")
         parser.add_argument("--no-scheduler", action="store_true")
         parser.add_argument("--interval", type=float, default=30.0, help="seconds between scheduler ticks")
 
@@ -53,8 +54,10 @@ class Command(BaseCommand):
                               "create an account with `broadsheet createsuperuser`)")
         if not opts["no_worker"]:
             worker = ["rqworker", "default"] if env("REDIS_URL") else ["db_worker", "--interval", "1", "--verbosity", "0"]
-            children.append(subprocess.Popen([python, "-m", "broadsheet.cli", *worker]))
-            self.stdout.write(f"task worker started ({'Redis' if env('REDIS_URL') else 'database'} queue)")
+            for _ in range(max(1, opts["workers"])):
+                children.append(subprocess.Popen([python, "-m", "broadsheet.cli", *worker]))
+            self.stdout.write(f"{max(1, opts['workers'])} task worker(s) started "
+                              f"({'Redis' if env('REDIS_URL') else 'database'} queue)")
 
         stopping = False
 
