@@ -33,27 +33,31 @@ def _back(comment_or_target, anchor: str = "comments") -> str:
     return url if "#" in url else f"{url}#{anchor}"
 
 
+def _retry(request: HttpRequest, kind: str, target, form: CommentForm, error: str, status: int = 400) -> HttpResponse:
+    """Show the refused comment again with the reason, so the reader loses nothing they typed."""
+    return render(request, "community/post.html",
+                  {"form": form, "error": error, "target": target, "kind": kind}, status=status)
+
+
 @require_POST
 @login_required
 def post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = get_object_or_404(targets.queryset(kind), pk=pk)
-    if _rate_limited(request, "comment"):
-        return _too_fast(request)
     form = CommentForm(request.POST)
+    if _rate_limited(request, "comment"):
+        return _retry(request, kind, target, form, "You have posted a lot in a short time. "
+                      "Please wait a minute, then send this again.", status=429)
     if not form.is_valid():
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(_back(target))
+        return _retry(request, kind, target, form, "; ".join(e for errors in form.errors.values() for e in errors))
     parent = None
     if form.cleaned_data.get("parent"):
         parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
         if parent is None:
-            messages.error(request, "That comment no longer exists.")
-            return redirect(_back(target))
+            return _retry(request, kind, target, form, "The comment you answered no longer exists.")
     try:
         comment = services.post_comment(request.user, target, form.cleaned_data["body"], parent)
     except services.NotAllowed as exc:
-        messages.error(request, str(exc))
-        return redirect(_back(target))
+        return _retry(request, kind, target, form, str(exc))
     if comment.status == Comment.Status.PENDING:
         messages.info(request, "Thanks: your comment will appear once a moderator has looked at it.")
     return redirect(_back(comment))

@@ -101,3 +101,34 @@ def test_a_moderators_name_leaves_the_audit_log_with_their_account(article, alic
     services.hide(mod, services.post_comment(alice, article, "x"))
     services.delete_account(mod)
     assert list(ModerationAction.objects.values_list("actor_name", "kind")) == [("[deleted]", "hide")]
+
+
+def test_changing_the_email_needs_the_new_address_verified(client, alice):
+    client.force_login(alice)
+    client.post("/accounts/email/", {"email": "alice@new.example.org", "action_add": ""})
+    assert [m.to for m in mail.outbox] == [["alice@new.example.org"]]
+    assert not EmailAddress.objects.get(email="alice@new.example.org").verified
+    client.post(_link(mail.outbox[0]))
+    assert EmailAddress.objects.get(email="alice@new.example.org").verified
+    alice.refresh_from_db()
+    assert alice.email == "alice@new.example.org"
+    assert list(EmailAddress.objects.filter(user=alice).values_list("email", flat=True)) == ["alice@new.example.org"]
+
+
+def test_changing_the_password_needs_the_old_one(client, alice):
+    client.force_login(alice)
+    new = "another long pass phrase 7"
+    client.post("/accounts/password/change/", {"oldpassword": "wrong", "password1": new, "password2": new})
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+    client.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    alice.refresh_from_db()
+    assert alice.check_password(new)
+
+
+def test_logging_out_takes_a_post(client, alice):
+    client.force_login(alice)
+    assert client.get("/accounts/logout/").status_code == 200  # a confirmation page, still signed in
+    assert "_auth_user_id" in client.session
+    client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session

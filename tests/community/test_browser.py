@@ -71,3 +71,37 @@ def test_a_reader_signs_up_verifies_comments_replies_and_reports(browser, live_s
     page.screenshot(path=str(tmp_path / "comments.png"), full_page=True)
     assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console
     page.close()
+
+
+def test_a_moderator_hides_a_reported_comment_from_the_admin_queue(browser, live_server, article):
+    policy = CommunitySettings.current()
+    policy.premoderate_first = 0
+    policy.save()
+    alice, bob = make_user("alice"), make_user("bob")
+    make_user("mod", staff=True)
+    rude = services.post_comment(alice, article, "A rude remark")
+    services.report_comment(bob, rude, "abuse")
+
+    page = browser.new_page()
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
+    page.goto(live_server.url + "/admin/")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/community/queuedcomment/")
+    row = page.locator("#result_list tbody tr", has_text="A rude remark")
+    assert "1 open report" in row.inner_text()
+    row.locator("input.action-select").check()
+    page.select_option("select[name=action]", "hide")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    assert page.locator("#result_list tbody tr", has_text="A rude remark").count() == 0  # left the queue
+    rude.refresh_from_db()
+    assert rude.status == Comment.Status.HIDDEN
+    page.goto(live_server.url + "/admin/community/moderationaction/")
+    assert "\tmod\tHide\t" in page.locator("#result_list tbody tr").first.inner_text()
+    page.goto(live_server.url + article.get_absolute_url())
+    assert "A rude remark" not in page.content()
+    assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m], console
+    page.close()

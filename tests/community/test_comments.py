@@ -125,10 +125,14 @@ def test_a_comment_over_the_size_cap_is_refused_with_a_message(client, article, 
     policy.max_length = 100
     policy.save()
     client.force_login(alice)
-    response = post(client, article, "x" * 101)
+    response = post(client, article, "word " * 30)
     assert not Comment.objects.exists()
-    page = client.get(response["Location"]).content.decode()
-    assert "at most 100 characters" in page
+    page = response.content.decode()
+    assert response.status_code == 400 and "at most 100 characters (this one has 149)" in page
+    import lxml.html
+
+    kept = lxml.html.fromstring(page).xpath("//textarea[@name='body']")[0].text
+    assert kept.strip() == ("word " * 30).strip()  # nothing typed is lost
 
 
 def test_an_empty_comment_is_refused(client, article, alice, policy):

@@ -187,6 +187,7 @@ def test_the_per_account_rate_limit_trips_and_recovers(client, article, alice, p
     client.force_login(alice)
     codes = [post(client, article, f"comment number {i}").status_code for i in range(4)]
     assert codes == [302, 302, 302, 429]
+    assert "comment number 3</textarea>" in post(client, article, "comment number 3").content.decode()
     assert Comment.objects.count() == 3
     clock[0] += 61  # the next minute window
     assert post(client, article, "after a pause").status_code == 302
