@@ -123,6 +123,16 @@ def _retry_after(headers: httpx.Headers) -> float | None:
             return None
 
 
+def _caused_by(exc: BaseException, kind: type) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def _once(url: str, headers: dict[str, str], max_bytes: int) -> Response:
     host = urlsplit(url).hostname or ""
     with _slot(host):
@@ -145,6 +155,8 @@ def _once(url: str, headers: dict[str, str], max_bytes: int) -> Response:
         except httpx.DecodingError as exc:
             raise FetchError("bad_encoding", f"{url}: cannot decode body: {exc}") from None
         except (httpx.TransportError, httpx.InvalidURL) as exc:
+            if _caused_by(exc, socket.gaierror):
+                raise FetchError("dns", f"cannot resolve {host}: {exc}") from None
             raise FetchError("connection", f"{url}: {exc.__class__.__name__}: {exc}") from None
 
 

@@ -1,0 +1,59 @@
+"""`broadsheet run` as a user starts it: site up, unreachable sources reported, clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def broadsheet(args, env, **kw):
+    return subprocess.run([sys.executable, "-m", "broadsheet.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=120, **kw)
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
+def test_run_serves_the_site_and_reports_unreachable_sources(tmp_path):
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_LOAD_DEFAULT_SOURCES": "false",
+           "BROADSHEET_FETCH_ALLOW_PRIVATE": "true", "BROADSHEET_FETCH_RETRIES": "0", "BROADSHEET_WEB_WORKERS": "1",
+           "BROADSHEET_TASK_WORKERS": "1"}
+    env.pop("REDIS_URL", None)
+    assert broadsheet(["migrate", "--noinput", "-v0"], env).returncode == 0
+    refused = free_port()  # nothing listens there
+    for url in (f"http://127.0.0.1:{refused}/feed.xml", "http://no-such-host.invalid/feed.xml"):
+        assert broadsheet(["shell", "-c", f"from broadsheet.sources.services import add_feed; add_feed({url!r})"], env).returncode == 0
+    port = free_port()
+    log = tmp_path / "run.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "run", "--port", str(port), "--interval", "1"],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline, status, text = time.monotonic() + 60, None, ""
+        while time.monotonic() < deadline:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code
+            except httpx.TransportError:
+                status = None
+            text = log.read_text()
+            if status == 200 and text.count("failed:") >= 2:
+                break
+            time.sleep(0.5)
+        assert status == 200, text
+        assert f"127.0.0.1:{refused}/feed.xml) failed: connection" in text, text
+        assert "no-such-host.invalid/feed.xml) failed: dns" in text, text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert "stopped" in log.read_text()
