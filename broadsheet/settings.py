@@ -251,4 +251,5 @@ CRAWL_WORKERS = env("BROADSHEET_CRAWL_WORKERS")
 # Each is a dotted path to a function taking an Article; each must be safe to repeat.
 ARTICLE_PIPELINE: list[str] = [
     "broadsheet.enrich.embeddings.embed_article",
+    "broadsheet.enrich.pipeline.enrich_article",
 ]

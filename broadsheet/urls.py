@@ -6,4 +6,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("community/", include("broadsheet.community.urls")),
     path("", include("broadsheet.web.urls")),
+    path("", include("broadsheet.enrich.urls")),
 ]

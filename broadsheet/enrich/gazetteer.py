@@ -1,0 +1,70 @@
+"""Small word lists for typing names without a statistical NER model (spaCy models
+cannot be downloaded here). Countries, large cities and regions are places; the rest
+of the typing works from context (titles, organisation words, "said")."""
+
+COUNTRIES = """Afghanistan Albania Algeria Andorra Angola Argentina Armenia Australia Austria Azerbaijan Bahamas
+Bahrain Bangladesh Barbados Belarus Belgium Belize Benin Bhutan Bolivia Bosnia Botswana Brazil Brunei Bulgaria
+Burkina Burundi Cambodia Cameroon Canada Chad Chile China Colombia Comoros Congo Croatia Cuba Cyprus Czechia
+Denmark Djibouti Dominica Ecuador Egypt Eritrea Estonia Eswatini Ethiopia Fiji Finland France Gabon Gambia Georgia
+Germany Ghana Greece Grenada Guatemala Guinea Guyana Haiti Honduras Hungary Iceland India Indonesia Iran Iraq
+Ireland Israel Italy Jamaica Japan Jordan Kazakhstan Kenya Kiribati Kosovo Kuwait Kyrgyzstan Laos Latvia Lebanon
+Lesotho Liberia Libya Liechtenstein Lithuania Luxembourg Madagascar Malawi Malaysia Maldives Mali Malta
+Mauritania Mauritius Mexico Moldova Monaco Mongolia Montenegro Morocco Mozambique Myanmar Namibia Nauru Nepal
+Netherlands Nicaragua Niger Nigeria Norway Oman Pakistan Palau Palestine Panama Paraguay Peru Philippines Poland
+Portugal Qatar Romania Russia Rwanda Samoa Senegal Serbia Seychelles Singapore Slovakia Slovenia Somalia Spain
+Sudan Suriname Sweden Switzerland Syria Taiwan Tajikistan Tanzania Thailand Togo Tonga Tunisia Turkey Türkiye
+Turkmenistan Tuvalu Uganda Ukraine Uruguay Uzbekistan Vanuatu Venezuela Vietnam Yemen Zambia Zimbabwe England
+Scotland Wales Britain Europe Africa Asia America Antarctica Gaza Crimea Kashmir Tibet Greenland""".split()
+MULTIWORD_PLACES = {"united states", "united kingdom", "north korea", "south korea", "south africa", "new zealand",
+                    "saudi arabia", "sri lanka", "costa rica", "el salvador", "ivory coast", "czech republic",
+                    "dominican republic", "united arab emirates", "west bank", "hong kong", "new york", "los angeles",
+                    "san francisco", "rio de janeiro", "buenos aires", "mexico city", "tel aviv", "new delhi",
+                    "abu dhabi", "cape town", "kuala lumpur", "northern ireland", "middle east", "latin america",
+                    "north america", "south america", "east asia", "red square", "wall street", "downing street",
+                    "washington dc", "las vegas", "silicon valley", "south china sea", "black sea", "european union"}
+CITIES = """London Paris Berlin Madrid Rome Moscow Kyiv Kiev Beijing Shanghai Tokyo Seoul Pyongyang Delhi Mumbai
+Karachi Lahore Islamabad Kabul Tehran Baghdad Damascus Beirut Jerusalem Cairo Istanbul Ankara Athens Vienna Prague
+Warsaw Budapest Brussels Amsterdam Dublin Edinburgh Glasgow Manchester Liverpool Birmingham Leeds Bristol Cardiff
+Belfast Lisbon Stockholm Oslo Copenhagen Helsinki Geneva Zurich Milan Munich Frankfurt Hamburg Barcelona Sydney
+Melbourne Toronto Montreal Vancouver Ottawa Chicago Washington Boston Houston Dallas Miami Atlanta Seattle Denver
+Philadelphia Detroit Nairobi Lagos Johannesburg Riyadh Dubai Doha Tripoli Khartoum Kharkiv Odesa Donetsk Bryansk
+Kursk Minsk Tbilisi Baku Yerevan Singapore Bangkok Jakarta Manila Hanoi Taipei Brasilia Santiago Lima Bogota
+Caracas Havana Algiers Tunis Rabat Sirte Benghazi Mosul Aleppo Kharkov California Texas Florida Ohio Georgia
+Virginia Carolina Arizona Nevada Michigan Pennsylvania Illinois Oregon Alaska Hawaii Bavaria Siberia Yorkshire
+Kent Essex Surrey Sussex Cornwall Devon Istanbul Hollywood Westminster Brexit""".split()
+PLACES = {w.lower() for w in COUNTRIES + CITIES if w != "Brexit"} | MULTIWORD_PLACES
+DEMONYMS = {"russian": "Russia", "ukrainian": "Ukraine", "chinese": "China", "american": "United States",
+            "british": "United Kingdom", "french": "France", "german": "Germany", "japanese": "Japan",
+            "korean": "Korea", "north korean": "North Korea", "south korean": "South Korea", "iranian": "Iran",
+            "israeli": "Israel", "palestinian": "Palestine", "turkish": "Turkey", "egyptian": "Egypt",
+            "indian": "India", "pakistani": "Pakistan", "syrian": "Syria", "iraqi": "Iraq", "dutch": "Netherlands",
+            "italian": "Italy", "spanish": "Spain", "european": "Europe", "canadian": "Canada",
+            "australian": "Australia", "mexican": "Mexico", "brazilian": "Brazil", "libyan": "Libya",
+            "saudi": "Saudi Arabia", "irish": "Ireland", "scottish": "Scotland", "welsh": "Wales", "polish": "Poland"}
+PERSON_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "president", "prime", "minister",
+                 "chancellor", "secretary", "senator", "sen", "rep", "gov", "governor", "mayor", "king", "queen",
+                 "prince", "princess", "pope", "general", "gen", "judge", "justice", "chief", "leader", "coach",
+                 "manager", "director", "professor", "prof", "ceo", "chairman", "chairwoman", "spokesman",
+                 "spokeswoman", "spokesperson", "striker", "midfielder", "defender", "goalkeeper", "actor", "actress",
+                 "singer", "star", "captain", "ambassador", "envoy", "commissioner", "colonel", "col", "lieutenant",
+                 "lt", "sergeant", "sgt", "officer", "inspector", "detective", "bishop", "archbishop", "rabbi",
+                 "imam", "father", "sister", "brother", "uncle", "aunt", "saint"}
+ORG_WORDS = {"party", "ministry", "committee", "commission", "council", "university", "college", "school", "bank",
+             "group", "association", "union", "agency", "department", "office", "corporation", "corp", "inc", "ltd",
+             "plc", "company", "co", "fc", "united", "city", "club", "federation", "league", "institute", "fund",
+             "foundation", "organisation", "organization", "court", "parliament", "congress", "senate", "assembly",
+             "army", "navy", "police", "service", "services", "authority", "board", "trust", "network", "news",
+             "times", "post", "journal", "airlines", "airways", "motors", "technologies", "systems", "labs",
+             "government", "administration", "commons", "house", "cabinet", "church", "hospital", "forces",
+             "front", "movement", "alliance", "coalition", "nations", "reserve", "exchange", "guard", "kremlin"}
+EVENT_WORDS = {"day", "cup", "games", "olympics", "festival", "war", "summit", "championship", "championships",
+               "awards", "award", "election", "elections", "week", "open", "prix", "grand", "conference", "expo",
+               "parade", "crisis", "revolution", "series", "trophy", "world", "oscars", "emmys", "grammys"}
+NOT_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "march", "april", "june", "july", "august", "september", "october", "november", "december", "i",
+             "mr", "mrs", "ms", "dr", "sir", "the", "a", "an", "but", "and", "or", "if", "in", "on", "at", "he",
+             "she", "it", "we", "they", "this", "that", "these", "those", "there", "here", "when", "while", "after",
+             "before", "as", "for", "so", "yet", "its", "his", "her", "their", "our", "my", "your", "what", "why",
+             "how", "who", "where", "meanwhile", "however", "although", "though", "still", "also", "now", "then",
+             "today", "yesterday", "tomorrow", "last", "next", "advertisement", "read", "more", "photo", "image",
+             "copyright", "getty", "images", "reuters", "ap", "afp", "cnn", "bbc", "updated", "published"}

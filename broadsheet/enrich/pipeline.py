@@ -1,0 +1,112 @@
+"""The enrich pipeline step and the stored-result helpers the web layer reads.
+
+`enrich_article` runs after `embeddings.embed_article` (settings.ARTICLE_PIPELINE): it
+writes Article.section and an ArticleEnrichment row with tags, entities and summary,
+and links Tag rows for the tag pages. Safe to repeat: every write is an upsert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from broadsheet.enrich import llm, sections, summaries, tags
+from broadsheet.enrich.embeddings import from_bytes
+from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, StorySummary, Tag
+
+log = logging.getLogger("broadsheet.enrich")
+
+
+def compute(article) -> dict:
+    """Everything the step stores, without touching the database."""
+    text = article.body or article.teaser or ""
+    section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
+                                authors=article.authors, minilm=from_bytes(article.embedding))
+    found = tags.entities(text, article.title)
+    return {
+        "section": section,
+        "hashtags": tags.hashtags(text, article.title, found=found),
+        "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in found[:20]],
+        **summaries.summarize(article.title, text, article_id=article.pk),
+    }
+
+
+def enrich_article(article) -> None:
+    """Pipeline step: section, hashtags, entities, gist and key points of one article."""
+    result = compute(article)
+    with transaction.atomic():
+        type(article).objects.filter(pk=article.pk).update(section=result["section"])
+        article.section = result["section"]
+        ArticleEnrichment.objects.update_or_create(
+            article_id=article.pk,
+            defaults={"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
+                      "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"})
+        save_tags(article.pk, result["hashtags"])
+    if llm.configured():
+        from broadsheet.enrich.tasks import rewrite_with_llm
+
+        rewrite_with_llm.enqueue(article.pk)
+
+
+def save_tags(article_id: int, names: list[str]) -> None:
+    wanted = []
+    for rank, name in enumerate(names):
+        tag, _ = Tag.objects.get_or_create(key=tags.key(name), defaults={"name": name})
+        wanted.append(tag.pk)
+        ArticleTag.objects.update_or_create(article_id=article_id, tag=tag, defaults={"rank": rank})
+    ArticleTag.objects.filter(article_id=article_id).exclude(tag_id__in=wanted).delete()
+
+
+def rewrite_article(article) -> bool:
+    """Abstractive gist and key points from the LLM, grounded in the article's sentences."""
+    from broadsheet.enrich.text import split_sentences
+
+    enrichment = ArticleEnrichment.objects.filter(article_id=article.pk).first()
+    sentences = split_sentences(article.body)[:40]
+    if enrichment is None or not sentences:
+        return False
+    written = llm.generate("Write a one-sentence gist, then 3 to 5 key points of this article.",
+                           [s.text for s in sentences], max_sentences=6)
+    if not written:
+        return False
+
+    def item(g) -> dict:
+        return {"text": g.text, "sources": [{"article": article.pk, "sentence": sentences[i].index} for i in g.sources]}
+
+    enrichment.gist = item(written[0])
+    if len(written) >= 4:
+        enrichment.key_points = [item(g) for g in written[1:6]]
+    enrichment.generator = f"llm:{llm.model_name()}"
+    enrichment.save(update_fields=["gist", "key_points", "generator", "updated_at"])
+    return True
+
+
+# --- stories -----------------------------------------------------------------------------
+def story_articles(article) -> list:
+    """The article and the rest of its story, via settings.ENRICH_STORY_ARTICLES (a dotted
+    path to `f(article) -> list[Article]`, for the stories app to provide); else just it."""
+    path = getattr(settings, "ENRICH_STORY_ARTICLES", "")
+    if path:
+        try:
+            found = list(import_string(path)(article))
+            return found if any(a.pk == article.pk for a in found) else [article, *found]
+        except Exception:  # a broken provider must not break the article page
+            log.exception("ENRICH_STORY_ARTICLES provider failed")
+    return [article]
+
+
+def story_summary(key: str, articles: list[Any]) -> dict | None:
+    """Stored summary of a story (see summaries.summarize_story), recomputed when its
+    article set changed. Callers: the story page (via the story panel) and tasks."""
+    signature = hashlib.sha256(",".join(sorted(str(a.pk) for a in articles)).encode()).hexdigest()
+    stored = StorySummary.objects.filter(key=key).first()
+    if stored and stored.signature == signature:
+        return stored.data
+    data = summaries.summarize_story(articles)
+    StorySummary.objects.update_or_create(key=key, defaults={"signature": signature, "data": data})
+    return data

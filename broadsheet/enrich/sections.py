@@ -1,0 +1,128 @@
+"""Section of an article: what the page says, mapped onto our taxonomy, plus a classifier.
+
+The classifier is a linear head (multinomial logistic regression, trained by
+`train_sections.py`, weights in data/section_head.npz) over two views of the text:
+the all-MiniLM-L6-v2 vector of title + lead (stored by the first pipeline step) and a
+WordLlama vector of the whole text. Inference is one matrix product in numpy, so
+scikit-learn is needed only to train. Opinion, analysis, editorials and columns go to
+"Opinion & Analysis" whatever their topic, on the page's word for it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+from django.conf import settings
+
+from broadsheet.web.sections import SECTIONS as DEFAULT_SECTIONS
+
+HEAD_PATH = Path(__file__).resolve().parent / "data" / "section_head.npz"
+OPINION = "Opinion & Analysis"
+GENERIC = "News"
+
+# Publisher words for a section (page_section, breadcrumb, URL path segment) → ours.
+# Matched on whole words of the lower-cased hint; first match wins, so specific first.
+HINTS: list[tuple[str, str]] = [
+    (r"opinion|opinions|comment|commentisfree|editorial|editorials|column|columns|columnists?|op-?ed|analysis|"
+     r"perspectives?|viewpoints?|views|letters|leaders|ideas|essay", OPINION),
+    (r"politics|political|elections?|government|parliament|congress|white-?house|policy", "Politics"),
+    (r"business|economy|economics|markets?|finance|money|companies|industry|trade|banking|stocks", "Business"),
+    (r"tech|technology|science-?and-?tech|gadgets|computing|internet|digital|cyber|ai", "Technology"),
+    (r"science|space|environment|climate|nature|astronomy", "Science"),
+    (r"health|medicine|medical|wellness|coronavirus|covid", "Health"),
+    (r"sports?|football|soccer|cricket|rugby|tennis|golf|nba|nfl|olympics|formula-?1|f1|athletics|boxing", "Sports"),
+    (r"arts?|culture|entertainment|film|films|movies|music|books|tv|television|theatre|showbiz|celebrity|"
+     r"media|stage|games|gaming", "Arts & Culture"),
+    (r"lifestyle|life|living|travel|food|fashion|style|homes?|property|family|recipes|wellbeing|"
+     r"relationships|motoring|cars", "Lifestyle"),
+    (r"news|world|national|local|uk|us|international|europe|africa|asia|americas|middle-?east|crime|"
+     r"weather|breaking", GENERIC),
+]
+_HINT_RES = [(re.compile(rf"(?<![a-z]){pattern}(?![a-z])"), name) for pattern, name in HINTS]
+_OPINION_TITLE = re.compile(r"^\s*(opinion|analysis|comment|editorial|column|op-ed|view|perspective)\s*[:\-–—|]", re.I)
+_OPINION_ROLE = re.compile(r"columnist|contributor|opinion|editorial board|op-ed|guest|commentator|former|professor|"
+                           r"fellow|analyst", re.I)
+HINT_WEIGHT = 0.6      # a publisher's own specific section outweighs a doubtful classifier
+GENERIC_WEIGHT = 0.25  # "World", "News" say little about the topic
+
+
+def taxonomy() -> list[str]:
+    """The configured sections (settings.BROADSHEET_SECTIONS), else the site's default list."""
+    return list(getattr(settings, "BROADSHEET_SECTIONS", None) or DEFAULT_SECTIONS)
+
+
+def _in_taxonomy(name: str, sections: list[str]) -> str | None:
+    """Our canonical name mapped into the configured taxonomy (settings.ENRICH_SECTION_MAP)."""
+    if name in sections:
+        return name
+    mapped = getattr(settings, "ENRICH_SECTION_MAP", {}).get(name)
+    return mapped if mapped in sections else None
+
+
+def hint_section(page_section: str = "", url: str = "") -> tuple[str | None, float]:
+    """The section a publisher's own labels point to, and how much to trust it."""
+    texts = [page_section.lower()] if page_section else []
+    if url:
+        segments = [s for s in urlsplit(url).path.lower().split("/") if s and not s.isdigit()]
+        texts.append(" ".join(segments[:-1] if len(segments) > 1 else segments[:0]))  # the last one is the slug
+    for text in texts:
+        if not text.strip():
+            continue
+        for regex, name in _HINT_RES:
+            if regex.search(text):
+                return name, (GENERIC_WEIGHT if name == GENERIC else HINT_WEIGHT)
+    return None, 0.0
+
+
+def is_opinion(title: str = "", page_section: str = "", url: str = "", authors: list | None = None) -> bool:
+    if _OPINION_TITLE.match(title or ""):
+        return True
+    if hint_section(page_section, url)[0] == OPINION:
+        return True
+    roles = " ".join(str(a.get("role", "")) for a in (authors or []) if isinstance(a, dict))
+    return bool(roles and _OPINION_ROLE.search(roles))
+
+
+@lru_cache(maxsize=1)
+def load_head(path: str = str(HEAD_PATH)) -> tuple[list[str], np.ndarray, np.ndarray]:
+    data = np.load(path, allow_pickle=False)
+    return [str(c) for c in data["classes"]], data["coef"].astype(np.float32), data["intercept"].astype(np.float32)
+
+
+def features(title: str, text: str, minilm: np.ndarray | None = None) -> np.ndarray:
+    """The head's input: MiniLM(title + lead) ⊕ WordLlama(title + whole text)."""
+    from broadsheet.enrich.embeddings import article_text, embed
+    from broadsheet.enrich.text import light_embed
+
+    if minilm is None:
+        minilm = embed([article_text(title, text)])[0]
+    return np.concatenate([np.asarray(minilm, dtype=np.float32), light_embed([f"{title}. {text}"])[0]])
+
+
+def head_probabilities(x: np.ndarray) -> dict[str, float]:
+    classes, coef, intercept = load_head()
+    logits = coef @ x + intercept
+    p = np.exp(logits - logits.max())
+    p /= p.sum()
+    return dict(zip(classes, p.tolist()))
+
+
+def classify(title: str, text: str, *, page_section: str = "", url: str = "", authors: list | None = None,
+             minilm: np.ndarray | None = None) -> str:
+    """One section of the configured taxonomy for an article."""
+    sections = taxonomy()
+    if OPINION in sections and is_opinion(title, page_section, url, authors):
+        return OPINION
+    scores = {name: 0.0 for name in sections}
+    for name, p in head_probabilities(features(title, text, minilm)).items():
+        target = _in_taxonomy(name, sections) or _in_taxonomy(GENERIC, sections) or sections[0]
+        scores[target] += p
+    hint, weight = hint_section(page_section, url)
+    target = _in_taxonomy(hint, sections) if hint else None
+    if target:
+        scores[target] += weight
+    return max(scores, key=scores.get)

@@ -1,0 +1,239 @@
+"""Hashtags and named entities without a statistical NER model.
+
+Names are runs of capitalised words (with "of", "de", "al-" and the like inside),
+minus sentence-initial ordinary words; a lone surname is folded into the full name it
+abbreviates ("Putin" → "Vladimir Putin"), and spelling variants share one key
+("Kim Jong-un" / "Kim Jong Un" → kimjongun). Types come from context: titles before a
+name, organisation words, a small gazetteer of places, event words. Keyphrases are
+content-word n-grams scored by frequency, position and presence in the title.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from broadsheet.enrich import gazetteer as gz
+from broadsheet.enrich.text import STOPWORDS, split_sentences, stem
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:[’'.\-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*|[^\sA-Za-zÀ-ÖØ-öø-ÿ0-9]")
+CONNECTORS = {"of", "de", "del", "da", "di", "van", "von", "der", "al", "bin", "la", "le", "du", "for"}
+PLACE_WORDS = {"square", "street", "river", "mountain", "mountains", "island", "islands", "sea", "ocean", "lake",
+               "province", "region", "state", "county", "peninsula", "valley", "bay", "airport", "strait", "gulf",
+               "coast", "desert", "park", "bridge", "avenue", "road", "district", "oblast", "city"}
+MIN_TAGS, MAX_TAGS = 3, 8
+
+
+@dataclass
+class Entity:
+    name: str
+    type: str  # person | org | place | event | other
+    count: int = 0
+    first: int = 10**6  # index of the first sentence it appears in
+    variants: Counter = field(default_factory=Counter)
+
+
+def key(name: str) -> str:
+    """Spelling-insensitive identity of a name or tag: 'Kim Jong-un' == 'Kim Jong Un' == '#KimJongUn'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    folded = re.sub(r"'s$|’s$", "", folded)
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def hashtag(name: str) -> str:
+    """'Victory Day' → 'VictoryDay'; 'Kim Jong-un' → 'KimJongUn' (display form, without '#')."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    parts = re.split(r"[^A-Za-z0-9]+", re.sub(r"'s\b", "", folded))
+    return "".join(p if p.isupper() and len(p) > 1 else p[:1].upper() + p[1:] for p in parts if p)
+
+
+def _is_cap(token: str) -> bool:
+    return token[:1].isupper() or (token[:1].isdigit() and any(c.isupper() for c in token))
+
+
+def _candidates(text: str) -> list[tuple[str, int, str | None, bool]]:
+    """(name, sentence index, word before it, sentence-initial?) for each run of capitalised words."""
+    found = []
+    lowered = Counter(t.lower() for t in re.findall(r"\b[a-z][a-z]+\b", text))
+    for sentence in split_sentences(text):
+        raw = _TOKEN.findall(sentence.text)
+        possessive = [bool(re.search(r"['’]s$", t)) for t in raw]
+        tokens = [re.sub(r"['’]s$", "", t) for t in raw]
+        i = 0
+        while i < len(tokens):
+            if not _is_cap(tokens[i]) or not tokens[i][0].isalnum():
+                i += 1
+                continue
+            j = i + 1
+            while j < len(tokens) and not possessive[j - 1]:  # "Moscow's Red Square": two names
+                if _is_cap(tokens[j]) and tokens[j][0].isalnum():
+                    j += 1
+                elif tokens[j].lower() in CONNECTORS and j + 1 < len(tokens) and _is_cap(tokens[j + 1]):
+                    j += 2
+                else:
+                    break
+            run = tokens[i:j]
+            start = i
+            # Drop ordinary words at the edges: sentence-initial "The", "But", "Officials"...
+            while run and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS
+                           or (start == 0 and len(run) == 1 and lowered[run[0].lower()] > 0)):
+                run, start = run[1:], start + 1
+            while len(run) > 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:  # "President Trump" → "Trump"
+                run, start = run[1:], start + 1
+            while run and (run[-1].lower() in CONNECTORS or run[-1].lower() in gz.NOT_NAMES):
+                run = run[:-1]
+            if run and not (len(run) == 1 and (len(run[0]) < 2 or run[0].isdigit())):
+                before = tokens[start - 1].lower().rstrip(".") if start > 0 else None
+                found.append((" ".join(run), sentence.index, before, start == 0 or not tokens[start - 1][0].isalnum()))
+            i = j
+    return found
+
+
+def _type(name: str, befores: Counter, text: str) -> str:
+    low = name.lower()
+    words = low.split()
+    if low in gz.PLACES or low in gz.DEMONYMS or (len(words) > 1 and words[-1] in gz.PLACES):
+        return "place"
+    if words[-1] in gz.ORG_WORDS or words[0] in {"bank", "university", "ministry"} or (name.isupper() and len(name) <= 6):
+        return "org"
+    if words[-1] in gz.EVENT_WORDS:
+        return "event"
+    if words[-1] in PLACE_WORDS:
+        return "place"
+    if any(b in gz.PERSON_TITLES for b in befores):
+        return "person"
+    if re.search(re.escape(name) + r"(?:,[^,.]{0,60},)?\s+(?:said|says|told|added|wrote|argued|explained)\b", text):
+        return "person" if 1 < len(words) <= 4 else "other"
+    if any(b in {"in", "at", "from", "near", "across"} for b in befores) and len(words) == 1:
+        return "place"
+    return "person" if 2 <= len(words) <= 3 and all(w[:1].isalpha() for w in words) else "other"
+
+
+def entities(text: str, title: str = "") -> list[Entity]:
+    """Named people, organisations, places and events, most mentioned first."""
+    text = html.unescape(text or "")
+    full = f"{html.unescape(title or '')}.\n\n{text}" if title else text
+    found: dict[str, Entity] = {}
+    befores: dict[str, Counter] = defaultdict(Counter)
+    initial_only: dict[str, bool] = {}
+    for name, index, before, initial in _candidates(full):
+        low = name.lower()
+        if low in gz.DEMONYMS:
+            name = gz.DEMONYMS[low]
+        k = key(name)
+        if not k:
+            continue
+        entity = found.setdefault(k, Entity(name, "other"))
+        entity.count += 1
+        entity.first = min(entity.first, index)
+        entity.variants[name] += 1
+        initial_only[k] = initial_only.get(k, True) and initial
+        if before:
+            befores[k][before] += 1
+    for k in [k for k, e in found.items() if initial_only.get(k) and " " not in e.variants.most_common(1)[0][0]
+              and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
+              and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly"))]:
+        del found[k]  # a lone capitalised word seen only at the start of sentences: "Notably", "Officials"
+    _fold_short_forms(found, befores)
+    for k, entity in found.items():
+        entity.name = entity.variants.most_common(1)[0][0]
+        entity.type = _type(entity.name, befores[k], full)
+    return sorted(found.values(), key=lambda e: (-e.count, e.first))
+
+
+def _fold_short_forms(found: dict[str, Entity], befores: dict[str, Counter]) -> None:
+    """'Putin' after 'Vladimir Putin', 'Kim' after 'Kim Jong-un': count them as the full name."""
+    multi = [(k, e) for k, e in found.items() if " " in e.variants.most_common(1)[0][0]]
+    for k, entity in list(found.items()):
+        name = entity.variants.most_common(1)[0][0]
+        if " " in name or name.isupper():
+            continue
+        owners = [(mk, me) for mk, me in multi if name in me.variants.most_common(1)[0][0].split()
+                  and me.variants.most_common(1)[0][0].split()[0] not in gz.PERSON_TITLES]
+        if len(owners) == 1 or (owners and owners[0][1].count > 2 * sum(o.count for _, o in owners[1:])):
+            mk, me = max(owners, key=lambda o: o[1].count)
+            me.count += entity.count
+            me.first = min(me.first, entity.first)
+            befores[mk].update(befores.pop(k, Counter()))
+            del found[k]
+
+
+def keyphrases(text: str, title: str = "", limit: int = 20, found: list[Entity] | None = None) -> list[tuple[str, float]]:
+    """Names and lower-case content-word n-grams (1–3 words), best first, with their scores.
+
+    Names come whole from `entities` ("North Korea", never "North" and "Korea"); other
+    phrases are runs of non-stop words scored by frequency, an early-position boost and
+    a bonus for words shared with the title.
+    """
+    text = html.unescape(text or "")
+    title = html.unescape(title or "")
+    found = entities(text, title) if found is None else found
+    sentences = split_sentences(text)
+    title_stems = {stem(w) for w in re.findall(r"[A-Za-z0-9][\w'-]*", title.lower())}
+    scores: Counter = Counter()
+    surface: dict[str, Counter] = defaultdict(Counter)
+    units = [(title, -1)] if title else []
+    units += [(s.text, s.index) for s in sentences]
+    for sentence_text, index in units:
+        position = 2.0 if index < 0 else 1.0 + 1.0 / (1.0 + index / 3.0)
+        tokens = re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’-]*", sentence_text)
+        for size in (1, 2, 3):
+            for i in range(len(tokens) - size + 1):
+                gram = tokens[i:i + size]
+                lows = [g.lower() for g in gram]
+                if any(g[:1].isupper() for g in gram) or any(w in STOPWORDS or len(w) < 3 or w.isdigit() for w in lows):
+                    continue
+                k = " ".join(stem(w) for w in lows)
+                scores[k] += position * (1.0 + 0.5 * (size - 1))
+                surface[k][" ".join(gram)] += 1
+    ranked = []
+    for k, score in scores.items():
+        bonus = 1.5 if any(w in title_stems for w in k.split()) else 1.0
+        once = 0.6 if sum(surface[k].values()) == 1 else 1.0
+        ranked.append((surface[k].most_common(1)[0][0], score * bonus * once))
+    for entity in found:
+        position = 1.0 + 1.0 / (1.0 + max(entity.first, 0) / 3.0)
+        ranked.append((entity.name, 1.6 * entity.count * position * (1.5 if key(entity.name) in key(title) else 1.0)))
+    ranked.sort(key=lambda item: -item[1])
+    out, seen = [], []
+    for form, score in ranked:
+        k = " ".join(stem(w) for w in form.lower().split())
+        if any(re.search(rf"(?<!\S){re.escape(k)}(?!\S)", other) or re.search(rf"(?<!\S){re.escape(other)}(?!\S)", k)
+               for other in seen):
+            continue  # 'talks' beside 'peace talks': keep the better-ranked one
+        seen.append(k)
+        out.append((form, round(math.log1p(score), 3)))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limit: int = MAX_TAGS) -> list[str]:
+    """3–8 tags: the most mentioned names, then keyphrases; variants folded."""
+    found = entities(text, title) if found is None else found
+    tags: list[str] = []
+    keys: set[str] = set()
+
+    def add(name: str) -> None:
+        tag = hashtag(name)
+        k = key(tag)
+        if tag and k and k not in keys and not any(k in other or other in k for other in keys if len(k) > 4):
+            keys.add(k)
+            tags.append(tag)
+
+    for entity in found:
+        if entity.count >= 2 or entity.first <= 1:
+            add(entity.name)
+        if len(tags) >= min(limit, 5):
+            break
+    for phrase, _ in keyphrases(text, title, limit=20, found=found):
+        if len(tags) >= limit:
+            break
+        if not phrase[:1].isupper() and (len(tags) >= 5 or len(phrase.split()) > 2):
+            continue  # topic words only to reach a handful; names up to the limit
+        add(phrase)
+    return tags[:limit]

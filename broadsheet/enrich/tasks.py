@@ -1,0 +1,33 @@
+"""Background work of the enrich app (django-tasks): LLM rewrites, on-demand enrichment."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from broadsheet.articles.models import Article
+
+
+@task()
+def enrich_later(article_id: int) -> None:
+    """Compute an article's enrichment off the request path (first view of an old article)."""
+    from broadsheet.enrich.embeddings import embed_article
+    from broadsheet.enrich.pipeline import enrich_article
+
+    article = Article.objects.filter(pk=article_id).first()
+    if article is not None:
+        embed_article(article)
+        enrich_article(article)
+
+
+@task()
+def rewrite_with_llm(article_id: int) -> None:
+    from broadsheet.enrich.pipeline import rewrite_article
+
+    article = Article.objects.filter(pk=article_id).first()
+    if article is not None:
+        rewrite_article(article)
+
+
+def queue_enrichment(article_id: int) -> None:
+    """Queue `enrich_later` (a seam for tests: Task objects are frozen)."""
+    enrich_later.enqueue(article_id)

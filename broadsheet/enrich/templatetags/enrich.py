@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django import template
+
+from broadsheet.enrich.models import ArticleEnrichment
+from broadsheet.enrich.tags import key
+
+register = template.Library()
+
+
+@register.inclusion_tag("enrich/_panel.html")
+def article_panel(article):
+    """The AI panel: rendered in place when the enrichment is stored, else a placeholder
+    that static/enrich/panel.js fills from the panel endpoint."""
+    enrichment = ArticleEnrichment.objects.filter(article_id=article.pk).first() if article and article.pk else None
+    return {"article": article, "enrichment": enrichment}
+
+
+@register.inclusion_tag("enrich/_story_panel_tag.html")
+def story_panel(articles, story_key: str = ""):
+    """AI panel for a story page: `{% story_panel story_articles story.pk %}`."""
+    ids = [a.pk for a in articles]
+    query = urlencode([("a", i) for i in ids] + ([("key", f"story:{story_key}")] if story_key else []))
+    return {"query": query, "ask_query": urlencode([("a", i) for i in ids]), "count": len(ids)}
+
+
+@register.filter
+def tag_slug(name: str) -> str:
+    return key(name)
+
+
+@register.filter
+def cite_url(url: str, text: str) -> str:
+    """Link to the exact sentence with a text fragment (#:~:text=start,end)."""
+    words = (text or "").split()
+    if len(words) <= 8:
+        fragment = quote(" ".join(words), safe="")
+    else:
+        fragment = f"{quote(' '.join(words[:5]), safe='')},{quote(' '.join(words[-3:]), safe='')}"
+    return f"{url}#:~:text={fragment}"
+
+
+@register.filter
+def get_item(mapping, item_key):
+    return mapping.get(item_key) if hasattr(mapping, "get") else None

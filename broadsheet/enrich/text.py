@@ -1,0 +1,123 @@
+"""Plain-text helpers shared by the enrich features: sentences, words, light embeddings.
+
+No NLTK or spaCy: their data cannot be downloaded here, and a news sentence splitter
+that knows the usual abbreviations is a few lines. WordLlama (static embeddings whose
+weights ship inside the PyPI package, import ≈ 0.2 s) embeds whole texts and sentences
+where MiniLM would cost too much per article.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "jr", "sr",
+    "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "mt", "ft", "approx", "dept", "est",
+}
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
+# whitespace and an upper-case letter, digit or opening quote.
+_BOUNDARY = re.compile(r"""[.!?]["'”’)\]]?(?=\s+["'“‘(\[]?[A-Z0-9])""")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’.-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each
+few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself
+him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't
+my myself no nor not of off on once only or other ought our ours ourselves out over own same shan't she she'd
+she'll she's should shouldn't so some such than that that's the their theirs them themselves then there
+there's these they they'd they'll they're they've this those through to too under until up very was wasn't we
+we'd we'll we're we've were weren't what what's when when's where where's which while who who's whom why why's
+with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves said says say will
+just like also one two new year years last first may might must since still yet per via mr mrs ms dr however
+would could many much well even now get got make made back way told according including us
+""".split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int       # position in the article, counting from 0 (the title is not a sentence)
+    paragraph: int   # paragraph it sits in
+    text: str
+
+
+def paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", body or "") if p.strip()]
+
+
+def split_sentences(body: str) -> list[Sentence]:
+    """The body's sentences in order, with paragraph numbers; abbreviations do not split."""
+    out: list[Sentence] = []
+    for p_index, para in enumerate(paragraphs(body)):
+        para = " ".join(para.split())
+        pieces: list[str] = []
+        for piece in _cut(para):
+            if pieces and _ends_with_abbreviation(pieces[-1]):
+                pieces[-1] = f"{pieces[-1]} {piece}"
+            else:
+                pieces.append(piece)
+        for piece in pieces:
+            if piece.strip():
+                out.append(Sentence(len(out), p_index, piece.strip()))
+    return out
+
+
+def _cut(para: str) -> list[str]:
+    pieces, start = [], 0
+    for match in _BOUNDARY.finditer(para):
+        pieces.append(para[start:match.end()])
+        start = match.end()
+    pieces.append(para[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    last = text.rsplit(None, 1)[-1].lower().rstrip(".")
+    return last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words that carry meaning (no stop words, no one-letter tokens)."""
+    return [w for w in (t.lower().replace("’", "'") for t in words(text)) if w not in STOPWORDS and len(w) > 1]
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: enough to match 'talks'/'talk', 'elected'/'election' roughly."""
+    w = word.lower()
+    for suffix in ("ing", "edly", "ed", "es", "s", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
+
+
+# --- WordLlama ------------------------------------------------------------------------
+_wl = None
+_wl_lock = threading.Lock()
+
+
+def _wordllama():
+    global _wl
+    with _wl_lock:
+        if _wl is None:
+            import wordllama
+            from wordllama import WordLlama
+
+            _wl = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    return _wl
+
+
+def light_embed(texts: list[str]) -> np.ndarray:
+    """WordLlama vectors (n, 256), L2-normalised; cheap enough for every sentence."""
+    if not texts:
+        return np.zeros((0, 256), dtype=np.float32)
+    return np.asarray(_wordllama().embed(list(texts), norm=True), dtype=np.float32)

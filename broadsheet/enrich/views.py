@@ -1,0 +1,94 @@
+"""AI panel fragments, questions and tag pages. Fragments are fetched by static/enrich/panel.js."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from broadsheet.articles.models import Article
+from broadsheet.enrich import questions
+from broadsheet.enrich.models import ArticleEnrichment, Tag
+from broadsheet.enrich.pipeline import story_articles, story_summary
+from broadsheet.enrich.tags import key as tag_key
+
+ANSWER_TTL = 6 * 3600
+PER_PAGE = 30
+MAX_STORY_ARTICLES = 50
+
+
+def _visible():
+    return Article.objects.filter(status=Article.Status.OK).select_related("source")
+
+
+@require_GET
+def article_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The panel body when ready; else 202 with a placeholder and the work queued once."""
+    article = get_object_or_404(_visible(), pk=pk)
+    enrichment = ArticleEnrichment.objects.filter(article=article).first()
+    if enrichment is None:
+        if cache.add(f"enrich:queued:{pk}", 1, timeout=300):
+            from broadsheet.enrich.tasks import queue_enrichment
+
+            queue_enrichment(pk)
+        return render(request, "enrich/_pending.html", {"article": article}, status=202)
+    return render(request, "enrich/_panel_body.html", {"article": article, "enrichment": enrichment})
+
+
+def _answer(request: HttpRequest, scope: str, articles: list) -> HttpResponse:
+    question = " ".join(request.GET.get("q", "").split())[: questions.MAX_QUESTION]
+    if not question:
+        return render(request, "enrich/_answer.html", {"error": "Type a question first."}, status=400)
+    cache_key = "enrich:ask:" + hashlib.sha256(f"{scope}|{question.lower()}".encode()).hexdigest()
+    result = cache.get(cache_key)
+    if result is None:
+        result = questions.answer(question, articles)
+        cache.set(cache_key, result, ANSWER_TTL)
+    return render(request, "enrich/_answer.html", {"question": question, "result": result})
+
+
+@require_GET
+def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(_visible(), pk=pk)
+    articles = story_articles(article)
+    return _answer(request, "a:" + ",".join(sorted(str(a.pk) for a in articles)), articles)
+
+
+def _story_set(request: HttpRequest) -> list:
+    try:
+        ids = sorted({int(v) for v in request.GET.getlist("a")})[:MAX_STORY_ARTICLES]
+    except ValueError:
+        raise Http404("Article ids must be numbers") from None
+    articles = list(_visible().filter(pk__in=ids))
+    if not articles:
+        raise Http404("No such articles")
+    return articles
+
+
+@require_GET
+def story_panel(request: HttpRequest) -> HttpResponse:
+    articles = _story_set(request)
+    key = "ids:" + hashlib.sha256(",".join(str(a.pk) for a in sorted(articles, key=lambda a: a.pk)).encode()).hexdigest()[:40]
+    data = story_summary(request.GET.get("key") or key, articles)
+    by_id = {a.pk: a for a in articles}
+    return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id})
+
+
+@require_GET
+def story_ask(request: HttpRequest) -> HttpResponse:
+    articles = _story_set(request)
+    return _answer(request, "s:" + ",".join(str(a.pk) for a in articles), articles)
+
+
+@require_GET
+def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    found = Tag.objects.filter(key=tag_key(slug)).first()
+    if found is None:
+        raise Http404("No such tag")
+    items = _visible().filter(article_tags__tag=found).order_by("-published").distinct()
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "enrich/tag.html", {"tag": found, "page": page, "heading": f"Latest news with #{found.name}"})

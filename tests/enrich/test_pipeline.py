@@ -1,0 +1,47 @@
+import pytest
+
+from broadsheet.articles.models import Article
+from broadsheet.enrich.embeddings import embed_article
+from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, StorySummary, Tag
+from broadsheet.enrich.pipeline import enrich_article, story_summary
+
+from .conftest import BUDGET, BUDGET_TITLE, PARADE, make_article, make_source
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("minilm_ready")]
+
+
+def test_the_step_writes_section_tags_and_summary_and_can_run_twice(settings, monkeypatch):
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    assert "broadsheet.enrich.pipeline.enrich_article" in settings.ARTICLE_PIPELINE
+    assert settings.ARTICLE_PIPELINE.index("broadsheet.enrich.pipeline.enrich_article") > \
+        settings.ARTICLE_PIPELINE.index("broadsheet.enrich.embeddings.embed_article")
+    article = make_article(BUDGET_TITLE, BUDGET, page_section="Politics")
+    embed_article(article)
+    enrich_article(article)
+    enrich_article(Article.objects.get(pk=article.pk))  # a repeat changes nothing
+    article.refresh_from_db()
+    assert article.section == "Politics"
+    enrichment = ArticleEnrichment.objects.get(article=article)
+    assert 3 <= len(enrichment.hashtags) <= 8
+    assert 3 <= len(enrichment.key_points) <= 5 and enrichment.gist["sources"][0]["article"] == article.pk
+    assert ArticleTag.objects.filter(article=article).count() == len(enrichment.hashtags)
+    assert Tag.objects.count() == len(enrichment.hashtags)
+
+
+def test_tags_of_two_articles_share_rows_across_spellings(monkeypatch):
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    first = make_article(n=1)
+    second = make_article("Kim Jong Un stays home", PARADE.replace("Kim Jong-un", "Kim Jong Un"), n=2)
+    for article in (first, second):
+        enrich_article(article)
+    tag = Tag.objects.get(key="kimjongun")
+    assert set(tag.article_tags.values_list("article_id", flat=True)) == {first.pk, second.pk}
+
+
+def test_a_story_summary_is_stored_and_recomputed_when_the_articles_change():
+    a, b = make_source("A", "https://a.example/"), make_source("B", "https://b.example/")
+    articles = [make_article(publisher=a, n=1), make_article(publisher=b, n=2), make_article(publisher=b, n=3)]
+    assert story_summary("story:1", articles[:2]) is None
+    data = story_summary("story:1", articles)
+    assert data["summary"] and StorySummary.objects.get(key="story:1").data == data
+    assert story_summary("story:1", articles) == data

@@ -1,0 +1,52 @@
+import pytest
+
+from broadsheet.enrich import sections
+
+from .conftest import BUDGET, BUDGET_TITLE, PARADE, PARADE_TITLE
+
+MATCH = ("The striker scored twice as United beat City 3-1 in the league on Saturday. The manager praised the "
+         "goalkeeper after the match and said the title race was far from over.")
+
+
+def test_publisher_hints_map_onto_our_taxonomy():
+    assert sections.hint_section("Sport", "")[0] == "Sports"
+    assert sections.hint_section("", "https://news.example/business/markets/shares-fall-123")[0] == "Business"
+    assert sections.hint_section("World news", "")[0] == "News"
+    assert sections.hint_section("", "https://news.example/story-about-sport")[0] is None  # the slug is not a section
+    assert sections.hint_section("", "") == (None, 0.0)
+
+
+def test_opinion_analysis_and_columns_win_whatever_the_topic():
+    assert sections.is_opinion(title="Analysis: What happens after Brexit?")
+    assert sections.is_opinion(url="https://paper.example/commentisfree/2025/may/09/budget")
+    assert sections.is_opinion(page_section="Editorials")
+    assert sections.is_opinion(authors=[{"name": "A. Writer", "role": "Columnist"}])
+    assert not sections.is_opinion(title="Budget cuts taxes", authors=[{"name": "B. Reporter", "role": "Reporter"}])
+
+
+@pytest.mark.usefixtures("minilm_ready")
+def test_the_classifier_sorts_topics_into_sections():
+    assert sections.classify(BUDGET_TITLE, BUDGET) in {"Politics", "Business"}
+    assert sections.classify("United beat City in the derby", MATCH) == "Sports"
+    assert sections.classify(PARADE_TITLE, PARADE, authors=[{"name": "Kim", "role": "Former Senior official"}]) \
+        == "Opinion & Analysis"
+
+
+@pytest.mark.usefixtures("minilm_ready")
+def test_a_specific_publisher_section_outweighs_a_doubtful_classifier():
+    text = "The company said the new phone would cost less than last year's model and ship in June."
+    assert sections.classify("New phone announced", text, page_section="Business") == "Business"
+
+
+@pytest.mark.usefixtures("minilm_ready")
+def test_the_taxonomy_is_configurable(settings):
+    settings.BROADSHEET_SECTIONS = ["World", "Sport", "Money"]
+    settings.ENRICH_SECTION_MAP = {"Sports": "Sport", "Business": "Money", "Politics": "World", "News": "World"}
+    assert sections.classify("United beat City in the derby", MATCH) == "Sport"
+    assert sections.classify("A thing happened", "Something happened somewhere today.") in {"World", "Sport", "Money"}
+
+
+def test_the_shipped_head_covers_the_default_taxonomy_except_opinion():
+    classes, coef, intercept = sections.load_head()
+    assert set(classes) == set(sections.taxonomy()) - {"Opinion & Analysis"}
+    assert coef.shape == (len(classes), 384 + 256) and intercept.shape == (len(classes),)

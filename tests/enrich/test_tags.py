@@ -1,0 +1,46 @@
+from broadsheet.enrich.tags import entities, hashtag, hashtags, key, keyphrases
+
+from .conftest import BUDGET, BUDGET_TITLE, PARADE, PARADE_TITLE
+
+
+def test_it_folds_spelling_variants_and_short_forms_into_one_name():
+    found = {e.name: e for e in entities(PARADE, PARADE_TITLE)}
+    kims = [name for name in found if key(name) == "kimjongun"]
+    assert kims == ["Kim Jong-un"]
+    assert found["Kim Jong-un"].type == "person"
+    assert found["Kim Jong-un"].count >= 4  # title, "Kim Jong Un", "Kim Jong-un", "Kim"
+    assert found["Vladimir Putin"].type == "person"
+    assert found["Vladimir Putin"].count >= 2  # "Putin" alone counts for him
+
+
+def test_it_types_places_and_events():
+    found = {e.name: e.type for e in entities(PARADE, PARADE_TITLE)}
+    assert found["Moscow"] == "place"
+    assert found["Pyongyang"] == "place"
+    assert found["North Korea"] == "place"
+    assert found["Victory Day"] == "event"
+
+
+def test_it_gives_between_three_and_eight_hashtags_with_the_main_names():
+    tags = hashtags(PARADE, PARADE_TITLE)
+    assert 3 <= len(tags) <= 8
+    assert {"KimJongUn", "VladimirPutin", "VictoryDay"} <= set(tags)
+    assert len({key(t) for t in tags}) == len(tags)
+
+
+def test_it_tags_an_article_with_few_names_from_its_keyphrases():
+    tags = hashtags(BUDGET, BUDGET_TITLE)
+    assert 3 <= len(tags) <= 8
+    assert any(key(t) in {"budget", "taxcuts", "incometax", "chancellor"} for t in tags)
+
+
+def test_hashtag_form_is_camel_case_and_key_ignores_spelling():
+    assert hashtag("Kim Jong-un") == "KimJongUn"
+    assert hashtag("Moscow's") == "Moscow"
+    assert key("Kim Jong Un") == key("#KimJongUn") == key("Kim Jong-un")
+
+
+def test_keyphrases_never_split_a_name():
+    phrases = [p for p, _ in keyphrases(PARADE, PARADE_TITLE)]
+    assert "North Korea" in phrases
+    assert "North" not in phrases and "Korea" not in phrases
