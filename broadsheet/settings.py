@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +105,9 @@ else:
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests crawl from several threads: a file (not shared-cache memory) gives them
+            # the same locking as production.
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -124,6 +129,12 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even when serving from the apps
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 
 LOGGING = {
     "version": 1,
@@ -246,6 +257,7 @@ FETCH = {
 POLL_MIN_MINUTES = env("BROADSHEET_POLL_MIN_MINUTES")
 POLL_MAX_MINUTES = env("BROADSHEET_POLL_MAX_MINUTES")
 CRAWL_WORKERS = env("BROADSHEET_CRAWL_WORKERS")
+CRAWL_EXTRACT_PROCESSES = env("BROADSHEET_CRAWL_EXTRACT_PROCESSES") or (os.cpu_count() or 1)
 
 # Steps run on each newly stored article, in order, by the `process_article` task.
 # Each is a dotted path to a function taking an Article; each must be safe to repeat.
