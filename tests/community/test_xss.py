@@ -103,3 +103,23 @@ def test_article_fields_from_publishers_render_as_text(client, article):
                                                  authors=[{"name": payload, "role": payload}])
     html = client.get(article.get_absolute_url()).content.decode()
     assert_inert(html, "//h1[@class='headline'] | //div[@class='body'] | //p[@class='byline']", [payload])
+
+
+def test_publisher_controlled_fields_are_inert_on_every_page_that_lists_them(client, article):
+    """Titles, teasers, bodies, authors and source names come from outside: escaped on every page."""
+    payload = '"><svg/onload=alert(1)><img src=x onerror=alert(1)><script>alert(1)</script>'
+    Article.objects.filter(pk=article.pk).update(title=payload, body=f"{payload}\n\n{payload}", teaser=payload,
+                                                 authors=[{"name": payload, "role": payload}], section="News",
+                                                 page_section=payload)
+    article.source.name = payload
+    article.source.save()
+    pages = ["/", "/section/news/", f"/source/{article.source_id}/", article.get_absolute_url()]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert payload not in html, url
+        doc = lxml.html.fromstring(html)
+        assert [s for s in doc.xpath("//script") if not s.get("src")] == [], url
+        assert doc.xpath("//svg | //*[@onload] | //*[@onerror]") == [], url
+        assert payload in doc.text_content(), url
