@@ -263,5 +263,6 @@ CRAWL_EXTRACT_PROCESSES = env("BROADSHEET_CRAWL_EXTRACT_PROCESSES") or (os.cpu_c
 # Each is a dotted path to a function taking an Article; each must be safe to repeat.
 ARTICLE_PIPELINE: list[str] = [
     "broadsheet.enrich.embeddings.embed_article",
+    "broadsheet.stories.pipeline.process_article",
     "broadsheet.enrich.pipeline.enrich_article",
 ]

@@ -1,0 +1,206 @@
+"""Story clustering benchmark.
+
+1. Quality on ../shared/data/clustering-dev: B-cubed precision/recall/F1 of
+   `broadsheet cluster` (run as the CLI, the same code as the pipeline) beside a
+   single-pass TF-IDF cosine baseline whose threshold is chosen on the same data.
+2. Speed: articles/s of the CLI, and the per-article assignment latency of `place()`
+   with 10k, 100k and 1M stored articles (synthetic vectors), against the same
+   search without the time window (exact numpy over everything) as the baseline.
+
+    .venv/bin/python bench/stories.py [--quality-only | --scale-only] [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import warnings
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "clustering-dev"
+sys.path.insert(0, str(ROOT))
+GOAL_F1 = 0.93
+GOAL_P99_MS = 50.0
+
+
+# --- data ---------------------------------------------------------------------------
+def parse_dateline(raw: str) -> datetime | None:
+    """The data set's raw datelines ("Updated: May 16, 2005, 6:03 PM ET") → a date, or None
+    when no full date (with its year) can be read."""
+    from dateutil import parser
+
+    if not raw:
+        return None
+    warnings.simplefilter("ignore")
+    for text in (raw, *re.findall(r"[A-Z][a-z]+ \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}", raw)):
+        try:
+            moment = parser.parse(text, fuzzy=True, default=datetime(1, 1, 1))
+        except (ValueError, OverflowError):
+            continue
+        if moment.year > 1:
+            return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return None
+
+
+def load(path: Path) -> list[dict]:
+    """Articles in time order: dated ones sorted by date; undated ones (most ECB+ texts)
+    keep a pseudo-random place (hash of the id), so nothing rides on the file's order."""
+    rows = [json.loads(line) for line in (path / "articles.jsonl").open()]
+    for row in rows:
+        row["published"] = parse_dateline(row.get("date") or "")
+    rows.sort(key=lambda r: hashlib.sha1(r["id"].encode()).hexdigest())
+    dated = iter(sorted((r for r in rows if r["published"]), key=lambda r: r["published"]))
+    return [next(dated) if r["published"] else r for r in rows]
+
+
+def bcubed(gold: list[str], pred: list) -> tuple[float, float, float]:
+    by_gold, by_pred = collections.defaultdict(set), collections.defaultdict(set)
+    for i, (g, p) in enumerate(zip(gold, pred)):
+        by_gold[g].add(i)
+        by_pred[p].add(i)
+    precision = recall = 0.0
+    for i, (g, p) in enumerate(zip(gold, pred)):
+        both = len(by_gold[g] & by_pred[p])
+        precision += both / len(by_pred[p])
+        recall += both / len(by_gold[g])
+    precision, recall = precision / len(gold), recall / len(gold)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+# --- baseline: single-pass TF-IDF, each article joins its most similar predecessor's cluster
+def tfidf_single_pass(rows: list[dict], threshold: float, sims: np.ndarray) -> list[int]:
+    pred: list[int] = []
+    for i in range(len(rows)):
+        j = int(np.argmax(sims[i, :i])) if i else -1
+        pred.append(pred[j] if i and sims[i, j] >= threshold else i)
+    return pred
+
+
+def baseline(rows: list[dict], gold: list[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+        [f"{r['title']} {r['text']}" for r in rows])
+    sims = (matrix @ matrix.T).toarray()
+    results = [(bcubed(gold, tfidf_single_pass(rows, t, sims)), t) for t in np.arange(0.05, 0.61, 0.025)]
+    return max(results, key=lambda r: r[0][2])
+
+
+def ours(rows: list[dict]) -> tuple[list, float]:
+    lines = "".join(json.dumps({"id": r["id"], "title": r["title"], "text": r["text"], "source": r["source"],
+                                "published": r["published"].isoformat() if r["published"] else None}) + "\n"
+                    for r in rows)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "broadsheet.cli", "cluster"], input=lines, text=True,
+                          capture_output=True, cwd=ROOT, env=env, check=True)
+    elapsed = time.perf_counter() - started
+    story = {}
+    for line in done.stdout.splitlines():
+        record = json.loads(line)
+        story[record["id"]] = record["story"]  # a later "merged" line overrides
+    return [story[r["id"]] for r in rows], elapsed
+
+
+def quality(path: Path) -> dict:
+    rows = load(path)
+    gold = [r["cluster"] for r in rows]
+    (bp, br, bf), threshold = baseline(rows, gold)
+    pred, elapsed = ours(rows)
+    p, r, f = bcubed(gold, pred)
+    print(f"clustering on {path.name}: {len(rows)} articles, {len(set(gold))} gold stories")
+    print(f"  baseline TF-IDF single pass (best threshold {threshold:.3f}): P {bp:.3f} R {br:.3f} F1 {bf:.3f}")
+    print(f"  broadsheet cluster: P {p:.3f} R {r:.3f} F1 {f:.3f}  ({len(set(pred))} stories)")
+    print(f"  F1 ratio vs baseline: {f / bf:.3f}; goal F1 >= {GOAL_F1}: {'met' if f >= GOAL_F1 else 'NOT met'}")
+    print(f"  CLI throughput: {len(rows) / elapsed:.1f} articles/s ({elapsed:.1f} s incl. model load and embedding)")
+    for name in ("ECB+", "BASIL", "PAC"):
+        idx = [i for i, row in enumerate(rows) if row["dataset"] == name]
+        sp, sr, sf = bcubed([gold[i] for i in idx], [pred[i] for i in idx])
+        print(f"    {name:6} P {sp:.3f} R {sr:.3f} F1 {sf:.3f}")
+    return {"f1": f, "baseline_f1": bf}
+
+
+# --- scale --------------------------------------------------------------------------
+def synthetic(n: int, days: int, rng: np.random.Generator):
+    """n unit vectors around n/5 topics, published uniformly over `days` days, in time order."""
+    topics = rng.standard_normal((max(1, n // 5), 384)).astype(np.float32)
+    picks = rng.integers(0, len(topics), n)
+    vectors = topics[picks] + 0.6 * rng.standard_normal((n, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    offsets = np.sort(rng.uniform(0, days * 86400, n))
+    return vectors, [start + timedelta(seconds=float(s)) for s in offsets]
+
+
+def scale(sizes: list[int], probes: int = 300, days: int = 365) -> dict:
+    from broadsheet.stories.cluster import Doc, MemoryIndex, Params, place
+    from broadsheet.stories.vectors import top_k
+
+    rng = np.random.default_rng(5)
+    params = Params()
+    out = {}
+    print(f"assignment latency (MemoryIndex, exact numpy within ±{params.window.days} days; "
+          f"articles spread over {days} days)")
+    for n in sizes:
+        vectors, times = synthetic(n + probes, days, rng)
+        index = MemoryIndex()
+        for i in range(n):  # stored articles: straight into the index, one story each
+            index.docs[i] = Doc(i, vectors[i], published=times[i])
+            index.story_of[i] = i
+            index.members[i] = [i]
+            index.vectors.add(i, vectors[i], times[i])
+        index._next = n
+        probe_idx = rng.choice(n, probes, replace=False)  # new arrivals at random times
+        ours_ms, base_ms = [], []
+        matrix = index.vectors._m[: index.vectors._n]
+        for j, p in enumerate(probe_idx):
+            v = vectors[n + j]
+            doc = Doc(f"new{j}", v, published=times[p])
+            started = time.perf_counter()
+            place(doc, index, params)
+            ours_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            top_k(matrix, v, params.neighbours)  # baseline: exact search over all stored
+            base_ms.append((time.perf_counter() - started) * 1000)
+        p50, p99 = np.percentile(ours_ms, [50, 99])
+        b50, b99 = np.percentile(base_ms, [50, 99])
+        print(f"  {n:>9,} stored: p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  | full scan p50 {b50:6.2f} ms p99 {b99:6.2f} ms"
+              f" | p99 ratio {p99 / b99:.3f}  ({1000 / np.mean(ours_ms):,.0f} articles/s)")
+        out[n] = p99
+    worst = out[max(out)]
+    print(f"  goal p99 <= {GOAL_P99_MS} ms at {max(out):,}: {'met' if worst <= GOAL_P99_MS else 'NOT met'}")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--scale-only", action="store_true")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
+    import django
+
+    django.setup()
+    if not args.scale_only:
+        if not args.data.exists():
+            sys.exit(f"{args.data} is missing (it lives in ../shared/data beside the checkout)")
+        quality(args.data)
+    if not args.quality_only:
+        scale([int(s) for s in args.sizes.split(",")])
+
+
+if __name__ == "__main__":
+    main()

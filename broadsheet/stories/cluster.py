@@ -1,0 +1,137 @@
+"""Online story clustering: each new article joins the story it fits best, or opens one.
+
+No re-clustering on arrival: the article is compared with its nearest neighbours (by
+sentence embedding) among articles published within `window` of it, so a story's window
+drifts with its newest article. A neighbour's score is the cosine of the two embeddings
+plus the overlap of the names and of the numbers in their opening words (see
+signals.py); the article joins the story of its best-scoring neighbour when that score
+clears `join`. When neighbours from two stories both clear `merge`, the stories have
+converged and are merged into the older one.
+
+This module is pure: the same `place()` runs in the pipeline (stores backed by the
+database, see store.py) and in `broadsheet cluster` / the benchmark (MemoryIndex).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Hashable, Protocol
+
+import numpy as np
+
+from broadsheet.stories.signals import overlap
+from broadsheet.stories.vectors import MemoryVectors
+
+
+@dataclass(frozen=True)
+class Params:
+    join: float = 0.75  # score needed to join a story
+    merge: float = 0.95  # score needed, to two stories at once, to merge them
+    names_weight: float = 0.5
+    numbers_weight: float = 0.2
+    window: timedelta = timedelta(days=7)
+    neighbours: int = 30
+
+
+@dataclass(frozen=True)
+class Doc:
+    key: Hashable
+    vector: np.ndarray
+    names: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    doc: Doc
+    story: Hashable
+    cosine: float
+
+
+@dataclass
+class Decision:
+    story: Hashable | None  # None: open a new story
+    score: float
+    merge: list[Hashable] = field(default_factory=list)  # other stories to fold into `story`
+
+
+def score(doc: Doc, other: Doc, cosine: float, params: Params) -> float:
+    return (cosine + params.names_weight * overlap(doc.names, other.names)
+            + params.numbers_weight * overlap(doc.numbers, other.numbers))
+
+
+def in_window(a: datetime | None, b: datetime | None, window: timedelta) -> bool:
+    return a is None or b is None or abs(a - b) <= window
+
+
+def decide(doc: Doc, neighbours: list[Neighbour], params: Params) -> Decision:
+    best: dict[Hashable, float] = {}
+    for n in neighbours:
+        if n.doc.key == doc.key or not in_window(doc.published, n.doc.published, params.window):
+            continue
+        s = score(doc, n.doc, n.cosine, params)
+        if s > best.get(n.story, -np.inf):
+            best[n.story] = s
+    if not best:
+        return Decision(None, 0.0)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    story, top = ranked[0]
+    if top < params.join:
+        return Decision(None, top)
+    merge = [s for s, v in ranked[1:] if v >= params.merge] if top >= params.merge else []
+    return Decision(story, top, merge)
+
+
+class Index(Protocol):
+    def neighbours(self, doc: Doc, params: Params) -> list[Neighbour]: ...
+    def open_story(self, doc: Doc) -> Hashable: ...
+    def add(self, doc: Doc, story: Hashable, score: float) -> None: ...
+    def merge(self, story: Hashable, into: Hashable) -> None: ...
+
+
+def place(doc: Doc, index: Index, params: Params = Params()) -> Hashable:
+    """Put `doc` in a story (joining, opening or merging) and return the story."""
+    decision = decide(doc, index.neighbours(doc, params), params)
+    if decision.story is None:
+        story = index.open_story(doc)
+    else:
+        story = decision.story
+        for other in decision.merge:
+            index.merge(other, into=story)
+    index.add(doc, story, decision.score)
+    return story
+
+
+class MemoryIndex:
+    """Stories kept in memory: for the batch CLI and the benchmark."""
+
+    def __init__(self) -> None:
+        self.vectors = MemoryVectors()
+        self.docs: dict[Hashable, Doc] = {}
+        self.story_of: dict[Hashable, Hashable] = {}
+        self.members: dict[Hashable, list[Hashable]] = {}
+        self.first_story: dict[Hashable, Hashable] = {}  # story when placed, before any merge
+        self._next = 0
+
+    def neighbours(self, doc: Doc, params: Params) -> list[Neighbour]:
+        hits = self.vectors.nearest(doc.vector, doc.published, params.window, params.neighbours)
+        return [Neighbour(self.docs[k], self.story_of[k], cos) for k, cos in hits]
+
+    def open_story(self, doc: Doc) -> Hashable:
+        self._next += 1
+        self.members[self._next] = []
+        return self._next
+
+    def add(self, doc: Doc, story: Hashable, score: float) -> None:
+        self.docs[doc.key] = doc
+        self.story_of[doc.key] = story
+        self.first_story.setdefault(doc.key, story)
+        self.members[story].append(doc.key)
+        self.vectors.add(doc.key, doc.vector, doc.published)
+
+    def merge(self, story: Hashable, into: Hashable) -> None:
+        for key in self.members.pop(story, []):
+            self.story_of[key] = into
+            self.members[into].append(key)

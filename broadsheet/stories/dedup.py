@@ -1,0 +1,128 @@
+"""Syndicated copies: near-duplicate bodies found with datasketch MinHash LSH.
+
+Each article's MinHash signature (word 3-shingles, 128 permutations) is stored in the
+Signature table. Each process keeps a datasketch MinHashLSH of the signatures of the
+last `WINDOW` and brings it up to date from the table before each query, so detection
+survives restarts and works across workers. LSH only proposes; a candidate counts when
+the Jaccard estimated from the stored signatures reaches `THRESHOLD` (≈0.7: lightly
+edited copies sit near 0.8, see DESIGN.md).
+
+Of a group of copies the earliest published (then the lowest id) is the canonical
+article; the others get status DUPLICATE and `duplicate_of` pointing at it, whatever
+order they arrive in.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from django.db import transaction
+
+from broadsheet.articles.models import Article
+from broadsheet.stories.models import Member, Signature
+
+THRESHOLD = 0.7
+NUM_PERM = 128
+SHINGLE = 3
+SCHEME = "affine32"  # datasketch 2 hashing scheme; stored values are only comparable within one
+MIN_WORDS = 40  # shorter bodies give noisy estimates: left alone
+WINDOW = timedelta(days=7)
+_WORD = re.compile(r"\w+")
+
+
+def minhash(text: str) -> MinHash | None:
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    m.update_batch(list(shingles))
+    return m
+
+
+def from_values(blob: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=np.frombuffer(bytes(blob), dtype=np.uint64))
+
+
+class _Cache:
+    """This process's LSH over the recent signatures, synchronised from the table."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self.keys: set[int] = set()
+
+    def sync(self, rows) -> None:
+        """Insert the signatures of `rows` (the window) the LSH lacks; drop those that left."""
+        wanted = set(rows.values_list("article_id", flat=True))
+        for key in self.keys - wanted:
+            self.lsh.remove(key)
+        missing = wanted - self.keys
+        if missing:
+            with self.lsh.insertion_session() as session:
+                for key, blob in Signature.objects.filter(article_id__in=missing).values_list("article_id", "hashvalues"):
+                    session.insert(key, from_values(blob))
+        self.keys = wanted
+
+
+_cache = _Cache()
+
+
+def reset_cache() -> None:
+    with _cache.lock:
+        _cache.reset()
+
+
+def near_duplicates(article: Article, signature: MinHash) -> list[int]:
+    """Ids of stored articles whose body is a near-copy of this one's."""
+    window = Signature.objects.filter(published__range=(article.published - WINDOW, article.published + WINDOW))
+    with _cache.lock:
+        _cache.sync(window)
+        proposed = [k for k in _cache.lsh.query(signature) if k != article.pk]
+    found = []
+    for key, blob in Signature.objects.filter(article_id__in=proposed).values_list("article_id", "hashvalues"):
+        if signature.jaccard(from_values(blob)) >= THRESHOLD:  # the table, not the cache, decides
+            found.append(key)
+    return found
+
+
+def _canonical(article: Article) -> Article:
+    return article.duplicate_of if article.duplicate_of_id and article.duplicate_of else article
+
+
+def fold(article: Article) -> Article:
+    """Pipeline step part: store the signature, fold the article with its copies.
+    Returns the canonical article of its group (the article itself when it has no copy)."""
+    signature = minhash(f"{article.title}\n{article.body}")
+    if signature is None:
+        return article
+    Signature.objects.update_or_create(article_id=article.pk, defaults={
+        "published": article.published, "hashvalues": signature.hashvalues.astype(np.uint64).tobytes()})
+    copies = near_duplicates(article, signature)
+    if not copies:
+        return article
+    with transaction.atomic():
+        group = {article.pk: article}
+        for other in Article.objects.filter(pk__in=copies).select_related("duplicate_of"):
+            head = _canonical(other)
+            group[head.pk] = head
+        canonical = min(group.values(), key=lambda a: (a.published, a.pk))
+        demoted = [pk for pk in group if pk != canonical.pk]
+        Article.objects.filter(pk__in=demoted).update(status=Article.Status.DUPLICATE, duplicate_of=canonical)
+        Article.objects.filter(duplicate_of_id__in=demoted).update(duplicate_of=canonical)
+        left = list(Member.objects.filter(article_id__in=demoted).values_list("story_id", flat=True))
+        Member.objects.filter(article_id__in=demoted).delete()
+    if left:
+        from broadsheet.stories.store import refresh
+
+        for story in set(left):
+            refresh(story)
+    article.refresh_from_db()
+    return canonical

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from broadsheet.articles.models import Article
+
+
+class Story(models.Model):
+    """One event as covered by many sources. Counts and times are recomputed from the
+    members (never incremented), so redoing a step cannot skew them."""
+
+    headline = models.CharField(max_length=1000, blank=True)
+    first_published = models.DateTimeField(null=True, blank=True)
+    last_published = models.DateTimeField(null=True, blank=True, db_index=True)
+    article_count = models.PositiveIntegerField(default=0)
+    source_count = models.PositiveIntegerField(default=0)
+    country_count = models.PositiveIntegerField(default=0)
+    centroid = models.BinaryField(null=True, blank=True, editable=False, help_text="float32 mean of member vectors")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-last_published"]
+
+    def __str__(self) -> str:
+        return self.headline or f"Story {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:story", args=[self.pk])
+
+
+class Member(models.Model):
+    """An article's place in a story, with what clustering compares it by."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="story_member")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="members")
+    published = models.DateTimeField(db_index=True, help_text="Copy of the article's, for time-window candidate queries")
+    source_id = models.BigIntegerField()
+    names = models.JSONField(default=list, blank=True)
+    numbers = models.JSONField(default=list, blank=True)
+    score = models.FloatField(default=0.0, help_text="Score with which it joined (0: opened the story)")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["story", "published"], name="member_story_pub")]
+
+
+class Signature(models.Model):
+    """MinHash signature of an article's body, kept so near-duplicate detection survives
+    restarts: each process rebuilds its datasketch LSH from the rows of a recent window."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="signature")
+    published = models.DateTimeField(db_index=True)
+    hashvalues = models.BinaryField(help_text="uint64 MinHash values (datasketch)")
+
+
+class Related(models.Model):
+    """Related articles, computed when the article arrives; read in one indexed query."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_rows")
+    other = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    similarity = models.FloatField()
+
+    class Meta:
+        ordering = ["article", "rank"]
+        constraints = [models.UniqueConstraint(fields=["article", "rank"], name="related_article_rank")]

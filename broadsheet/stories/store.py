@@ -1,0 +1,135 @@
+"""Stories in the database: the Index that `cluster.place()` works on in the pipeline,
+and the two database vector stores (pgvector HNSW; exact numpy over a time window)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Hashable
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from broadsheet.articles.models import Article
+from broadsheet.enrich.embeddings import from_bytes
+from broadsheet.stories.cluster import Doc, Neighbour, Params
+from broadsheet.stories.models import Member, Story
+from broadsheet.stories.vectors import top_k
+
+
+class DatabaseVectors:
+    """Exact search over the members published within the window (index on `published`)."""
+
+    def nearest(self, vector: np.ndarray, around: datetime | None, window: timedelta, k: int) -> list[tuple[Hashable, float]]:
+        rows = Member.objects.filter(article__embedding__isnull=False)
+        if around is not None:
+            rows = rows.filter(published__range=(around - window, around + window))
+        pairs = [(pk, from_bytes(blob)) for pk, blob in rows.values_list("article_id", "article__embedding")]
+        pairs = [(pk, v) for pk, v in pairs if v is not None and len(v) == len(vector)]
+        if not pairs:
+            return []
+        keys, vectors = zip(*pairs)
+        idx, sims = top_k(np.stack(vectors), vector, k)
+        return [(keys[int(i)], float(s)) for i, s in zip(idx, sims)]
+
+    def add(self, key: int, vector: np.ndarray) -> None:
+        """Nothing to do: the vector is read from the article row."""
+
+
+class PgVectors:
+    """pgvector HNSW (cosine) on stories_member.vector, filtered by the time window.
+    Iterative index scans (pgvector >= 0.8) keep filtered queries from coming back short."""
+
+    def nearest(self, vector: np.ndarray, around: datetime | None, window: timedelta, k: int) -> list[tuple[Hashable, float]]:
+        literal = "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
+        where, args = "vector IS NOT NULL", [literal]
+        if around is not None:
+            where += " AND published BETWEEN %s AND %s"
+            args += [around - window, around + window]
+        with connection.cursor() as cursor:
+            if _pg_iterative_scan():
+                cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+            cursor.execute(f"SELECT article_id, 1 - (vector <=> %s::vector) FROM stories_member WHERE {where} "
+                           f"ORDER BY vector <=> %s::vector LIMIT %s", [*args, literal, k])
+            return [(pk, float(sim)) for pk, sim in cursor.fetchall()]
+
+    def add(self, key: int, vector: np.ndarray) -> None:
+        literal = "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE stories_member SET vector = %s::vector WHERE article_id = %s", [literal, key])
+
+
+@lru_cache(maxsize=1)
+def _pg_has_vector_column() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'stories_member' AND column_name = 'vector'")
+        return cursor.fetchone() is not None
+
+
+@lru_cache(maxsize=1)
+def _pg_iterative_scan() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        row = cursor.fetchone()
+    return bool(row) and tuple(int(p) for p in row[0].split(".")[:2]) >= (0, 8)
+
+
+def vector_store():
+    if connection.vendor == "postgresql" and _pg_has_vector_column():
+        return PgVectors()
+    return DatabaseVectors()
+
+
+def doc_for(article: Article, member: Member | None = None, signals: dict | None = None) -> Doc:
+    names = member.names if member else (signals or {}).get("e", [])
+    numbers = member.numbers if member else (signals or {}).get("n", [])
+    return Doc(article.pk, from_bytes(article.embedding), frozenset(names), frozenset(numbers), article.published)
+
+
+class DatabaseIndex:
+    """cluster.Index over Story and Member rows. Run `place()` inside one transaction."""
+
+    def __init__(self, article: Article, signals: dict) -> None:
+        self.article, self.signals, self.vectors = article, signals, vector_store()
+
+    def neighbours(self, doc: Doc, params: Params) -> list[Neighbour]:
+        hits = dict(self.vectors.nearest(doc.vector, doc.published, params.window, params.neighbours))
+        members = Member.objects.filter(article_id__in=hits, article__status=Article.Status.OK)
+        return [Neighbour(Doc(m.article_id, np.zeros(0), frozenset(m.names), frozenset(m.numbers), m.published),
+                          m.story_id, hits[m.article_id]) for m in members]
+
+    def open_story(self, doc: Doc) -> int:
+        return Story.objects.create(headline=self.article.title[:1000]).pk
+
+    def add(self, doc: Doc, story: Hashable, score: float) -> None:
+        Member.objects.update_or_create(article_id=doc.key, defaults={
+            "story_id": story, "published": self.article.published, "source_id": self.article.source_id,
+            "names": self.signals.get("e", []), "numbers": self.signals.get("n", []), "score": score})
+        self.vectors.add(doc.key, doc.vector)
+        refresh(story)
+
+    def merge(self, story: Hashable, into: Hashable) -> None:
+        Member.objects.filter(story_id=story).update(story_id=into)
+        Story.objects.filter(pk=story).update(merged_into_id=into, article_count=0, source_count=0, country_count=0)
+        Story.objects.filter(merged_into_id=story).update(merged_into_id=into)
+
+
+def refresh(story_id: Hashable) -> None:
+    """Recompute a story's counts, times, headline and centroid from its visible members."""
+    members = Member.objects.filter(story_id=story_id, article__status=Article.Status.OK)
+    stats = members.aggregate(
+        n=Count("article_id"), sources=Count("source_id", distinct=True), first=Min("published"), last=Max("published"),
+        countries=Count("article__source__country", distinct=True, filter=~Q(article__source__country="")))
+    earliest = members.order_by("published", "article_id").values_list("article__title", flat=True).first()
+    blobs = [from_bytes(b) for b in members.values_list("article__embedding", flat=True)[:200]]
+    blobs = [b for b in blobs if b is not None]
+    centroid = None
+    if blobs:
+        mean = np.mean(np.stack(blobs), axis=0)
+        centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
+    Story.objects.filter(pk=story_id).update(
+        article_count=stats["n"], source_count=stats["sources"], country_count=stats["countries"],
+        first_published=stats["first"], last_published=stats["last"], centroid=centroid,
+        headline=(earliest or "")[:1000], updated_at=timezone.now())

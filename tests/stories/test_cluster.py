@@ -1,0 +1,67 @@
+"""The clustering decision itself (cluster.place over the in-memory index)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from broadsheet.stories.cluster import Doc, MemoryIndex, Params, place
+
+from .conftest import T0, vector
+
+
+def doc(key, topic, days=0.0, names=(), numbers=(), noise=None):
+    return Doc(key, vector(topic, noise or key), frozenset(names), frozenset(numbers), T0 + timedelta(days=days))
+
+
+def test_reports_of_one_event_share_a_story_and_other_events_open_their_own():
+    index = MemoryIndex()
+    a = place(doc("a", "quake"), index)
+    b = place(doc("b", "quake", 0.1), index)
+    c = place(doc("c", "budget", 0.2), index)
+    assert a == b != c
+
+
+def test_a_report_outside_the_window_opens_a_new_story():
+    index = MemoryIndex()
+    first = place(doc("a", "quake"), index)
+    later = place(doc("b", "quake", days=10), index)
+    assert first != later
+
+
+def test_the_window_drifts_with_the_newest_article():
+    index = MemoryIndex()
+    stories = {place(doc(k, "quake", days=d), index) for k, d in [("a", 0), ("b", 5), ("c", 10), ("d", 15)]}
+    assert len(stories) == 1
+
+
+def test_a_late_report_between_two_stories_merges_them():
+    index = MemoryIndex()
+    early = place(doc("a", "quake", 0), index)
+    late = place(doc("b", "quake", 10), index)
+    assert early != late
+    bridge = place(doc("c", "quake", 5), index)  # published between them, arriving last
+    assert bridge in (early, late)
+    assert index.story_of["a"] == index.story_of["b"] == index.story_of["c"] == bridge
+    assert set(index.members) == {bridge}
+
+
+def test_different_figures_and_names_keep_look_alike_events_apart():
+    params = Params()
+    index = MemoryIndex()
+    # Two quakes with near-identical wording (vectors 0.8 apart), different places and tolls.
+    base = doc("a", "quake", names={"qeshm", "iran", "dargahan"}, numbers={"6.1", "10"})
+    first = place(base, index, params)
+    other = Doc("b", (vector("quake", "a") * 0.78 + vector("budget") * 0.62), frozenset({"sonoma", "geysers"}),
+                frozenset({"4.4"}), T0)
+    same = Doc("c", (vector("quake", "a") * 0.78 + vector("budget") * 0.62), frozenset({"qeshm", "iran"}),
+               frozenset({"6.1"}), T0)
+    assert place(other, index, params) != first
+    assert place(same, index, params) == first
+
+
+def test_undated_articles_are_compared_with_everything():
+    index = MemoryIndex()
+    a = place(doc("a", "quake", days=0), index)
+    b = place(Doc("b", vector("quake", "b")), index)
+    c = place(doc("c", "quake", days=30), index)
+    assert a == b == c

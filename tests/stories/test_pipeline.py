@@ -1,0 +1,147 @@
+"""The stories pipeline step on the database: copies, stories, merges, crashes."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.articles.models import Article
+from broadsheet.stories import pipeline, related
+from broadsheet.stories.models import Member, Related, Story
+
+from .conftest import BUDGET, QUAKE, article, reworded, source
+
+pytestmark = pytest.mark.django_db
+
+
+def process(*articles):
+    for item in articles:
+        item.refresh_from_db()
+        pipeline.process_article(item)
+
+
+def story_of(item):
+    return Member.objects.get(article=item).story
+
+
+def test_reports_from_three_sources_form_one_story_with_counts(at):
+    a = article("Quake kills ten on Iranian island", QUAKE, topic="quake", publisher=source("Wire", "GB"))
+    b = article("Ten dead as earthquake hits Qeshm", reworded(QUAKE, 1),
+                topic="quake", publisher=source("Gazette", "FR"), at=at(hours=2))
+    c = article("Budget cuts income tax", BUDGET, topic="budget", publisher=source("Courier", "FR"), at=at(hours=3))
+    d = article("Rescuers reach Qeshm villages", reworded(QUAKE, 2), topic="quake",
+                publisher=source("Courier", "FR"), at=at(hours=5))
+    process(a, b, c, d)
+    story = story_of(a)
+    assert story_of(b) == story == story_of(d) != story_of(c)
+    assert (story.article_count, story.source_count, story.country_count) == (3, 3, 2)
+    assert story.first_published == a.published and story.last_published == d.published
+    assert story.headline == a.title
+
+
+def test_a_syndicated_copy_is_folded_into_the_original_whatever_arrives_first(at):
+    original = article("Quake kills ten on Iranian island", QUAKE, topic="quake", publisher=source("Wire"))
+    copy = article("Quake kills ten on Iranian island", QUAKE.replace("said.", "reported.") + " (Wire)",
+                   topic="quake", publisher=source("Partner"), at=at(hours=1), noise="copy")
+    process(copy)  # the copy arrives (and is clustered) first
+    assert Member.objects.filter(article=copy).exists()
+    process(original)
+    copy.refresh_from_db()
+    original.refresh_from_db()
+    assert copy.status == Article.Status.DUPLICATE and copy.duplicate_of == original
+    assert original.status == Article.Status.OK and original.duplicate_of is None
+    assert not Member.objects.filter(article=copy).exists()
+    assert story_of(original).article_count == 1
+
+
+def test_a_copy_arriving_after_the_original_is_never_clustered(at):
+    original = article("Quake kills ten", QUAKE, topic="quake", publisher=source("Wire"))
+    copy = article("Quake kills ten", QUAKE + " Copyright Wire.", topic="quake", publisher=source("Partner"),
+                   at=at(hours=1), noise="copy")
+    process(original, copy)
+    copy.refresh_from_db()
+    assert copy.duplicate_of == original and not Member.objects.filter(article=copy).exists()
+
+
+def test_detection_survives_a_restart(at):
+    from broadsheet.stories import dedup
+
+    original = article("Quake kills ten", QUAKE, topic="quake", publisher=source("Wire"))
+    process(original)
+    dedup.reset_cache()  # a new worker process: the LSH is rebuilt from the signature rows
+    copy = article("Quake kills ten", QUAKE + " More to follow.", topic="quake", publisher=source("Partner"),
+                   at=at(hours=1), noise="copy")
+    process(copy)
+    copy.refresh_from_db()
+    assert copy.duplicate_of == original
+
+
+def test_different_texts_are_not_folded(at):
+    a = article("Quake kills ten", QUAKE, topic="quake", publisher=source("Wire"))
+    b = article("Budget", BUDGET, topic="budget", publisher=source("Partner"), at=at(hours=1))
+    process(a, b)
+    assert Article.objects.filter(status=Article.Status.DUPLICATE).count() == 0
+
+
+def test_a_late_bridging_report_merges_two_stories(at):
+    wire = source("Wire")
+    early = article("Quake day one", QUAKE, topic="quake", publisher=wire, noise="1")
+    late = article("Quake day ten", BUDGET, topic="quake", publisher=source("Gazette"), at=at(days=10), noise="2")
+    process(early, late)
+    assert story_of(early) != story_of(late)
+    bridge = article("Quake day five", reworded(QUAKE, 3), topic="quake", publisher=source("Courier"), at=at(days=5), noise="3")
+    process(bridge)
+    kept = story_of(bridge)
+    assert story_of(early) == story_of(late) == kept
+    assert kept.article_count == 3
+    gone = Story.objects.exclude(pk=kept.pk).get()
+    assert gone.merged_into_id == kept.pk and gone.article_count == 0
+
+
+def test_a_worker_killed_between_clustering_and_related_loses_and_duplicates_nothing(at, monkeypatch):
+    a = article("Quake kills ten", QUAKE, topic="quake", publisher=source("Wire"))
+    process(a)
+    b = article("Ten dead in quake", reworded(QUAKE, 1), topic="quake", publisher=source("Gazette"), at=at(hours=1))
+
+    def killed(item):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(related, "store", killed)
+    with pytest.raises(SystemExit):
+        process(b)
+    assert story_of(b) == story_of(a)  # clustering committed before the kill
+    monkeypatch.undo()
+    process(b)  # the task is delivered again
+    process(b)  # and once more
+    assert Member.objects.filter(article=b).count() == 1
+    assert Story.objects.count() == 1 and story_of(a).article_count == 2
+    assert list(Related.objects.filter(article=b).values_list("other_id", flat=True)) == [a.pk]
+
+
+def test_a_worker_killed_inside_placement_leaves_no_empty_story(at, monkeypatch):
+    from broadsheet.stories import store
+
+    a = article("Quake kills ten", QUAKE, topic="quake", publisher=source("Wire"))
+    monkeypatch.setattr(store, "refresh", lambda story: (_ for _ in ()).throw(SystemExit("killed")))
+    with pytest.raises(SystemExit):
+        process(a)
+    monkeypatch.undo()
+    assert Story.objects.count() == 0 and not Member.objects.exists()
+    process(a)
+    assert Story.objects.get().article_count == 1
+
+
+def test_related_articles_are_diversified_by_story_and_source(at):
+    wire, gazette = source("Wire"), source("Gazette")
+    quake = [article(f"Quake report {i}", reworded(QUAKE, i), topic="quake", publisher=p, at=at(hours=i), noise=str(i))
+             for i, p in enumerate([wire, wire, wire, gazette, gazette])]
+    budget = article("Budget and the quake", BUDGET, topic="quake-budget", publisher=wire, at=at(hours=6))
+    process(*quake, budget)
+    target = quake[-1]
+    process(target)
+    rows = list(Related.objects.filter(article=target).select_related("other"))
+    others = [r.other for r in rows]
+    assert target not in others
+    same_story = [o for o in others if story_of(o) == story_of(target)]
+    assert len(same_story) <= related.PER_OWN_STORY
+    assert all(sum(o.source_id == s for o in others) <= related.PER_SOURCE for s in (wire.pk, gazette.pk))
+    assert [r.rank for r in rows] == list(range(len(rows)))
