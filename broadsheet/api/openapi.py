@@ -1,0 +1,69 @@
+"""The OpenAPI 3.1 description of /api/ (kept beside the views it describes)."""
+
+from __future__ import annotations
+
+ARTICLE = {
+    "type": "object",
+    "required": ["id", "url", "title", "authors", "published", "section", "source", "page"],
+    "properties": {
+        "id": {"type": "integer"},
+        "url": {"type": "string", "format": "uri", "description": "The publisher's page"},
+        "title": {"type": "string"},
+        "authors": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "role": {"type": ["string", "null"]}}}},
+        "published": {"type": "string", "format": "date-time"},
+        "modified": {"type": ["string", "null"], "format": "date-time"},
+        "section": {"type": "string"},
+        "language": {"type": "string"},
+        "image": {"type": ["string", "null"]},
+        "source": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "lead": {"type": "string"},
+        "page": {"type": "string", "description": "Path of the article on this site"},
+        "story": {"type": ["integer", "null"]},
+        "hashtags": {"type": "array", "items": {"type": "string"}},
+        "paragraphs": {"type": "array", "items": {"type": "string"}, "description": "Only on /articles/{id}"},
+        "paywalled": {"type": "boolean", "description": "Only on /articles/{id}"},
+    },
+}
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document(base_url: str) -> dict:
+    query = lambda name, schema, text: {"name": name, "in": "query", "required": False, "schema": schema, "description": text}  # noqa: E731
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Broadsheet API", "version": "1", "description": "Read-only access to articles, sections and sources."},
+        "servers": [{"url": base_url.rstrip("/")}],
+        "paths": {
+            "/articles": {"get": {
+                "summary": "Newest articles first",
+                "parameters": [
+                    query("section", {"type": "string"}, "Section slug, see /sections"),
+                    query("source", {"type": "integer"}, "Source id, see /sources"),
+                    query("since", {"type": "string", "format": "date-time"}, "Published at or after"),
+                    query("until", {"type": "string", "format": "date-time"}, "Published before"),
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 30}, "Page size"),
+                    query("cursor", {"type": "string"}, "next_cursor of the previous page"),
+                ],
+                "responses": {
+                    "200": _json({"type": "object", "properties": {
+                        "articles": {"type": "array", "items": {"$ref": "#/components/schemas/Article"}},
+                        "next_cursor": {"type": ["string", "null"]}}}),
+                    "400": _json({"$ref": "#/components/schemas/Error"}, "Bad parameter"),
+                },
+            }},
+            "/articles/{id}": {"get": {
+                "summary": "One article with its paragraphs",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Article"}),
+                              "404": _json({"$ref": "#/components/schemas/Error"}, "No such article")},
+            }},
+            "/sections": {"get": {"summary": "The section taxonomy", "responses": {"200": _json({"type": "object"})}}},
+            "/sources": {"get": {"summary": "Publishers", "responses": {"200": _json({"type": "object"})}}},
+        },
+        "components": {"schemas": {"Article": ARTICLE, "Error": ERROR}},
+    }

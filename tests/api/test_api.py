@@ -1,0 +1,93 @@
+"""The JSON API, used through the in-process client as a consumer would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from broadsheet.articles.models import Article
+from tests.web.factories import article, source
+
+pytestmark = pytest.mark.django_db
+
+
+def test_articles_come_newest_first_with_their_source_and_byline(client):
+    article("Older", hours_ago=5)
+    article("Newer", hours_ago=1)
+    data = client.get("/api/articles").json()
+    assert [a["title"] for a in data["articles"]] == ["Newer", "Older"]
+    first = data["articles"][0]
+    assert first["source"]["name"] == "Daily Example"
+    assert first["authors"][0] == {"name": "Kim, Min Gyu", "role": "Former Senior official of DPRK Foreign Ministry"}
+    assert first["page"] == f"/article/{first['id']}/"
+    assert data["next_cursor"] is None
+
+
+def test_the_cursor_walks_every_article_once(client):
+    same_time = timezone.now() - timedelta(hours=1)
+    for i in range(7):
+        article(f"A{i}", published=same_time if i < 4 else same_time - timedelta(minutes=i))
+    seen, cursor = [], None
+    while True:
+        url = "/api/articles?limit=3" + (f"&cursor={cursor}" if cursor else "")
+        data = client.get(url).json()
+        seen += [a["id"] for a in data["articles"]]
+        cursor = data["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 7
+
+
+def test_filters_by_section_source_and_time(client):
+    other = source("Other", "https://other.example/")
+    article("Sport", section="Sports")
+    article("Theirs", publisher=other, hours_ago=30)
+    assert [a["title"] for a in client.get("/api/articles?section=sports").json()["articles"]] == ["Sport"]
+    assert [a["title"] for a in client.get(f"/api/articles?source={other.pk}").json()["articles"]] == ["Theirs"]
+    since = (timezone.now() - timedelta(hours=10)).isoformat()
+    assert [a["title"] for a in client.get("/api/articles", {"since": since}).json()["articles"]] == ["Sport"]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("limit=0", "limit"), ("limit=abc", "limit"), ("section=nope", "unknown section"),
+    ("since=yesterday", "since"), ("since=2026-11-28T09:00:00", "timezone"), ("cursor=zzz", "cursor"), ("source=x", "source"),
+])
+def test_bad_parameters_get_a_clear_400(client, query, message):
+    response = client.get(f"/api/articles?{query}")
+    assert response.status_code == 400 and message in response.json()["error"]
+
+
+def test_one_article_has_its_paragraphs(client):
+    item = article()
+    data = client.get(f"/api/articles/{item.pk}").json()
+    assert len(data["paragraphs"]) == 3 and data["title"] == item.title
+
+
+def test_hidden_and_missing_articles_are_404(client):
+    hidden = article("Failed", status=Article.Status.FAILED)
+    assert client.get(f"/api/articles/{hidden.pk}").status_code == 404
+    assert client.get("/api/articles/999999").json()["error"] == "no article 999999"
+    assert client.get("/api/nothing-here").status_code == 404
+
+
+def test_sections_and_sources_are_listed(client):
+    source()
+    assert {"name": "Arts & Culture", "slug": "arts-and-culture"} in client.get("/api/sections").json()["sections"]
+    assert client.get("/api/sources").json()["sources"][0]["name"] == "Daily Example"
+
+
+def test_the_openapi_document_describes_every_endpoint(client):
+    doc = client.get("/api/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    assert set(doc["paths"]) == {"/articles", "/articles/{id}", "/sections", "/sources"}
+    article()
+    listed = client.get("/api/articles").json()["articles"][0]
+    required = doc["components"]["schemas"]["Article"]["required"]
+    assert all(key in listed for key in required)
+    assert set(listed) <= set(doc["components"]["schemas"]["Article"]["properties"])
+
+
+def test_writes_are_refused(client):
+    assert client.post("/api/articles").status_code == 405
