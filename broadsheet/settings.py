@@ -77,7 +77,7 @@ WSGI_APPLICATION = "broadsheet.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],  # project-wide overrides (admin/base_site.html)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
