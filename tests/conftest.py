@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_DATA = SHARED / "data"
@@ -51,3 +52,15 @@ def browser():
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def server():
+    """A threaded loopback HTTP server (so concurrent fetches really overlap)."""
+    httpserver = HTTPServer(host="127.0.0.1", threaded=True)
+    httpserver.no_handler_status_code = 404  # like a real site: no robots.txt -> allowed
+    httpserver.start()
+    yield httpserver
+    httpserver.clear()
+    if httpserver.is_running():
+        httpserver.stop()
