@@ -162,3 +162,20 @@ def test_the_profile_page_lists_a_readers_public_comments(client, article, alice
     assert "Waiting thought" not in page
     client.force_login(alice)
     assert "Waiting thought" in client.get("/community/u/alice/").content.decode()
+
+
+def test_priming_the_card_counts_takes_one_query_for_a_page(article, alice, policy, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from broadsheet.articles.models import Article
+
+    others = [Article.objects.create(source=article.source, url=f"https://times.example.org/b/{i}", status="ok",
+                                     title=f"other {i}") for i in range(5)]
+    services.post_comment(alice, others[2], "one")
+    services.post_comment(alice, others[2], "two")
+    cache.clear()
+    template = Template("{% load community %}{% prime_comment_counts items %}"
+                        "{% for a in items %}[{% comment_count a %}]{% endfor %}")
+    with django_assert_num_queries(1):
+        rendered = template.render(Context({"items": [article, *others]}))
+    assert rendered == "[0][0][0][2][0][0]"
