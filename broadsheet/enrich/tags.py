@@ -93,7 +93,19 @@ def _candidates(text: str) -> list[tuple[str, int, str | None, bool]]:
     return found
 
 
-def _type(name: str, befores: Counter, text: str) -> str:
+_SPEAKER = re.compile(r"((?:[A-Z][\w'’.-]*\s)*[A-Z][\w'’.-]*)(?:,[^,.]{0,60},)?\s+(?:said|says|told|added|wrote|argued|explained)\b")
+
+
+def _speakers(text: str) -> set[str]:
+    """Capitalised phrases right before 'said', 'told'... (and every tail of them)."""
+    out = set()
+    for match in _SPEAKER.finditer(text):
+        words = match.group(1).split()
+        out.update(" ".join(words[i:]) for i in range(len(words)))
+    return out
+
+
+def _type(name: str, befores: Counter, speakers: set[str]) -> str:
     low = name.lower()
     words = low.split()
     if low in gz.PLACES or low in gz.DEMONYMS or (len(words) > 1 and words[-1] in gz.PLACES):
@@ -106,7 +118,7 @@ def _type(name: str, befores: Counter, text: str) -> str:
         return "place"
     if any(b in gz.PERSON_TITLES for b in befores):
         return "person"
-    if re.search(re.escape(name) + r"(?:,[^,.]{0,60},)?\s+(?:said|says|told|added|wrote|argued|explained)\b", text):
+    if name in speakers:
         return "person" if 1 < len(words) <= 4 else "other"
     if any(b in {"in", "at", "from", "near", "across"} for b in befores) and len(words) == 1:
         return "place"
@@ -139,9 +151,10 @@ def entities(text: str, title: str = "") -> list[Entity]:
               and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly"))]:
         del found[k]  # a lone capitalised word seen only at the start of sentences: "Notably", "Officials"
     _fold_short_forms(found, befores)
+    speakers = _speakers(full)
     for k, entity in found.items():
         entity.name = entity.variants.most_common(1)[0][0]
-        entity.type = _type(entity.name, befores[k], full)
+        entity.type = _type(entity.name, befores[k], speakers)
     return sorted(found.values(), key=lambda e: (-e.count, e.first))
 
 
@@ -202,10 +215,10 @@ def keyphrases(text: str, title: str = "", limit: int = 20, found: list[Entity] 
     out, seen = [], []
     for form, score in ranked:
         k = " ".join(stem(w) for w in form.lower().split())
-        if any(re.search(rf"(?<!\S){re.escape(k)}(?!\S)", other) or re.search(rf"(?<!\S){re.escape(other)}(?!\S)", k)
-               for other in seen):
+        padded = f" {k} "
+        if any(padded in other or other in padded for other in seen):
             continue  # 'talks' beside 'peace talks': keep the better-ranked one
-        seen.append(k)
+        seen.append(padded)
         out.append((form, round(math.log1p(score), 3)))
         if len(out) >= limit:
             break

@@ -102,3 +102,28 @@ def test_support_needs_the_words_and_the_numbers():
     assert llm.supported("Delegations from 27 countries came to the parade.", source)
     assert not llm.supported("Delegations from 28 countries came to the parade.", source)
     assert not llm.supported("Tanks and missiles rolled past cheering crowds.", source)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("minilm_ready")
+def test_the_llm_rewrites_a_stored_summary_and_keeps_only_grounded_points(fake_llm, monkeypatch):
+    from broadsheet.enrich.models import ArticleEnrichment
+    from broadsheet.enrich.pipeline import enrich_article, rewrite_article
+
+    from .conftest import make_article
+
+    fake_llm.expect_request("/v1/chat/completions").respond_with_json(_reply(
+        "The Victory Day parade took place in Moscow's Red Square on May 9. [1]\n"
+        "Putin had invited Kim Jong Un to show the ties between Russia and North Korea. [2]\n"
+        "Kim visited the Russian embassy in Pyongyang instead. [3]\n"
+        "Kim has been ill for months, doctors say. [3]\n"
+        "Delegations from 27 countries attended the parade. [5]"))
+    article = make_article()
+    enrich_article(article)
+    assert rewrite_article(article)
+    enrichment = ArticleEnrichment.objects.get(article=article)
+    assert enrichment.generator == "llm:fake-model"
+    texts = [enrichment.gist["text"]] + [p["text"] for p in enrichment.key_points]
+    assert not any("ill for months" in t for t in texts)
+    assert enrichment.gist["sources"] == [{"article": article.pk, "sentence": 0}]
+    assert len(enrichment.key_points) == 3
