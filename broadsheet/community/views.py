@@ -24,8 +24,7 @@ def _rate_limited(request: HttpRequest, group: str) -> bool:
     return by_user or by_ip
 
 
-def _too_fast(request: HttpRequest) -> HttpResponse:
-    return render(request, "community/limited.html", status=429)
+TOO_FAST = "You have posted a lot in a short time. Please wait a minute, then send this again."
 
 
 def _back(comment_or_target, anchor: str = "comments") -> str:
@@ -45,8 +44,7 @@ def post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = get_object_or_404(targets.queryset(kind), pk=pk)
     form = CommentForm(request.POST)
     if _rate_limited(request, "comment"):
-        return _retry(request, kind, target, form, "You have posted a lot in a short time. "
-                      "Please wait a minute, then send this again.", status=429)
+        return _retry(request, kind, target, form, TOO_FAST, status=429)
     if not form.is_valid():
         return _retry(request, kind, target, form, "; ".join(e for errors in form.errors.values() for e in errors))
     parent = None
@@ -73,7 +71,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST":
         if _rate_limited(request, "comment"):
-            return _too_fast(request)
+            form.is_valid()
+            form.add_error(None, TOO_FAST)
+            return render(request, "community/edit.html", {"form": form, "comment": comment}, status=429)
         if form.is_valid():
             try:
                 services.edit_comment(request.user, comment, form.cleaned_data["body"])
@@ -102,7 +102,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None)
     if request.method == "POST":
         if _rate_limited(request, "report"):
-            return _too_fast(request)
+            form.is_valid()
+            form.add_error(None, TOO_FAST)
+            return render(request, "community/report.html", {"form": form, "comment": comment}, status=429)
         if form.is_valid():
             try:
                 services.report_comment(request.user, comment, form.cleaned_data["reason"], form.cleaned_data["note"])

@@ -217,7 +217,9 @@ def test_reports_are_rate_limited_too(client, article, alice, bob, policy, setti
     b = services.post_comment(alice, article, "two")
     client.force_login(bob)
     assert client.post(f"/community/comment/{a.pk}/report/", {"reason": "spam"}).status_code == 302
-    assert client.post(f"/community/comment/{b.pk}/report/", {"reason": "spam"}).status_code == 429
+    refused = client.post(f"/community/comment/{b.pk}/report/", {"reason": "spam", "note": "my careful note"})
+    assert refused.status_code == 429
+    assert "wait a minute" in refused.content.decode() and "my careful note" in refused.content.decode()
     assert Report.objects.count() == 1
 
 
