@@ -179,3 +179,14 @@ def test_priming_the_card_counts_takes_one_query_for_a_page(article, alice, poli
     with django_assert_num_queries(1):
         rendered = template.render(Context({"items": [article, *others]}))
     assert rendered == "[0][0][0][2][0][0]"
+
+
+def test_deleting_an_article_deletes_its_comments(article, alice, bob, policy):
+    from broadsheet.articles.models import Article
+
+    other = Article.objects.create(source=article.source, url="https://times.example.org/a/3", status="ok", title="y")
+    top = services.post_comment(alice, article, "on the deleted one")
+    services.post_comment(bob, article, "a reply", parent=top)
+    kept = services.post_comment(alice, other, "on the other one")
+    article.delete()
+    assert list(Comment.objects.values_list("pk", flat=True)) == [kept.pk]
