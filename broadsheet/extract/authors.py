@@ -17,7 +17,7 @@ PREFIX = re.compile(
     r"author|auteur|text|texte|redakce|redaktion|reporter)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
-SPLIT = re.compile(r"\s*;\s*|\s*\|\s*|\s+(?:and|und|og|och|y|et|e|en|i|és|ve|и|та|&)\s+|\s*&\s*|\s*·\s*|\s*/\s*(?=\S+\s)",
+SPLIT = re.compile(r"\s*;\s*|\s*\|\s*|\s+(?:and|und|og|och|(?-i:y|e|i)|et|en|és|ve|и|та|&)\s+|\s*&\s*|\s*·\s*|\s*/\s*(?=\S+\s)",
                    re.IGNORECASE)
 ROLE = re.compile(r"^(?P<name>[^()]+?)\s*[(（](?P<role>[^()]{2,120})[)）]\s*$")
 NOT_A_NAME = re.compile(r"https?:|www\.|@|\.(?:com|org|net)\b|^\d+$", re.IGNORECASE)
@@ -28,10 +28,11 @@ def _split(text: str) -> list[str]:
     pieces = [p for p in SPLIT.split(text) if p and p.strip()]
     out: list[str] = []
     for piece in pieces:
-        # Commas separate people ("A B, C D") but also "Surname, Given": split only
-        # when every part looks like a full name (two words or more).
+        # Commas separate people ("A B, C D") except in "Surname, Given Names" (one comma,
+        # a single word before it).
         parts = [p.strip() for p in piece.split(",") if p.strip()]
-        if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts) and not ROLE.match(piece):
+        surname_first = len(parts) == 2 and len(parts[0].split()) == 1
+        if len(parts) > 1 and not surname_first and not ROLE.match(piece):
             out.extend(parts)
         else:
             out.append(piece.strip())
@@ -70,7 +71,36 @@ def _ld_authors(value: Any) -> list[dict]:
     return people
 
 
-def pick(page: PageMeta, sites: set[str], fallback: str = "") -> list[dict]:
+_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+BYLINE_XPATH = (
+    f"//*[@rel='author' or contains(@itemprop, 'author') or contains({_LOWER}, 'author') or contains({_LOWER}, 'byline')]"
+    f"[not(contains({_LOWER}, 'comment') or contains({_LOWER}, 'quote') or contains({_LOWER}, 'avatar') or "
+    f"contains({_LOWER}, 'image') or contains({_LOWER}, 'img') or contains({_LOWER}, 'photo') or contains({_LOWER}, 'bio'))]"
+)
+
+
+def from_dom(tree) -> list[dict]:
+    """The page's visible byline element (rel/itemprop/class "author" or "byline")."""
+    for node in tree.xpath(BYLINE_XPATH)[:10]:
+        if node.tag in {"meta", "link", "script", "style", "img"}:
+            continue
+        # A byline box often goes on with the date: keep what comes before the first digit.
+        text = re.split(r"\d", clean_text(node.text_content()), maxsplit=1)[0]
+        text = re.sub(r"(?:\s+\S+:)?[\s,|·•-]*$", "", text)  # "... Stand:", trailing separators
+        if 2 <= len(text) <= 100:
+            people = parse(text)
+            if people:
+                return people
+    return []
+
+
+def _site_like(name: str, sites: set[str]) -> bool:
+    from broadsheet.extract.title import _is_site
+
+    return _is_site(name, sites) or bool(re.search(r"\.\w{2,3}$", name))
+
+
+def pick(page: PageMeta, sites: set[str], fallback: str = "", dom: list[dict] | None = None) -> list[dict]:
     ld = page.ld.get("author") or page.ld.get("creator")
     candidates: list[list[dict]] = [_ld_authors(ld) if ld else []]
     for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
@@ -81,9 +111,15 @@ def pick(page: PageMeta, sites: set[str], fallback: str = "") -> list[dict]:
     candidates.append(parse(fallback.replace(";", " ; ")) if fallback else [])
     people = next((c for c in candidates if c), [])
     orgs = ld_org_names(ld) | {s.casefold() for s in sites} | ld_org_names(page.ld.get("publisher"))
-    persons = [p for p in people if p["name"].casefold() not in orgs]
+
+    def persons_of(found: list[dict]) -> list[dict]:
+        return [p for p in found if p["name"].casefold() not in orgs and not _site_like(p["name"], sites)]
+
+    persons = persons_of(people)
     if persons:
         people = persons
+    elif dom and persons_of(dom):  # metadata credits only the publisher: the visible byline names people
+        people = persons_of(dom)
     seen: set[str] = set()
     unique = []
     for person in people:
@@ -92,3 +128,16 @@ def pick(page: PageMeta, sites: set[str], fallback: str = "") -> list[dict]:
             seen.add(key)
             unique.append(person)
     return unique[:20]
+
+
+BYLINE_LINE = re.compile(r"^(?:by|von|por|par|door|av|af)\s+(?P<names>[^\d:|]{3,120})$", re.IGNORECASE)
+
+
+def from_text(text: str, lines: int = 6) -> list[dict]:
+    """A visible byline ("By Jane Doe and John Roe") among the first lines of the text,
+    for pages without author metadata."""
+    for line in text.splitlines()[:lines]:
+        match = BYLINE_LINE.match(" ".join(line.split()))
+        if match and len(match["names"].split()) <= 10:
+            return parse(match["names"])
+    return []

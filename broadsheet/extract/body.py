@@ -98,22 +98,26 @@ def _link_share(line: str) -> tuple[str, float]:
 
 
 def _is_prompt(text: str) -> bool:
+    if len(text) > 400:
+        return False
     words = _words(text)
     return (words <= rules.PROMPT_MAX_WORDS and bool(rules.PROMPT.search(text))) or (
         words <= rules.PROMPT_STRONG_MAX_WORDS and bool(rules.PROMPT_STRONG.search(text)))
 
 
 def _is_stamp(text: str) -> bool:
+    if len(text) > 200:
+        return False
     return (_words(text) <= 12 and bool(rules.DATE_STAMP.match(text.lstrip("-*• ")))) or bool(
         rules.PLACEHOLDER.match(text)) or bool(rules.MEDIA_CAPTION.search(text))
 
 
 def _is_credit(text: str) -> bool:
-    return _words(text) <= rules.CREDIT_MAX_WORDS and bool(rules.CREDIT.search(text))
+    return len(text) <= 200 and _words(text) <= rules.CREDIT_MAX_WORDS and bool(rules.CREDIT.search(text))
 
 
 def _is_boilerplate(text: str) -> bool:
-    return _words(text) <= 60 and bool(rules.BOILERPLATE.search(text))
+    return len(text) <= 400 and _words(text) <= 60 and bool(rules.BOILERPLATE.search(text))
 
 
 def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = frozenset(), titles: Iterable[str] = (), people: Iterable[str] = (), orgs: Iterable[str] = ()) -> str:

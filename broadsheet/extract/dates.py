@@ -57,3 +57,14 @@ def modified(page: PageMeta) -> datetime | None:
         if parsed:
             return parsed
     return None
+
+
+def from_page(html: bytes | str, url: str = "") -> datetime | None:
+    """htmldate's guess (URL, visible dates, patterns) when the page has no date metadata."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(html, url=url or None, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z")
+    except (ValueError, TypeError):
+        return None
+    return parse(found)

@@ -1,0 +1,156 @@
+"""Each body-cleaning rule on a small page written for it."""
+
+from __future__ import annotations
+
+from broadsheet.extract import extract
+from broadsheet.extract.body import clean
+from tests.extract.pages import STORY, page
+
+
+def body_of(html: str, url: str = "https://news.example.org/2024/05/bridge") -> str:
+    return extract(html, url).body
+
+
+def test_it_keeps_the_story_paragraphs_in_order():
+    body = body_of(page())
+    assert body.split("\n\n") == STORY
+
+
+def test_it_drops_figure_captions_and_photo_credits():
+    figure = ('<figure><img src="/a.jpg"><figcaption><span>Workers inspect the cracked pillar of the bridge on Monday.</span>'
+              "<span>Jane Roe/Reuters</span></figcaption></figure>")
+    body = body_of(page(*STORY[:2], before=figure, after="<p>Photo: City archive</p>"))
+    assert "cracked pillar" not in body and "Reuters" not in body and "City archive" not in body
+    assert STORY[0] in body
+
+
+def test_it_drops_a_credit_line_with_an_agency():
+    assert clean("A story paragraph that is long enough to stay in place here.\nJohn Smith/AFP") == (
+        "A story paragraph that is long enough to stay in place here.")
+
+
+def test_it_drops_read_more_blocks_and_their_links():
+    related = ('<h3>Read more</h3><ul><li><a href="/x">Town hall roof repaired after storm</a></li>'
+               '<li><a href="/y">New bus line opens next month</a></li></ul>')
+    body = body_of(page(*STORY, after=related))
+    assert "Read more" not in body and "bus line" not in body
+    assert body.endswith(STORY[-1])
+
+
+def test_it_drops_inline_read_also_lines_in_several_languages():
+    raw = "\n".join([STORY[0], "Les også: Ny bro åpner i sommer", STORY[1], "Lesen Sie auch: Die Brücke ist fertig", STORY[2]])
+    assert clean(raw) == "\n\n".join(STORY[:3])
+
+
+def test_it_drops_newsletter_and_subscription_prompts():
+    raw = "\n".join([STORY[0], "Sign up for our free morning newsletter", STORY[1],
+                     "Jetzt abonnieren und zwei Wochen kostenlos testen", STORY[2]])
+    assert clean(raw) == "\n\n".join(STORY[:3])
+
+
+def test_it_drops_share_and_follow_prompts():
+    raw = "\n".join([STORY[0], "Share this on WhatsApp", "Follow us on Instagram", STORY[1]])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_keeps_a_story_sentence_that_mentions_subscriptions():
+    sentence = ("The newspaper said its number of subscriptions rose by a third last year, mostly among readers under "
+                "thirty who pay for the digital edition, according to figures it released on Monday after the board meeting.")
+    assert clean(sentence) == sentence
+
+
+def test_it_drops_lists_of_other_headlines():
+    links = "".join(f'<li><a href="/n{i}">Other headline number {i} about something else</a></li>' for i in range(5))
+    body = body_of(page(*STORY, after=f"<ul>{links}</ul>"))
+    assert "Other headline" not in body
+
+
+def test_it_keeps_a_list_that_belongs_to_the_story():
+    facts = "<ul><li>The bridge will be 240 metres long.</li><li>Work starts in March next year.</li></ul>"
+    body = body_of(page(*STORY[:2], after=facts))
+    assert "240 metres long" in body and "Work starts in March" in body
+
+
+def test_it_keeps_subheads_and_quotes():
+    html = page(STORY[0], before="", after='<h2>What happens next</h2><blockquote><p>"We will build it to last a century," '
+                'the chief engineer told the meeting on Tuesday evening.</p></blockquote>' + "".join(f"<p>{p}</p>" for p in STORY[1:]))
+    body = body_of(html)
+    assert "What happens next" in body and "build it to last a century" in body
+
+
+def test_it_strips_a_cnn_style_dateline():
+    assert clean("CNN — " + STORY[0]) == STORY[0]
+
+
+def test_it_strips_a_city_and_agency_dateline():
+    assert clean("WASHINGTON (AP) — " + STORY[0]) == STORY[0]
+    assert clean("Berlin (dpa) - " + STORY[0]) == STORY[0]
+
+
+def test_it_strips_a_wire_prefix():
+    assert clean("OPEN// " + STORY[0]) == STORY[0]
+
+
+def test_it_strips_agency_codes_at_the_end():
+    assert clean(STORY[0] + "\n" + STORY[1] + " (MENA) M N E/R E E") == "\n\n".join(STORY[:2])
+    assert clean(STORY[0] + "\ndpa/abc") == STORY[0]
+
+
+def test_it_drops_an_author_bio_at_the_end():
+    raw = "\n".join([*STORY, "Jane Doe is a reporter covering city hall and transport for the paper since 2019."])
+    assert clean(raw, people=["Jane Doe"]) == "\n\n".join(STORY)
+
+
+def test_it_drops_a_company_boilerplate_after_an_about_heading():
+    raw = "\n".join([*STORY, "About Bridgeco", "Bridgeco is a leading builder of bridges with offices in twelve countries."])
+    assert clean(raw) == "\n\n".join(STORY)
+
+
+def test_it_drops_the_headline_and_byline_repeated_in_the_text():
+    raw = "\n".join(["Council votes to rebuild the river bridge", "By Jane Doe", *STORY])
+    assert clean(raw, titles=["Council votes to rebuild the river bridge"], people=["Jane Doe"]) == "\n\n".join(STORY)
+
+
+def test_it_drops_date_stamps_and_template_placeholders():
+    raw = "\n".join([STORY[0], "Published 18 November 2019", "$$ARTICLEAD$$", STORY[1]])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_aggregator_chrome():
+    raw = "\n".join([*STORY[:2], "Comments", "No comments yet...", "Hashtags", "Try Our AI Features"])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_video_duration_captions():
+    raw = "\n".join([STORY[0], "Ministers met in Brussels to discuss the bridge. 18.04.2024 | 0:21 min", STORY[1]])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_puts_back_a_visible_standfirst():
+    standfirst = "After ten years of debate the town will finally replace its crumbling crossing over the river."
+    html = page(*STORY, head=f'<meta property="og:description" content="{standfirst}">',
+                before=f'<div class="standfirst">{standfirst}</div>')
+    assert body_of(html).split("\n\n")[0] == standfirst
+
+
+def test_it_ignores_a_description_the_page_does_not_show():
+    hidden = "Search engine summary that readers never see on the page itself at all, only robots do."
+    html = page(*STORY, head=f'<meta property="og:description" content="{hidden}">')
+    assert hidden not in body_of(html)
+
+
+def test_it_recovers_text_serialised_in_a_script_of_a_client_rendered_page():
+    import json
+
+    inner = "".join(f"<p>{p}</p>" for p in STORY)
+    state = json.dumps({"props": {"article": {"contentHtml": inner}}})
+    html = (f'<html lang="en"><head><title>Bridge</title></head><body><div id="root"></div>'
+            f"<script>window.__STATE__ = {state};</script></body></html>")
+    assert body_of(html).split("\n\n") == STORY
+
+
+def test_it_prefers_the_full_json_ld_article_body_when_the_page_shows_only_part():
+    full = "\n".join(STORY + [s.replace("bridge", "crossing") for s in STORY])
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge", "articleBody": full}
+    body = body_of(page(*STORY[:2], ld=ld))
+    assert len(body.split("\n\n")) == 8

@@ -1,0 +1,126 @@
+"""Metadata: headline, bylines with roles, dates with offsets, section, image, language, paywall."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+import pytest
+
+from broadsheet.extract import extract
+from broadsheet.extract.authors import parse
+from broadsheet.extract.title import strip_site
+from tests.extract.pages import STORY, page
+
+URL = "https://www.dailyexample.com/news/2024/05/03/bridge"
+
+
+def test_it_takes_the_title_without_the_site_name_suffix():
+    html = page(title="Council votes to rebuild the river bridge | Daily Example",
+                head='<meta property="og:site_name" content="Daily Example">')
+    assert extract(html, URL).title == "Council votes to rebuild the river bridge"
+
+
+@pytest.mark.parametrize("raw", [
+    "Council votes to rebuild the river bridge - Daily Example",
+    "Council votes to rebuild the river bridge – DW – 13.06.2023",
+    "Council votes to rebuild the river bridge | dailyexample.com",
+    "Daily Example | Council votes to rebuild the river bridge",
+])
+def test_it_strips_site_names_and_dates_around_a_title(raw):
+    assert strip_site(raw, {"Daily Example", "dailyexample.com", "DW"}) == "Council votes to rebuild the river bridge"
+
+
+def test_it_keeps_a_separator_that_is_part_of_the_headline():
+    assert strip_site("BUDGET 3.0 | Tax office gets more staff", {"Times Live"}) == "BUDGET 3.0 | Tax office gets more staff"
+
+
+def test_it_strips_a_section_glued_to_the_title():
+    assert strip_site("정부 예산안 통과-정치ㅣ한국일보", {"한국일보"}, {"정치"}) == "정부 예산안 통과"
+
+
+def test_it_prefers_the_open_graph_title():
+    html = page(title="SEO title | Daily Example", head='<meta property="og:title" content="The bridge will be rebuilt">')
+    assert extract(html, URL).title == "The bridge will be rebuilt"
+
+
+def test_it_reads_authors_from_json_ld_without_publisher_names():
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "author": [
+        {"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Daily Example"}],
+        "publisher": {"@type": "Organization", "name": "Daily Example"}}
+    assert extract(page(ld=ld), URL).authors == [{"name": "Jane Doe", "role": None}]
+
+
+def test_it_keeps_an_agency_when_it_is_the_only_byline():
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "author": {"@type": "Organization", "name": "AFP"}}
+    assert extract(page(ld=ld), URL).authors == [{"name": "AFP", "role": None}]
+
+
+def test_it_splits_a_byline_and_drops_by():
+    assert parse("By Jane Doe and John Roe") == [{"name": "Jane Doe", "role": None}, {"name": "John Roe", "role": None}]
+    assert parse("Von Anna Berg, Lea Wagner") == [{"name": "Anna Berg", "role": None}, {"name": "Lea Wagner", "role": None}]
+
+
+def test_it_reads_a_role_in_brackets():
+    assert parse("Kim, Min Gyu(Former Senior official of DPRK Foreign Ministry)") == [
+        {"name": "Kim, Min Gyu", "role": "Former Senior official of DPRK Foreign Ministry"}]
+
+
+def test_it_takes_a_role_from_the_json_ld_job_title():
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "author": {"@type": "Person", "name": "Jane Doe", "jobTitle": "Transport correspondent"}}
+    assert extract(page(ld=ld), URL).authors == [{"name": "Jane Doe", "role": "Transport correspondent"}]
+
+
+def test_it_ignores_author_urls():
+    assert parse("https://www.facebook.com/someone") == []
+
+
+def test_it_finds_a_visible_byline_when_there_is_no_metadata():
+    html = page(*STORY, before="<p>By Jane Doe</p>")
+    assert extract(html, URL).authors == [{"name": "Jane Doe", "role": None}]
+
+
+def test_it_reads_dates_with_their_offset():
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "datePublished": "2024-05-03T14:24:00+02:00",
+          "dateModified": "2024-05-03T16:00:00+02:00"}
+    doc = extract(page(ld=ld), URL)
+    assert doc.published.isoformat() == "2024-05-03T14:24:00+02:00"
+    assert doc.modified.utcoffset() == timedelta(hours=2)
+
+
+def test_it_reads_the_article_meta_date_and_assumes_utc_without_offset():
+    doc = extract(page(head='<meta property="article:published_time" content="2024-05-03T14:24:00">'), URL)
+    assert doc.published.tzinfo == timezone.utc and doc.published.hour == 14
+
+
+def test_it_falls_back_to_the_feed_entry_date():
+    doc = extract(page(), "https://news.example.org/bridge", feed_hints={"published": "2024-05-03T10:00:00Z"})
+    assert doc.published.isoformat() == "2024-05-03T10:00:00+00:00"
+
+
+def test_it_reads_section_image_canonical_and_paywall():
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleSection": "Local", "isAccessibleForFree": "False",
+          "image": {"@type": "ImageObject", "url": "/img/bridge.jpg"}}
+    html = page(ld=ld, head='<link rel="canonical" href="https://www.dailyexample.com/bridge">')
+    doc = extract(html, URL)
+    assert doc.section == "Local"
+    assert doc.image == "https://www.dailyexample.com/img/bridge.jpg"
+    assert doc.canonical_url == "https://www.dailyexample.com/bridge"
+    assert doc.paywalled is True
+
+
+def test_it_reads_the_section_from_breadcrumbs():
+    crumbs = {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": 1, "name": "Home"}, {"@type": "ListItem", "position": 2, "name": "Politics"},
+        {"@type": "ListItem", "position": 3, "name": "Council votes"}]}
+    assert extract(page(ld=crumbs), URL).section == "Politics"
+
+
+def test_it_detects_the_language_of_the_text_not_the_html_attribute():
+    german = ["Der Stadtrat hat am Dienstag beschlossen, die alte Brücke über den Fluss neu zu bauen, nach fast zehn Jahren Streit.",
+              "Die Ingenieure sagen, das neue Bauwerk werde doppelt so viel Verkehr tragen und auch Hochwasser überstehen."]
+    assert extract(page(*german, lang="en"), URL).language == "de"
+
+
+def test_it_tolerates_broken_json_ld():
+    html = page(head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Bridge",,}</script>')
+    assert extract(html, URL).body
