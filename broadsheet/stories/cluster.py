@@ -26,10 +26,10 @@ from broadsheet.stories.vectors import MemoryVectors
 
 @dataclass(frozen=True)
 class Params:
-    join: float = 0.75  # score needed to join a story
-    merge: float = 0.95  # score needed, to two stories at once, to merge them
-    names_weight: float = 0.5
-    numbers_weight: float = 0.2
+    join: float = 0.8  # score needed to join a story
+    merge: float = 1.2  # score needed, to two stories at once, to merge them
+    names_weight: float = 1.5
+    numbers_weight: float = 0.5
     window: timedelta = timedelta(days=7)
     neighbours: int = 30
 

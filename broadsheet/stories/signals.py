@@ -37,7 +37,8 @@ def signals(title: str, text: str, words: int = LEAD_WORDS) -> dict[str, list[st
 
 
 def overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
-    """Overlap coefficient |a ∩ b| / min(|a|, |b|): a short report inside a long one scores 1."""
+    """Jaccard |a ∩ b| / |a ∪ b|: names or figures on one side only count against a match
+    (on look-alike event pairs it separated better than the overlap coefficient)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return len(a & b) / len(a | b)

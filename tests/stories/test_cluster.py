@@ -36,10 +36,11 @@ def test_the_window_drifts_with_the_newest_article():
 
 def test_a_late_report_between_two_stories_merges_them():
     index = MemoryIndex()
-    early = place(doc("a", "quake", 0), index)
-    late = place(doc("b", "quake", 10), index)
+    same = {"names": {"qeshm", "iran"}, "numbers": {"10"}}
+    early = place(doc("a", "quake", 0, **same), index)
+    late = place(doc("b", "quake", 10, **same), index)
     assert early != late
-    bridge = place(doc("c", "quake", 5), index)  # published between them, arriving last
+    bridge = place(doc("c", "quake", 5, **same), index)  # published between them, arriving last
     assert bridge in (early, late)
     assert index.story_of["a"] == index.story_of["b"] == index.story_of["c"] == bridge
     assert set(index.members) == {bridge}

@@ -1,0 +1,47 @@
+"""The story page and the article's story blocks in headless Chromium (screenshots kept
+in the test's tmp dir to look at)."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.stories.models import Member
+
+from .conftest import CHROMIUM
+from .test_views import coverage  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+def test_a_reader_goes_from_an_article_to_its_full_coverage(chromium, live_server, coverage, tmp_path):  # noqa: F811
+    page = chromium.new_page(viewport={"width": 1200, "height": 1000})
+    page.goto(live_server.url + coverage[0].get_absolute_url())
+    assert page.locator(".also-published").inner_text().count("Partner Paper") == 1
+    page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+    page.locator(".story-link").get_by_role("link", name="See full coverage").click()
+    story = Member.objects.get(article=coverage[0]).story
+    page.wait_for_url(f"**{story.get_absolute_url()}")
+    assert page.locator("h1.headline").inner_text() == story.headline
+    assert page.locator(".source-group").count() == 3
+    assert page.locator(".timeline li").count() == 3
+    timeline = page.locator(".timeline li").first
+    assert timeline.locator(".source").inner_text() == "Wire Service"
+    assert page.locator(".story-columns").evaluate("e => getComputedStyle(e).display") == "grid"
+    page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
+    print(tmp_path)

@@ -1,0 +1,75 @@
+"""Story page and the article page's story blocks."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.template import Context, Template
+
+from broadsheet.stories import pipeline
+from broadsheet.stories.models import Member, Story
+
+from .conftest import BUDGET, QUAKE, article, reworded, source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coverage(at):
+    items = [
+        article("Quake kills ten on Iranian island", QUAKE, topic="quake", publisher=source("Wire Service", "GB")),
+        article("Ten dead as earthquake hits Qeshm", reworded(QUAKE, 1), topic="quake",
+                publisher=source("Le Quotidien", "FR"), at=at(hours=2)),
+        article("Rescuers reach flattened villages", reworded(QUAKE, 2), topic="quake",
+                publisher=source("Gulf Daily", "AE"), at=at(hours=5)),
+        article("Finance minister cuts income tax", BUDGET, topic="budget", publisher=source("Wire Service", "GB"),
+                at=at(hours=6)),
+        article("Quake kills ten on Iranian island", QUAKE + " Distributed by Wire Service.", topic="quake",
+                publisher=source("Partner Paper", "US"), at=at(hours=3), noise="copy"),
+    ]
+    for item in items:
+        item.refresh_from_db()
+        pipeline.process_article(item)
+    return items
+
+
+def test_the_story_page_shows_full_coverage(client, coverage):
+    story = Member.objects.get(article=coverage[0]).story
+    page = client.get(story.get_absolute_url())
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Quake kills ten on Iranian island" in html
+    assert "<strong>3</strong> articles from" in html and "<strong>3</strong> sources" in html
+    assert "<strong>3</strong> countries" in html
+    for name in ("Wire Service", "Le Quotidien", "Gulf Daily"):
+        assert name in html
+    assert "Finance minister" not in html
+    assert "Partner Paper" in html  # the folded copy, beside its original
+    assert html.index("First reported") < html.index("Timeline")
+
+
+def test_a_merged_story_redirects_to_the_one_it_joined(client, coverage):
+    kept = Member.objects.get(article=coverage[0]).story
+    gone = Story.objects.create(headline="old", merged_into=kept)
+    assert client.get(gone.get_absolute_url()).url == kept.get_absolute_url()
+    assert client.get("/story/999999/").status_code == 404
+
+
+def test_the_article_page_links_its_story_copies_and_related_articles(client, coverage):
+    html = client.get(coverage[0].get_absolute_url()).content.decode()
+    story = Member.objects.get(article=coverage[0]).story
+    assert f'href="{story.get_absolute_url()}"' in html and "3 sources" in html
+    assert "Also published by" in html and "Partner Paper" in html
+    html = client.get(coverage[2].get_absolute_url()).content.decode()
+    assert "Related articles" in html and "Ten dead as earthquake hits Qeshm" in html
+    assert "Read more in World" in html
+
+
+def test_the_article_blocks_read_in_a_few_indexed_queries(coverage):
+    template = Template("{% load stories %}{% article_below a %}{% article_sidebar a %}")
+    with CaptureQueriesContext(connection) as queries:
+        template.render(Context({"a": coverage[2]}))
+    related = [q["sql"] for q in queries.captured_queries if "stories_related" in q["sql"]]
+    assert len(related) == 1
+    assert len(queries.captured_queries) == 4  # copies, related, read more, story
