@@ -87,17 +87,31 @@ def rewrite_article(article) -> bool:
 
 
 # --- stories -----------------------------------------------------------------------------
+MAX_STORY_ARTICLES = 50
+
+
 def story_articles(article) -> list:
-    """The article and the rest of its story, via settings.ENRICH_STORY_ARTICLES (a dotted
-    path to `f(article) -> list[Article]`, for the stories app to provide); else just it."""
-    path = getattr(settings, "ENRICH_STORY_ARTICLES", "")
-    if path:
-        try:
-            found = list(import_string(path)(article))
-            return found if any(a.pk == article.pk for a in found) else [article, *found]
-        except Exception:  # a broken provider must not break the article page
-            log.exception("ENRICH_STORY_ARTICLES provider failed")
-    return [article]
+    """The article and the rest of its story: settings.ENRICH_STORY_ARTICLES (a dotted path
+    to `f(article) -> list[Article]`) when set, else the stories app's membership."""
+    path = getattr(settings, "ENRICH_STORY_ARTICLES", "") or "broadsheet.enrich.pipeline.story_members"
+    try:
+        found = list(import_string(path)(article))
+    except Exception:  # a broken provider must not break the article page
+        log.exception("story articles provider %s failed", path)
+        found = []
+    return found if any(a.pk == article.pk for a in found) else [article, *found]
+
+
+def story_members(article) -> list:
+    """Articles of the same story (stories.Member), newest first, bounded."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        story_id = article.story_member.story_id
+    except (AttributeError, ObjectDoesNotExist):
+        return []
+    return list(type(article).objects.filter(story_member__story_id=story_id, status="ok")
+                .select_related("source").order_by("-published")[:MAX_STORY_ARTICLES])
 
 
 def story_summary(key: str, articles: list[Any]) -> dict | None:

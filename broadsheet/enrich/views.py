@@ -91,4 +91,15 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such tag")
     items = _visible().filter(article_tags__tag=found).order_by("-published").distinct()
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "enrich/tag.html", {"tag": found, "page": page, "heading": f"Latest news with #{found.name}"})
+    return render(request, "enrich/tag.html", {"tag": found, "page": page, "stories": _stories_with(found),
+                                               "heading": f"Latest news with #{found.name}"})
+
+
+def _stories_with(found: Tag) -> list:
+    """Newest stories (stories app) with an article carrying the tag; none if the app is absent."""
+    try:
+        from broadsheet.stories.models import Story
+    except ImportError:
+        return []
+    return list(Story.objects.filter(members__article__article_tags__tag=found, merged_into__isnull=True)
+                .distinct().order_by("-last_published")[:8])
