@@ -229,3 +229,27 @@ def test_the_admin_is_for_staff_only(client, alice, mod):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(mod)
     assert client.get("/admin/community/queuedcomment/").status_code == 200
+
+
+def test_every_community_admin_page_opens_for_a_moderator(client, article, alice, bob, mod, policy):
+    comment = services.post_comment(alice, article, "something")
+    services.report_comment(bob, comment, "spam")
+    services.hide(mod, comment)
+    client.force_login(mod)
+    pages = ["/admin/community/comment/", f"/admin/community/comment/{comment.pk}/change/",
+             "/admin/community/queuedcomment/", "/admin/community/report/", "/admin/community/moderationaction/",
+             "/admin/community/profile/", "/admin/community/communitysettings/",
+             f"/admin/community/communitysettings/{policy.pk}/change/"]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    change = client.get(f"/admin/community/comment/{comment.pk}/change/").content.decode()
+    assert article.get_absolute_url() in change and "Bridge reopens after repairs" in change
+
+
+def test_the_policy_is_edited_in_the_admin_and_applies_at_once(client, article, alice, mod, policy):
+    client.force_login(mod)
+    response = client.post(f"/admin/community/communitysettings/{policy.pk}/change/", {
+        "comments_enabled": "on", "premoderate_first": "0", "edit_window_minutes": "15", "max_length": "3000",
+        "spam_threshold": "3", "blocklist": "spamword"})
+    assert response.status_code == 302
+    assert services.post_comment(alice, article, "a spamword here").status == Comment.Status.PENDING
