@@ -202,6 +202,7 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "staff", "root", "support", "deleted", "broadsheet"]
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button confirms, so mail scanners following links do not
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

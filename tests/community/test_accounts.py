@@ -132,3 +132,9 @@ def test_logging_out_takes_a_post(client, alice):
     assert "_auth_user_id" in client.session
     client.post("/accounts/logout/")
     assert "_auth_user_id" not in client.session
+
+
+def test_names_that_impersonate_the_site_are_refused_at_sign_up(client, db):
+    client.post("/accounts/signup/", {"email": "m@example.org", "username": "Moderator",
+                                      "password1": PASSWORD, "password2": PASSWORD})
+    assert not get_user_model().objects.filter(email="m@example.org").exists()
