@@ -190,3 +190,16 @@ def test_deleting_an_article_deletes_its_comments(article, alice, bob, policy):
     kept = services.post_comment(alice, other, "on the other one")
     article.delete()
     assert list(Comment.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_other_pages_include_the_thread_with_comment_target(rf, article, alice, policy):
+    """How a story page (or any commentable page) shows its comments."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    services.post_comment(alice, article, "through the include")
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    html = render_to_string("community/_comments.html", {"comment_target": article}, request=request)
+    assert "through the include" in html and f"/community/article/{article.pk}/comment/" not in html
+    assert "Log in</a> or" in html
