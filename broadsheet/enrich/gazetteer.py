@@ -48,7 +48,9 @@ PERSON_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady",
                  "spokeswoman", "spokesperson", "striker", "midfielder", "defender", "goalkeeper", "actor", "actress",
                  "singer", "star", "captain", "ambassador", "envoy", "commissioner", "colonel", "col", "lieutenant",
                  "lt", "sergeant", "sgt", "officer", "inspector", "detective", "bishop", "archbishop", "rabbi",
-                 "imam", "father", "sister", "brother", "uncle", "aunt", "saint"}
+                 "imam", "father", "sister", "brother", "uncle", "aunt", "saint", "attorney", "deputy", "vice",
+                 "acting", "former", "admiral", "adm", "sheriff", "superintendent", "coach", "pastor", "reverend",
+                 "rev", "premier", "chair", "mp", "mep", "congressman", "congresswoman", "councillor"}
 ORG_WORDS = {"party", "ministry", "committee", "commission", "council", "university", "college", "school", "bank",
              "group", "association", "union", "agency", "department", "office", "corporation", "corp", "inc", "ltd",
              "plc", "company", "co", "fc", "united", "city", "club", "federation", "league", "institute", "fund",
@@ -56,7 +58,8 @@ ORG_WORDS = {"party", "ministry", "committee", "commission", "council", "univers
              "army", "navy", "police", "service", "services", "authority", "board", "trust", "network", "news",
              "times", "post", "journal", "airlines", "airways", "motors", "technologies", "systems", "labs",
              "government", "administration", "commons", "house", "cabinet", "church", "hospital", "forces",
-             "front", "movement", "alliance", "coalition", "nations", "reserve", "exchange", "guard", "kremlin"}
+             "front", "movement", "alliance", "coalition", "nations", "reserve", "exchange", "guard", "kremlin",
+             "survey", "society", "commission", "tribunal", "bureau", "institution", "center", "centre", "museum"}
 EVENT_WORDS = {"day", "cup", "games", "olympics", "festival", "war", "summit", "championship", "championships",
                "awards", "award", "election", "elections", "week", "open", "prix", "grand", "conference", "expo",
                "parade", "crisis", "revolution", "series", "trophy", "world", "oscars", "emmys", "grammys"}

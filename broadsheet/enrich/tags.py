@@ -22,6 +22,9 @@ from broadsheet.enrich.text import STOPWORDS, split_sentences, stem
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:[’'.\-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*|[^\sA-Za-zÀ-ÖØ-öø-ÿ0-9]")
 CONNECTORS = {"of", "de", "del", "da", "di", "van", "von", "der", "al", "bin", "la", "le", "du", "for"}
+PLACE_FIRST = {"gulf", "bay", "strait", "isle", "island", "lake", "mount", "cape", "port", "fort", "san", "santa",
+               "los", "las", "new", "saint", "st", "sao", "north", "south", "east", "west", "northern", "southern",
+               "eastern", "western", "central", "upper", "lower", "greater"}
 PLACE_WORDS = {"square", "street", "river", "mountain", "mountains", "island", "islands", "sea", "ocean", "lake",
                "province", "region", "state", "county", "peninsula", "valley", "bay", "airport", "strait", "gulf",
                "coast", "desert", "park", "bridge", "avenue", "road", "district", "oblast", "city"}
@@ -55,8 +58,8 @@ def _is_cap(token: str) -> bool:
     return token[:1].isupper() or (token[:1].isdigit() and any(c.isupper() for c in token))
 
 
-def _candidates(text: str) -> list[tuple[str, int, str | None, bool]]:
-    """(name, sentence index, word before it, sentence-initial?) for each run of capitalised words."""
+def _candidates(text: str) -> list[tuple[str, int, str | None, bool, bool]]:
+    """(name, sentence index, word before, sentence-initial?, used as an adjective?) per run of capitalised words."""
     found = []
     lowered = Counter(t.lower() for t in re.findall(r"\b[a-z][a-z]+\b", text))
     for sentence in split_sentences(text):
@@ -84,11 +87,16 @@ def _candidates(text: str) -> list[tuple[str, int, str | None, bool]]:
                 run, start = run[1:], start + 1
             while len(run) > 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:  # "President Trump" → "Trump"
                 run, start = run[1:], start + 1
+                while run and run[0].lower() in CONNECTORS:  # "Governor of Qeshm" → "Qeshm"
+                    run, start = run[1:], start + 1
             while run and (run[-1].lower() in CONNECTORS or run[-1].lower() in gz.NOT_NAMES):
                 run = run[:-1]
             if run and not (len(run) == 1 and (len(run[0]) < 2 or run[0].isdigit())):
                 before = tokens[start - 1].lower().rstrip(".") if start > 0 else None
-                found.append((" ".join(run), sentence.index, before, start == 0 or not tokens[start - 1][0].isalnum()))
+                after = tokens[start + len(run)] if start + len(run) < len(tokens) else ""
+                adjective = len(run) == 1 and after[:1].islower() and after.isalpha() and after not in STOPWORDS
+                found.append((" ".join(run), sentence.index, before, start == 0 or not tokens[start - 1][0].isalnum(),
+                              adjective))
             i = j
     return found
 
@@ -114,7 +122,7 @@ def _type(name: str, befores: Counter, speakers: set[str]) -> str:
         return "org"
     if words[-1] in gz.EVENT_WORDS:
         return "event"
-    if words[-1] in PLACE_WORDS:
+    if words[-1] in PLACE_WORDS or (len(words) > 1 and words[0] in PLACE_FIRST):
         return "place"
     if any(b in gz.PERSON_TITLES for b in befores):
         return "person"
@@ -125,14 +133,23 @@ def _type(name: str, befores: Counter, speakers: set[str]) -> str:
     return "person" if 2 <= len(words) <= 3 and all(w[:1].isalpha() for w in words) else "other"
 
 
+def _title_case(title: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", title) if w.lower() not in STOPWORDS]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.8
+
+
 def entities(text: str, title: str = "") -> list[Entity]:
     """Named people, organisations, places and events, most mentioned first."""
     text = html.unescape(text or "")
-    full = f"{html.unescape(title or '')}.\n\n{text}" if title else text
+    title = html.unescape(title or "")
+    if _title_case(title):
+        title = ""  # "Warren Jeffs Found Guilty on Sexual Assault Charges": every word looks like a name
+    full = f"{title}.\n\n{text}" if title else text
     found: dict[str, Entity] = {}
     befores: dict[str, Counter] = defaultdict(Counter)
     initial_only: dict[str, bool] = {}
-    for name, index, before, initial in _candidates(full):
+    adjective_uses: Counter = Counter()
+    for name, index, before, initial, adjective in _candidates(full):
         low = name.lower()
         if low in gz.DEMONYMS:
             name = gz.DEMONYMS[low]
@@ -144,12 +161,16 @@ def entities(text: str, title: str = "") -> list[Entity]:
         entity.first = min(entity.first, index)
         entity.variants[name] += 1
         initial_only[k] = initial_only.get(k, True) and initial
+        adjective_uses[k] += adjective
         if before:
             befores[k][before] += 1
     for k in [k for k, e in found.items() if initial_only.get(k) and " " not in e.variants.most_common(1)[0][0]
               and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
               and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly"))]:
         del found[k]  # a lone capitalised word seen only at the start of sentences: "Notably", "Officials"
+    for k in [k for k, e in found.items() if adjective_uses[k] * 2 > e.count
+              and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES]:
+        del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     _fold_short_forms(found, befores)
     speakers = _speakers(full)
     for k, entity in found.items():
@@ -232,6 +253,8 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
     keys: set[str] = set()
 
     def add(name: str) -> None:
+        if len(name.split()) > 4 or len(name) > 32:
+            return  # "Fundamentalist Church of Jesus Christ of Latter Day Saints" makes a poor hashtag
         tag = hashtag(name)
         k = key(tag)
         if tag and k and k not in keys and not any(k in other or other in k for other in keys if len(k) > 4):
