@@ -105,6 +105,12 @@ def _is_prompt(text: str) -> bool:
         words <= rules.PROMPT_STRONG_MAX_WORDS and bool(rules.PROMPT_STRONG.search(text)))
 
 
+def _is_keyword_list(text: str) -> bool:
+    """"tag one, tag two, tag three": short comma-separated phrases, no sentence."""
+    parts = [p for p in text.split(",") if p.strip()]
+    return len(parts) >= 3 and _words(text) <= 4 * len(parts) and not text.rstrip().endswith((".", "!", "?"))
+
+
 def _is_stamp(text: str) -> bool:
     if len(text) > 200:
         return False
@@ -139,14 +145,14 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         if rules.RELATED_HEADING.match(text) and _words(text) <= 8:
             in_related = True
             continue
-        if in_related and (is_item or link_share >= 0.5 or _words(text) <= 12):
+        if in_related and (is_item or link_share >= 0.5 or _words(text) <= 12 or _is_keyword_list(text)):
             continue
         in_related = False
         if skip_teaser:  # the teaser a "read this:" prompt points to
             skip_teaser = False
             if _words(text) <= 40:
                 continue
-        if (rules.RELATED_INLINE.match(text) or rules.TEASER_ARROW.match(text)) and _words(text) <= rules.RELATED_INLINE_MAX_WORDS:
+        if (rules.RELATED_INLINE.match(text) or rules.TEASER_ARROW.match(text) or rules.TEASER_TAG.search(text)) and _words(text) <= rules.RELATED_INLINE_MAX_WORDS:
             continue
         if link_share >= rules.MAX_LINK_SHARE or key in link_blocks:  # headline list item, "more from" link
             continue
@@ -158,6 +164,7 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         if len(kept) < 4 and (key in title_keys or (rules.BYLINE.match(text) and _words(text) <= 8)):
             continue
         kept.append(text)
+    kept = _drop_label_runs(kept)
     kept = _strip_dateline(kept)
     kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
     kept = _strip_trailer(kept)
@@ -170,6 +177,28 @@ def _strip_dateline(paragraphs: list[str]) -> list[str]:
         return paragraphs
     first = rules.DATELINE.sub("", paragraphs[0], count=1)
     return ([first] if first.strip() else []) + paragraphs[1:]
+
+
+def _is_label(text: str) -> bool:
+    return not text.startswith(("- ", "* ", "• ")) and _words(text) <= rules.LABEL_MAX_WORDS and not re.search(
+        r"[.!?:;…。！？]$", text)
+
+
+def _drop_label_runs(paragraphs: list[str]) -> list[str]:
+    """Three or more short unpunctuated lines in a row are chart legends, widget titles or
+    menus; a subhead stands alone between paragraphs."""
+    out: list[str] = []
+    run: list[str] = []
+    for text in paragraphs + [""]:
+        if text and _is_label(text):
+            run.append(text)
+            continue
+        if len(run) < rules.LABEL_RUN:
+            out.extend(run)
+        run = []
+        if text:
+            out.append(text)
+    return out
 
 
 def _strip_bio(paragraphs: list[str], people: Iterable[str]) -> list[str]:

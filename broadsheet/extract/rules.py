@@ -13,6 +13,8 @@ I = re.IGNORECASE | re.UNICODE
 MAX_LINK_SHARE = 0.5  # a list item/heading whose text is mostly link text is navigation
 MAX_LINK_SHARE_PARAGRAPH = 0.9  # prose paragraphs link a lot; only an all-link <p> is navigation
 PROMPT_MAX_WORDS = 16
+LABEL_MAX_WORDS = 4  # a run of LABEL_RUN blocks this short is a legend/menu, not story
+LABEL_RUN = 3
 CREDIT_MAX_WORDS = 14
 
 # Headings that open a list of other articles.
@@ -20,6 +22,7 @@ RELATED_HEADING = re.compile(
     r"^(?:read (?:more|also|next)|more (?:on|from|about|stories|news)|related(?: (?:articles?|stories|content|coverage|news|topics))?|"
     r"recommended(?: for you)?|you may also like|you might also like|don'?t miss|most (?:read|popular)|trending|top stories|see also|"
     r"also on \S+|(?:lesen sie|lies) (?:auch|mehr)|mehr zum thema|ähnliche|auch interessant|weitere artikel|das könnte sie auch interessieren|"
+    r"tags|schlagw(?:orte|örter)|themen|etiquetas|tópicos|mots-clés|"
     r"meistgelesen|empfehlungen|zum thema|les også|les mer|läs (?:också|mer)|læs også|lees ook|lire aussi|à lire aussi|sur le même sujet|"
     r"lea también|leer más|le puede interesar|te puede interesar|noticias relacionadas|leia (?:também|mais)|veja também|leggi anche|"
     r"potrebbe interessarti|articoli correlati|czytaj (?:też|także|więcej)|читайте также|по теме|дивіться також|"
@@ -29,6 +32,8 @@ RELATED_HEADING = re.compile(
 
 # "Read also: <other headline>" in one line; ">> <teaser link>".
 RELATED_INLINE = re.compile(RELATED_HEADING.pattern.replace(r"\b[\s:.»›>\-–—]*$", r"\s*[:»›>|\-–—]\s*\S"), I)
+# A teaser headline tagged like "... amid China turmoil [VIDEO]".
+TEASER_TAG = re.compile(r"\[(?:VIDEO|PICS|PHOTOS|INSIGHT|REACTION|REVEAL|LATEST|LIVE|POLL|ANALYSIS|UPDATE|EXCLUSIVE)\]\s*\|?$")
 TEASER_ARROW = re.compile(r"^(?:>>|→|►|▶)\s*\S")  # not », which opens quotes in de/da/no
 RELATED_INLINE_MAX_WORDS = 30
 
@@ -54,7 +59,7 @@ PROMPT_STRONG_MAX_WORDS = 45
 # Phrases that mark a promotion even in a longer block.
 PROMPT_STRONG = re.compile(
     r"\b(?:sign up|subscribe|newsletter|free trial|kostenlos (?:testen|lesen)|abonnier\w*|abonnement|jetzt abonnieren|"
-    r"whatsapp-kanal|suscríbete|abonnez-vous|iscriviti|assine)\b",
+    r"whatsapp-kanal|suscríbete|abonnez-vous|iscriviti|assine|testen sie)\b",
     I,
 )
 # A video/graphic caption: "18.04.2024 | 0:21 min".
@@ -94,7 +99,7 @@ CREDIT = re.compile(
 BOILERPLATE = re.compile(
     r"(?:all rights reserved|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés|"
     r"this copy is for your personal|order reprints|print article|an error has occurred|"
-    r"write to \S+ at \S+@|^thank you$|^comments?$|^no comments yet|^kommentare?$|^hashtags$|^tags?\s*:|^share$|"
+    r"write to .{1,60}? at \S+@|this article has been sent to|^https?://\S+$|^thank you$|^comments?$|^no comments yet|^kommentare?$|^hashtags$|^tags?\s*:|^share$|"
     r"^(?:teilen|share|compartir|partager|condividi)$|try our ai features|"
     r"^(?:embed|hauptinhalt|main content|skip to (?:main )?content|zum inhalt springen|advertisement|anzeige)$|"
     r"coment[aá]rios com|comment policy|kommentarfunktion|durchschnittliche bewertung|community members are treated)",
