@@ -248,7 +248,8 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     if not article.section:
         article.section = "News"
     article.language = (page.language or "")[:10]
-    article.image = (page.image or "")[:2000]
+    image = page.image or ""
+    article.image = image[:2000] if image.startswith(("http://", "https://")) else ""
     article.body = page.body
     article.word_count = len(page.body.split())
     article.paywalled = bool(getattr(page, "paywalled", False))

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from broadsheet.articles.models import Article
+from broadsheet.community.services import prime_counts
 from broadsheet.sources.models import Source
 from broadsheet.web.sections import BY_SLUG, SECTIONS
 
@@ -23,6 +24,7 @@ def home(request):
         items = list(_visible().filter(section=name).order_by("-published")[:PER_SECTION])
         if items:
             groups.append((name, items))
+    prime_counts(latest + [a for _, items in groups for a in items])
     return render(request, "web/home.html", {"latest": latest, "groups": groups})
 
 
@@ -31,12 +33,16 @@ def section(request, slug: str):
     if name is None:
         raise Http404("No such section")
     page = Paginator(_visible().filter(section=name).order_by("-published"), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    prime_counts(page.object_list)
     return render(request, "web/list.html", {"heading": name, "page": page, "section": name})
 
 
 def source(request, pk: int):
     publisher = get_object_or_404(Source, pk=pk)
     page = Paginator(_visible().filter(source=publisher).order_by("-published"), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    prime_counts(page.object_list)
     return render(request, "web/list.html", {"heading": publisher.name, "page": page, "publisher": publisher})
 
 

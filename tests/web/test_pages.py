@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from broadsheet.articles.models import Article
 from tests.web.factories import article, source
@@ -77,3 +79,21 @@ def test_a_missing_article_is_a_404(client):
 def test_pages_fit_a_phone(client):
     page = client.get("/").content.decode()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+
+
+def test_cards_show_how_many_comments_an_article_has(client, django_assert_max_num_queries):
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.community.models import CommunitySettings
+    from broadsheet.community.services import post_comment
+
+    CommunitySettings.objects.update_or_create(pk=1, defaults={"premoderate_first": 0})
+    reader = get_user_model().objects.create_user("alice", "alice@example.org", "a-long-password-1",
+                                                  date_joined=timezone.now() - timedelta(days=30))
+    talked = article("Talked about", section="Politics")
+    article("Quiet", section="Politics")
+    post_comment(reader, talked, "A fair summary of the vote.")
+    page = client.get("/").content.decode()
+    assert "1 comment<" in page and page.count("comment-count") == 2  # the Latest card and the Politics card
+    with django_assert_max_num_queries(16):
+        client.get("/section/politics/")
