@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = load_bbc(args.bbc) + load_seed()
     model = fit(featurise(rows), [r["section"] for r in rows])
     save(model, args.out)
-    print(f"wrote {args.out} ({len(rows)} examples, classes {list(model.classes_)})")
+    print(f"wrote {args.out} ({len(rows)} examples, classes {[str(c) for c in model.classes_]})")
     return 0
 
 
