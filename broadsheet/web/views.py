@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +16,27 @@ PER_PAGE = 30
 
 
 def _visible():
-    return Article.objects.filter(status=Article.Status.OK).select_related("source")
+    return Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member")
+
+
+TOP_STORIES = 5
+TOP_STORY_WINDOW = timedelta(hours=48)
+
+
+def top_stories(anchor) -> list[tuple]:
+    """Stories covered by the most publishers in the two days up to `anchor`, each with a lead article."""
+    from broadsheet.stories.models import Story
+
+    stories = list(
+        Story.objects.filter(merged_into__isnull=True, source_count__gte=2, last_published__gte=anchor - TOP_STORY_WINDOW)
+        .order_by("-source_count", "-last_published")[:TOP_STORIES]
+    )
+    leads: dict[int, Article] = {}
+    for article in _visible().filter(story_member__story__in=stories).order_by("published"):
+        current = leads.get(article.story_member.story_id)
+        if current is None or (article.image and not current.image):  # the earliest report with a picture
+            leads[article.story_member.story_id] = article
+    return [(story, leads[story.pk]) for story in stories if story.pk in leads]
 
 
 def home(request):
@@ -24,8 +46,11 @@ def home(request):
         items = list(_visible().filter(section=name).order_by("-published")[:PER_SECTION])
         if items:
             groups.append((name, items))
+    # Anchored on the newest article rather than the clock, so a site that has not
+    # crawled for a while still leads with the stories of its last news.
+    stories = top_stories(latest[0].published) if latest else []
     prime_counts(latest + [a for _, items in groups for a in items])
-    return render(request, "web/home.html", {"latest": latest, "groups": groups})
+    return render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories})
 
 
 def section(request, slug: str):

@@ -97,3 +97,23 @@ def test_cards_show_how_many_comments_an_article_has(client, django_assert_max_n
     assert "1 comment<" in page and page.count("comment-count") == 2  # the Latest card and the Politics card
     with django_assert_max_num_queries(16):
         client.get("/section/politics/")
+
+
+def test_the_home_page_leads_with_stories_covered_by_several_publishers(client):
+    from broadsheet.stories.models import Member, Story
+
+    other = source("Other Times", "https://other.example/")
+    first = article("Parade held without guest", hours_ago=3, image="")
+    second = article("Leader skips the parade", hours_ago=2, publisher=other)
+    alone = article("A single report", hours_ago=1)
+    big = Story.objects.create(headline="Parade held without guest", source_count=2, article_count=2,
+                               last_published=second.published)
+    small = Story.objects.create(headline="A single report", source_count=1, article_count=1,
+                                 last_published=alone.published)
+    for item, story in ((first, big), (second, big), (alone, small)):
+        Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
+    page = client.get("/").content.decode()
+    top = page[page.index("class=\"top-stories\""):page.index(">Latest<")]
+    assert "Leader skips the parade" in top  # the lead is the member with an image
+    assert "A single report" not in top
+    assert f'href="{big.get_absolute_url()}"' in top and "2 sources, 2 articles" in top
