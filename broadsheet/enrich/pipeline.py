@@ -114,6 +114,11 @@ def story_members(article) -> list:
                 .select_related("source").order_by("-published")[:MAX_STORY_ARTICLES])
 
 
+def story_key(articles: list[Any]) -> str:
+    """Storage key of a set of articles' summary (computed here, never taken from a client)."""
+    return "ids:" + hashlib.sha256(",".join(sorted(str(a.pk) for a in articles)).encode()).hexdigest()[:40]
+
+
 def story_summary(key: str, articles: list[Any]) -> dict | None:
     """Stored summary of a story (see summaries.summarize_story), recomputed when its
     article set changed. Callers: the story page (via the story panel) and tasks."""
@@ -123,4 +128,29 @@ def story_summary(key: str, articles: list[Any]) -> dict | None:
         return stored.data
     data = summaries.summarize_story(articles)
     StorySummary.objects.update_or_create(key=key, defaults={"signature": signature, "data": data})
+    if data and llm.configured():
+        from broadsheet.enrich.tasks import rewrite_story_later
+
+        rewrite_story_later.enqueue(key, [a.pk for a in articles])
     return data
+
+
+def rewrite_story(key: str, articles: list[Any]) -> bool:
+    """An abstractive story summary from the LLM, grounded in the extractive one's sentences.
+
+    Stored beside the extractive items as data["written"]: [{"text", "sources"}]; kept only
+    while the story's article set is the one it was written from."""
+    stored = StorySummary.objects.filter(key=key).first()
+    if stored is None or not stored.data:
+        return False
+    items = stored.data["summary"] + stored.data["talking_points"] + stored.data["differences"]
+    written = llm.generate("Write a short neutral summary of this news story from several publishers.",
+                           [it["text"] for it in items], max_sentences=4)
+    if not written:
+        return False
+    stored.data = {**stored.data, "written": [
+        {"text": g.text, "model": llm.model_name(),
+         "sources": [{**src, "text": items[i]["text"]} for i in g.sources for src in items[i]["sources"]]}
+        for g in written]}
+    stored.save(update_fields=["data", "updated_at"])
+    return True

@@ -28,6 +28,15 @@ def rewrite_with_llm(article_id: int) -> None:
         rewrite_article(article)
 
 
+@task()
+def rewrite_story_later(key: str, article_ids: list[int]) -> None:
+    from broadsheet.enrich.pipeline import rewrite_story
+
+    articles = list(Article.objects.filter(pk__in=article_ids, status=Article.Status.OK).select_related("source"))
+    if articles:
+        rewrite_story(key, articles)
+
+
 def queue_enrichment(article_id: int) -> None:
     """Queue `enrich_later` (a seam for tests: Task objects are frozen)."""
     enrich_later.enqueue(article_id)

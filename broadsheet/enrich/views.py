@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django_ratelimit.core import is_ratelimited
 
 from broadsheet.articles.models import Article
 from broadsheet.enrich import questions
 from broadsheet.enrich.models import ArticleEnrichment, Tag
-from broadsheet.enrich.pipeline import story_articles, story_summary
+from broadsheet.enrich.pipeline import story_articles, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
 
 ANSWER_TTL = 6 * 3600
@@ -46,6 +48,11 @@ def _answer(request: HttpRequest, scope: str, articles: list) -> HttpResponse:
     cache_key = "enrich:ask:" + hashlib.sha256(f"{scope}|{question.lower()}".encode()).hexdigest()
     result = cache.get(cache_key)
     if result is None:
+        # Only new questions cost work (and, when configured, an LLM call): limit those per client.
+        if is_ratelimited(request, group="enrich-ask", key="ip", rate=getattr(settings, "ENRICH_ASK_RATE", "20/m"),
+                          method=is_ratelimited.ALL, increment=True):
+            return render(request, "enrich/_answer.html",
+                          {"error": "You have asked a lot in a short time. Please wait a minute."}, status=429)
         result = questions.answer(question, articles)
         cache.set(cache_key, result, ANSWER_TTL)
     return render(request, "enrich/_answer.html", {"question": question, "result": result})
@@ -72,8 +79,7 @@ def _story_set(request: HttpRequest) -> list:
 @require_GET
 def story_panel(request: HttpRequest) -> HttpResponse:
     articles = _story_set(request)
-    key = "ids:" + hashlib.sha256(",".join(str(a.pk) for a in sorted(articles, key=lambda a: a.pk)).encode()).hexdigest()[:40]
-    data = story_summary(request.GET.get("key") or key, articles)
+    data = story_summary(story_key(articles), articles)
     by_id = {a.pk: a for a in articles}
     return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id})
 

@@ -127,3 +127,31 @@ def test_the_llm_rewrites_a_stored_summary_and_keeps_only_grounded_points(fake_l
     assert not any("ill for months" in t for t in texts)
     assert enrichment.gist["sources"] == [{"article": article.pk, "sentence": 0}]
     assert len(enrichment.key_points) == 3
+
+
+@pytest.mark.django_db
+def test_the_llm_writes_a_story_summary_from_the_extractive_one_and_cites_it(fake_llm, client):
+    from django.urls import reverse
+
+    from broadsheet.enrich.pipeline import rewrite_story, story_key, story_summary
+
+    from .conftest import make_article, make_source
+
+    a, b = make_source("A", "https://a.example/"), make_source("B", "https://b.example/")
+    articles = [make_article(publisher=a, n=1), make_article(publisher=b, n=2), make_article(publisher=b, n=3)]
+
+    def grounded(request):
+        prompt = json.loads(request.data)["messages"][1]["content"]
+        first = next(line for line in prompt.splitlines() if line.startswith("[1] "))[4:]
+        return Response(json.dumps(_reply(f"{first} [1]\nKim Jong-un was crowned king of Moscow. [1]")),
+                        content_type="application/json")
+
+    fake_llm.expect_request("/v1/chat/completions").respond_with_handler(grounded)
+    key = story_key(articles)
+    data = story_summary(key, articles)  # queues the rewrite (database task backend)
+    assert rewrite_story(key, articles)
+    written = story_summary(key, articles)["written"]
+    assert [w["text"] for w in written] == [data["summary"][0]["text"]]
+    assert written[0]["sources"][0]["article"] == data["summary"][0]["sources"][0]["article"]
+    html = client.get(reverse("enrich:story-panel"), {"a": [x.pk for x in articles]}).content.decode()
+    assert "Written by a language model" in html and "crowned" not in html

@@ -88,3 +88,14 @@ def test_the_story_panel_summarises_three_articles_from_two_publishers(client):
     assert client.get(reverse("enrich:story-panel"), {"a": ["x"]}).status_code == 404
     answer = client.get(reverse("enrich:story-ask"), {"a": ids, "q": "How many countries attended?"}).content.decode()
     assert "27 countries" in answer
+
+
+def test_new_questions_are_rate_limited_per_client(client, settings):
+    settings.ENRICH_ASK_RATE = "2/m"
+    article = make_article()
+    url = reverse("enrich:article-ask", args=[article.pk])
+    assert client.get(url, {"q": "Where did Kim go?"}).status_code == 200
+    assert client.get(url, {"q": "Who invited Kim?"}).status_code == 200
+    assert client.get(url, {"q": "Where did Kim go?"}).status_code == 200  # cached: free
+    refused = client.get(url, {"q": "How many countries attended?"})
+    assert refused.status_code == 429 and "wait a minute" in refused.content.decode()

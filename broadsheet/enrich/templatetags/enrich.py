@@ -19,11 +19,11 @@ def article_panel(article):
 
 
 @register.inclusion_tag("enrich/_story_panel_tag.html")
-def story_panel(articles, story_key: str = ""):
+def story_panel(articles, story_pk=None):
     """AI panel for a story page: `{% story_panel story_articles story.pk %}`."""
     ids = [a.pk for a in articles]
-    query = urlencode([("a", i) for i in ids] + ([("key", f"story:{story_key}")] if story_key else []))
-    return {"query": query, "ask_query": urlencode([("a", i) for i in ids]), "count": len(ids)}
+    query = urlencode([("a", i) for i in ids])
+    return {"query": query, "ask_query": query, "count": len(ids)}
 
 
 @register.filter
@@ -35,6 +35,8 @@ def tag_slug(name: str) -> str:
 def cite_url(url: str, text: str) -> str:
     """Link to the exact sentence with a text fragment (#:~:text=start,end)."""
     words = (text or "").split()
+    if not words:
+        return url
     if len(words) <= 8:
         fragment = quote(" ".join(words), safe="")
     else:
