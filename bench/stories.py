@@ -8,6 +8,7 @@
    search without the time window (exact numpy over everything) as the baseline.
 
     .venv/bin/python bench/stories.py [--quality-only | --scale-only] [--data DIR]
+    BROADSHEET_DATA_DIR=/tmp/empty .venv/bin/python bench/stories.py --db-only [--db-sizes 10000,100000]
 """
 
 from __future__ import annotations
@@ -134,9 +135,9 @@ def quality(path: Path) -> dict:
 # --- scale --------------------------------------------------------------------------
 def synthetic(n: int, days: int, rng: np.random.Generator):
     """n unit vectors around n/5 topics, published uniformly over `days` days, in time order."""
-    topics = rng.standard_normal((max(1, n // 5), 384)).astype(np.float32)
+    topics = rng.standard_normal((max(1, n // 5), 384), dtype=np.float32)
     picks = rng.integers(0, len(topics), n)
-    vectors = topics[picks] + 0.6 * rng.standard_normal((n, 384)).astype(np.float32)
+    vectors = topics[picks] + 0.6 * rng.standard_normal((n, 384), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     start = datetime(2025, 1, 1, tzinfo=timezone.utc)
     offsets = np.sort(rng.uniform(0, days * 86400, n))
@@ -150,7 +151,7 @@ def scale(sizes: list[int], probes: int = 300, days: int = 365) -> dict:
     rng = np.random.default_rng(5)
     params = Params()
     out = {}
-    print(f"assignment latency (MemoryIndex, exact numpy within ±{params.window.days} days; "
+    print(f"assignment latency (MemoryIndex, exact numpy within ±{params.window.days} days, one bucket per day; "
           f"articles spread over {days} days)")
     for n in sizes:
         vectors, times = synthetic(n + probes, days, rng)
@@ -162,24 +163,80 @@ def scale(sizes: list[int], probes: int = 300, days: int = 365) -> dict:
             index.vectors.add(i, vectors[i], times[i])
         index._next = n
         probe_idx = rng.choice(n, probes, replace=False)  # new arrivals at random times
-        ours_ms, base_ms = [], []
-        matrix = index.vectors._m[: index.vectors._n]
+        matrix = vectors[:n]
+        ours_ms, ours_cpu, base_cpu = [], [], []
         for j, p in enumerate(probe_idx):
             v = vectors[n + j]
             doc = Doc(f"new{j}", v, published=times[p])
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             place(doc, index, params)
+            ours_cpu.append((time.process_time() - cpu) * 1000)
             ours_ms.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
+            cpu = time.process_time()
             top_k(matrix, v, params.neighbours)  # baseline: exact search over all stored
-            base_ms.append((time.perf_counter() - started) * 1000)
+            base_cpu.append((time.process_time() - cpu) * 1000)
         p50, p99 = np.percentile(ours_ms, [50, 99])
-        b50, b99 = np.percentile(base_ms, [50, 99])
-        print(f"  {n:>9,} stored: p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  | full scan p50 {b50:6.2f} ms p99 {b99:6.2f} ms"
-              f" | p99 ratio {p99 / b99:.3f}  ({1000 / np.mean(ours_ms):,.0f} articles/s)")
-        out[n] = p99
+        c50, c99 = np.percentile(ours_cpu, [50, 99])
+        b50, b99 = np.percentile(base_cpu, [50, 99])
+        print(f"  {n:>9,} stored: wall p50 {p50:6.1f} p99 {p99:6.1f} ms | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms"
+              f" | full-scan CPU p50 {b50:6.1f} p99 {b99:6.1f} ms | CPU p99 ratio {c99 / b99:.3f}"
+              f" ({1000 / np.mean(ours_ms):,.0f} articles/s)")
+        out[n] = c99
     worst = out[max(out)]
-    print(f"  goal p99 <= {GOAL_P99_MS} ms at {max(out):,}: {'met' if worst <= GOAL_P99_MS else 'NOT met'}")
+    print(f"  goal p99 <= {GOAL_P99_MS} ms at {max(out):,} (CPU time; wall time follows the machine's load, "
+          f"now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores): {'met' if worst <= GOAL_P99_MS else 'NOT met'}")
+    return out
+
+
+def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
+    """The pipeline's own step (`pipeline.cluster`: candidates from the database through the
+    vector store, decision, member and story rows written) with n articles stored in the
+    configured database (run with BROADSHEET_DATA_DIR=<empty dir> for a fresh SQLite file)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from broadsheet.articles.models import Article
+    from broadsheet.enrich.embeddings import to_bytes
+    from broadsheet.sources.models import Source
+    from broadsheet.stories import pipeline
+    from broadsheet.stories.models import Member, Story
+    from broadsheet.stories.store import vector_store
+
+    call_command("migrate", verbosity=0)
+    rng = np.random.default_rng(7)
+    source = Source.objects.get_or_create(homepage="https://bench.example/", defaults={"name": "Bench"})[0]
+    out, stored = {}, Article.objects.count()
+    print(f"assignment latency in the pipeline ({connection.vendor}, {type(vector_store()).__name__}; "
+          f"articles spread over {days} days)")
+    for n in sizes:
+        vectors, times = synthetic(n - stored + probes, days, rng)
+        for lo in range(0, n - stored, 5000):
+            hi = min(lo + 5000, n - stored)
+            arts = Article.objects.bulk_create(
+                Article(source=source, url=f"https://bench.example/{stored + i}", title=f"a{stored + i}",
+                        status=Article.Status.OK, published=times[i], embedding=to_bytes(vectors[i]))
+                for i in range(lo, hi))
+            stories = Story.objects.bulk_create(Story(headline=a.title) for a in arts)
+            Member.objects.bulk_create(Member(article=a, story=s, published=a.published, source_id=source.pk,
+                                              names=[], numbers=[]) for a, s in zip(arts, stories))
+        new = n - stored
+        stored = n
+        latencies, cpu_ms = [], []
+        for j in range(probes):
+            at = times[int(rng.integers(0, new))]
+            article = Article.objects.create(source=source, url=f"https://bench.example/probe-{n}-{j}",
+                                             title="probe", status=Article.Status.OK, published=at,
+                                             embedding=to_bytes(vectors[new + j]))
+            started, cpu = time.perf_counter(), time.process_time()
+            pipeline.cluster(article)
+            latencies.append((time.perf_counter() - started) * 1000)
+            cpu_ms.append((time.process_time() - cpu) * 1000)
+            stored += 1
+        p50, p99 = np.percentile(latencies, [50, 99])
+        c50, c99 = np.percentile(cpu_ms, [50, 99])
+        print(f"  {n:>9,} stored: wall p50 {p50:6.1f} p99 {p99:6.1f} ms | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms"
+              f" ({1000 / np.mean(latencies):,.0f} articles/s; load {os.getloadavg()[0]:.1f})")
+        out[n] = p99
     return out
 
 
@@ -189,17 +246,22 @@ def main() -> None:
     parser.add_argument("--quality-only", action="store_true")
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--db", action="store_true", help="also time the pipeline step on the configured database")
+    parser.add_argument("--db-only", action="store_true")
+    parser.add_argument("--db-sizes", default="10000,100000")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
     import django
 
     django.setup()
-    if not args.scale_only:
+    if not args.scale_only and not args.db_only:
         if not args.data.exists():
             sys.exit(f"{args.data} is missing (it lives in ../shared/data beside the checkout)")
         quality(args.data)
-    if not args.quality_only:
+    if not args.quality_only and not args.db_only:
         scale([int(s) for s in args.sizes.split(",")])
+    if args.db or args.db_only:
+        db_scale([int(s) for s in args.db_sizes.split(",")])
 
 
 if __name__ == "__main__":

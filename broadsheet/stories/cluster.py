@@ -30,7 +30,7 @@ class Params:
     merge: float = 1.2  # score needed, to two stories at once, to merge them
     names_weight: float = 1.5
     numbers_weight: float = 0.5
-    window: timedelta = timedelta(days=7)
+    window: timedelta = timedelta(days=3)  # either side of the article; drifts as the story grows
     neighbours: int = 30
 
 

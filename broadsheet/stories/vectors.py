@@ -26,57 +26,77 @@ def top_k(matrix: np.ndarray, vector: np.ndarray, k: int) -> tuple[np.ndarray, n
     """Row positions and cosines of the k rows of `matrix` (L2-normalised) nearest `vector`."""
     if len(matrix) == 0:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=np.float32)
-    sims = matrix @ vector
-    if len(sims) > k:
-        idx = np.argpartition(-sims, k)[:k]
-    else:
-        idx = np.arange(len(sims))
-    idx = idx[np.argsort(-sims[idx])]
-    return idx, sims[idx]
+    return top_k_of(matrix @ vector, k)
+
+
+class _Bucket:
+    """The vectors of one day, in a growing array."""
+
+    def __init__(self, dim: int) -> None:
+        self.matrix = np.zeros((16, dim), dtype=np.float32)
+        self.times = np.zeros(16, dtype=np.float64)
+        self.keys: list[Hashable] = []
+
+    def add(self, key: Hashable, vector: np.ndarray, t: float) -> None:
+        n = len(self.keys)
+        if n == len(self.matrix):
+            self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
+            self.times = np.concatenate([self.times, np.zeros_like(self.times)])
+        self.matrix[n], self.times[n] = vector, t
+        self.keys.append(key)
 
 
 class MemoryVectors:
-    """Vectors in growing numpy arrays, kept sorted by time so a window is a slice."""
+    """Vectors in one bucket per day, so a time window reads only the days it covers and a
+    late arrival costs no more than an on-time one. Undated vectors sit in their own bucket
+    and are always candidates."""
 
-    def __init__(self, dim: int = 384, capacity: int = 1024) -> None:
-        self._m = np.zeros((capacity, dim), dtype=np.float32)
-        self._t = np.zeros(capacity, dtype=np.float64)  # epoch seconds, sorted
-        self._keys: list[Hashable] = []
-        self._n = 0
-        self._undated: list[tuple[Hashable, np.ndarray]] = []
+    DAY = 86400.0
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+        self._days: dict[int, _Bucket] = {}
+        self._undated = _Bucket(dim)
+        self._count = 0
 
     def __len__(self) -> int:
-        return self._n + len(self._undated)
+        return self._count
 
     def add(self, key: Hashable, vector: np.ndarray, published: datetime | None) -> None:
+        self._count += 1
         if published is None:
-            self._undated.append((key, np.asarray(vector, dtype=np.float32)))
+            self._undated.add(key, vector, np.nan)
             return
-        if self._n == len(self._m):
-            self._m = np.concatenate([self._m, np.zeros_like(self._m)])
-            self._t = np.concatenate([self._t, np.zeros_like(self._t)])
         t = published.timestamp()
-        pos = self._n if self._n == 0 or t >= self._t[self._n - 1] else int(np.searchsorted(self._t[: self._n], t, side="right"))
-        if pos < self._n:  # late arrival: shift the newer rows up by one
-            self._m[pos + 1 : self._n + 1] = self._m[pos : self._n]
-            self._t[pos + 1 : self._n + 1] = self._t[pos : self._n]
-        self._m[pos] = vector
-        self._t[pos] = t
-        self._keys.insert(pos, key)
-        self._n += 1
+        day = int(t // self.DAY)
+        bucket = self._days.get(day)
+        if bucket is None:
+            bucket = self._days[day] = _Bucket(self.dim)
+        bucket.add(key, vector, t)
 
     def nearest(self, vector: np.ndarray, around: datetime | None, window: timedelta, k: int) -> list[tuple[Hashable, float]]:
+        hits: list[tuple[Hashable, float]] = []
         if around is None:
-            lo, hi = 0, self._n
+            buckets = [(b, None) for b in self._days.values()]
         else:
             t, w = around.timestamp(), window.total_seconds()
-            lo = int(np.searchsorted(self._t[: self._n], t - w, side="left"))
-            hi = int(np.searchsorted(self._t[: self._n], t + w, side="right"))
-        idx, sims = top_k(self._m[lo:hi], vector, k)
-        hits = [(self._keys[lo + int(i)], float(s)) for i, s in zip(idx, sims)]
-        if self._undated:
-            keys, rows = zip(*self._undated)
-            uidx, usims = top_k(np.stack(rows), vector, k)
-            hits += [(keys[int(i)], float(s)) for i, s in zip(uidx, usims)]
-            hits.sort(key=lambda h: -h[1])
+            first, last = int((t - w) // self.DAY), int((t + w) // self.DAY)
+            buckets = [(self._days[d], (t - w, t + w)) for d in range(first, last + 1) if d in self._days]
+        for bucket, bounds in [*buckets, (self._undated, None)]:
+            n = len(bucket.keys)
+            if not n:
+                continue
+            sims = bucket.matrix[:n] @ vector
+            if bounds is not None:  # the first and last day are only partly inside the window
+                outside = (bucket.times[:n] < bounds[0]) | (bucket.times[:n] > bounds[1])
+                sims = np.where(outside, -np.inf, sims)
+            idx, best = top_k_of(sims, k)
+            hits += [(bucket.keys[int(i)], float(s)) for i, s in zip(idx, best) if s > -np.inf]
+        hits.sort(key=lambda h: -h[1])
         return hits[:k]
+
+
+def top_k_of(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.argpartition(-sims, k)[:k] if len(sims) > k else np.arange(len(sims))
+    idx = idx[np.argsort(-sims[idx])]
+    return idx, sims[idx]

@@ -85,10 +85,10 @@ def test_different_texts_are_not_folded(at):
 def test_a_late_bridging_report_merges_two_stories(at):
     wire = source("Wire")
     early = article("Quake day one", QUAKE, topic="quake", publisher=wire, noise="1")
-    late = article("Quake day ten", reworded(QUAKE, 4), topic="quake", publisher=source("Gazette"), at=at(days=10), noise="2")
+    late = article("Quake day five", reworded(QUAKE, 4), topic="quake", publisher=source("Gazette"), at=at(days=5), noise="2")
     process(early, late)
     assert story_of(early) != story_of(late)
-    bridge = article("Quake day five", reworded(QUAKE, 3), topic="quake", publisher=source("Courier"), at=at(days=5), noise="3")
+    bridge = article("Quake day three", reworded(QUAKE, 3), topic="quake", publisher=source("Courier"), at=at(days=2.5), noise="3")
     process(bridge)
     kept = story_of(bridge)
     assert story_of(early) == story_of(late) == kept
