@@ -105,6 +105,14 @@ def _is_prompt(text: str) -> bool:
         words <= rules.PROMPT_STRONG_MAX_WORDS and bool(rules.PROMPT_STRONG.search(text)))
 
 
+def _only_names(text: str, person_keys: set[str]) -> bool:
+    """A line that is just the byline again: "Anna Berg, Lea Wagner"."""
+    from broadsheet.extract.authors import parse
+
+    names = parse(text)
+    return bool(names) and all(_key(n["name"]) in person_keys for n in names)
+
+
 def _is_keyword_list(text: str) -> bool:
     """"tag one, tag two, tag three": short comma-separated phrases, no sentence."""
     parts = [p for p in text.split(",") if p.strip()]
@@ -160,6 +168,10 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             skip_teaser = text.endswith(":")
             continue
         if key in captions or _is_credit(text) or _is_boilerplate(text) or _is_stamp(text) or key in person_keys:
+            continue
+        if _words(text) <= 8 and rules.SIGNATURE.match(text):
+            continue
+        if person_keys and _words(text) <= 30 and _only_names(text, person_keys):
             continue
         if len(kept) < 4 and (key in title_keys or (rules.BYLINE.match(text) and _words(text) <= 8)):
             continue

@@ -19,7 +19,7 @@ from broadsheet.extract.language import detect
 # measured on the dev set: at most 1.2 MB and 5,500 tags (535 KB without scripts).
 SLIM_ABOVE = 1_000_000  # larger pages lose their scripts (except JSON-LD), styles and comments
 MAX_BYTES = 1_500_000  # then are cut here
-MAX_TAGS = 25_000  # and after this many tags
+MAX_TAGS = 15_000  # and after this many tags (almost 3x the largest page measured)
 MIN_TEXT = 200  # below this, look for the article serialised in a script
 
 

@@ -22,7 +22,7 @@ RELATED_HEADING = re.compile(
     r"^(?:read (?:more|also|next)|more (?:on|from|about|stories|news)|related(?: (?:articles?|stories|content|coverage|news|topics))?|"
     r"recommended(?: for you)?|you may also like|you might also like|don'?t miss|most (?:read|popular)|trending|top stories|see also|"
     r"also on \S+|(?:lesen sie|lies) (?:auch|mehr)|mehr zum thema|ähnliche|auch interessant|weitere artikel|das könnte sie auch interessieren|"
-    r"tags|schlagw(?:orte|örter)|themen|etiquetas|tópicos|mots-clés|"
+    r"tags|schlagw(?:orte|örter)|themen|etiquetas|tópicos|mots-clés|(?:verwendete )?quellen|sources?(?: used)?|fuentes|fontes|"
     r"meistgelesen|empfehlungen|zum thema|les også|les mer|läs (?:också|mer)|læs også|lees ook|lire aussi|à lire aussi|sur le même sujet|"
     r"lea también|leer más|le puede interesar|te puede interesar|noticias relacionadas|leia (?:também|mais)|veja também|leggi anche|"
     r"potrebbe interessarti|articoli correlati|czytaj (?:też|także|więcej)|читайте также|по теме|дивіться також|"
@@ -52,7 +52,9 @@ PROMPT = re.compile(
     r"whatsapp|instagram|facebook|social media|liveblog|live blog|news-?app|\bapp\b.{0,40}\b(?:android|ios)\b|"
     r"wie hat ihnen|how did you like|rate this|bewertung|feedback|ihre meinung|your (?:opinion|view)s? matters?|"
     r"unterstützen sie|unterstützung|lesen sie (?:auch|mehr|hier)|jetzt lesen|"
-    r"^(?:hinweis|bitte beachten|disclaimer)\s*:?$|url이 복사|(?:link|url) (?:copied|kopiert)|zitiervorschlag|cite this)",
+    r"^(?:hinweis|bitte beachten|disclaimer)\s*:?$|lesezeit|\bmin(?:ute)?s? read\b|reading time|min de lecture|minutos? de lectura|"
+    r"reach the reporters?|on twitter at|email the (?:author|reporter)|contact the (?:author|reporter)|listen (?:to|back|live)\b|"
+    r"url이 복사|(?:link|url) (?:copied|kopiert)|zitiervorschlag|cite this)",
     I,
 )
 PROMPT_STRONG_MAX_WORDS = 45
@@ -67,9 +69,11 @@ MEDIA_CAPTION = re.compile(r"(?:\|\s*)?\d{1,2}:\d{2}\s*min\.?\s*$|^\S+ (?:infogr
 # A block that is only a date/time stamp: "sexta-feira, 22 de outubro de 2010 às 20:13", "18.05.2026", "Published 18 November 2019".
 DATE_STAMP = re.compile(
     r"^(?:(?:published|updated|posted|veröffentlicht|aktualisiert|stand|publicado|actualizado|publié|mis à jour|pubblicato)\b[\s:]*)?"
-    r"[\w,.\s-]{0,40}\b(?:19|20)\d\d\b[\w,.\s:-]{0,20}$",
+    r"[\w,.\s:\-\[\]()]{0,40}\b(?:19|20)\d\d\b[\w,.\s:\-\[\]()]{0,24}$",
     I,
 )
+# A signature line: "MDR (dst)", "dpa (Engin Haupt, Alisa Sonntag)".
+SIGNATURE = re.compile(r"^[A-ZÄÖÜ][\w.\-]{1,15}\s*\([^()]{1,60}\)$")
 # Template placeholders left in the page: "$$ARTICLEAD$$", "{{ad}}".
 PLACEHOLDER = re.compile(r"^\W*(?:\$\$|\{\{|\[\[|%%)\w+(?:\$\$|\}\}|\]\]|%%)\W*$")
 # Headings that open an author or company bio at the end.
@@ -86,7 +90,7 @@ CREDIT = re.compile(
     r"^(?:(?:photo|foto|fotos|bild|bilder|image|picture|pic|credit|credits|crédit|crédito|fuente|fonte|quelle|source|"
     r"ảnh|grafik|infografik|illustration|video|vídeo|kilde|källa|bron|źródło|источник|фото)\s*[:|/©]|©|\(c\)\s|"
     r"copyright\b|(?:mit|with|con|avec|met|med) (?:material|agenturmaterial|dpa|afp|ap|reuters|kna|epd)\b|"
-    r"(?:additional )?reporting (?:by|from)\b|editing by\b|(?:translated|übersetzt|traduit|traducido) (?:by|von|par|por)\b|"
+    r"(?:additional )?reporting (?:by|from)\b|übersetzung\b|adaptierung\b|translation\s*:|editing by\b|(?:translated|übersetzt|traduit|traducido) (?:by|von|par|por)\b|"
     r"aus dem (?:englischen|französischen|spanischen|italienischen|russischen)\b|mitarbeit\s*:|"
     r"sendung\s*:|dieses thema im programm\s*:|this (?:story|article) (?:first )?appeared|"
     r"(?:this|the) (?:story|article) (?:was|has been) (?:updated|corrected))"
@@ -102,6 +106,7 @@ BOILERPLATE = re.compile(
     r"write to .{1,60}? at \S+@|this article has been sent to|^https?://\S+$|^thank you$|^comments?$|^no comments yet|^kommentare?$|^hashtags$|^tags?\s*:|^share$|"
     r"^(?:teilen|share|compartir|partager|condividi)$|try our ai features|"
     r"^(?:embed|hauptinhalt|main content|skip to (?:main )?content|zum inhalt springen|advertisement|anzeige)$|"
+    r"contributed (?:to )?this (?:report|story)|contributed reporting|"
     r"coment[aá]rios com|comment policy|kommentarfunktion|durchschnittliche bewertung|community members are treated)",
     I,
 )

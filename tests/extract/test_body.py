@@ -154,3 +154,34 @@ def test_it_prefers_the_full_json_ld_article_body_when_the_page_shows_only_part(
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge", "articleBody": full}
     body = body_of(page(*STORY[:2], ld=ld))
     assert len(body.split("\n\n")) == 8
+
+
+def test_it_drops_runs_of_chart_labels_but_keeps_a_lone_subhead():
+    raw = "\n".join([STORY[0], "Machines", "Chemicals", "Textiles", STORY[1], "What happens next", STORY[2]])
+    assert clean(raw) == "\n\n".join([STORY[0], STORY[1], "What happens next", STORY[2]])
+
+
+def test_it_drops_tag_lists_after_a_tags_heading():
+    raw = "\n".join([*STORY[:2], "Tags", "bridge, river, council, town hall, budget"])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_teaser_headlines_tagged_video():
+    raw = "\n".join([STORY[0], "Storm closes the old bridge again [VIDEO]", STORY[1]])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_reading_time_contributor_notes_and_signatures():
+    raw = "\n".join(["- 3 min read", *STORY[:2], "MDR (dst)",
+                     "Associated Press writers Ann Fay and Bo Lee contributed to this report."])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_the_byline_repeated_as_a_list_of_names():
+    raw = "\n".join([*STORY[:2], "Anna Berg, Lea Wagner"])
+    assert clean(raw, people=["Anna Berg", "Lea Wagner"]) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_source_lists():
+    raw = "\n".join([*STORY[:2], "Sources", "- Own research", "- nytimes.com: Behind the bridge"])
+    assert clean(raw) == "\n\n".join(STORY[:2])
