@@ -8,7 +8,8 @@ Training data, and what ships:
   (business→Business, entertainment→Arts & Culture, politics→Politics, sport→Sports,
   tech→Technology). The texts are NOT in the repository and never will be.
 - broadsheet/enrich/data/section_seed.jsonl: short examples the team wrote for the sections
-  BBC lacks (Science, Health, Lifestyle, News); ours to ship.
+  BBC lacks (Science, Health, Lifestyle, News) and for politics beyond
+  the UK (BBC's politics is Westminster); ours to ship.
 Only the head's weights ship (a 9 × 640 matrix and 9 biases of a logistic regression),
 from which no article text can be recovered.
 """
