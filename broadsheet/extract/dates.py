@@ -7,6 +7,7 @@ A time without offset is taken as UTC so every stored time is aware.
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime, timezone
 
 from dateutil import parser as dateparser
@@ -18,6 +19,11 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
                   "parsely-pub-date", "article.published", "published_time", "cxenseparse:recs:publishtime")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+# Zone abbreviations publishers print; dateutil knows none of them without help.
+TZ_ABBREVIATIONS = {name: hours * 3600 for name, hours in {
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "GMT": 0, "UTC": 0,
+    "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5, "JST": 9,
+    "KST": 9, "AEST": 10, "AEDT": 11, "SAST": 2, "WAT": 1, "EAT": 3}.items()}
 HTMLDATE_MAX = 500_000  # bytes of page htmldate may search; dates sit in the header and byline
 
 
@@ -30,7 +36,9 @@ def parse(value: object) -> datetime | None:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             try:
-                parsed = dateparser.parse(text)
+                with warnings.catch_warnings():  # "EST identified but not understood": we fall back to UTC
+                    warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+                    parsed = dateparser.parse(text, tzinfos=TZ_ABBREVIATIONS)
             except (ValueError, OverflowError, TypeError):
                 return None
     else:

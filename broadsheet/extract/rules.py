@@ -54,6 +54,7 @@ PROMPT = re.compile(
     r"unterstützen sie|unterstützung|lesen sie (?:auch|mehr|hier)|jetzt lesen|"
     r"^(?:hinweis|bitte beachten|disclaimer)\s*:?$|lesezeit|\bmin(?:ute)?s? read\b|reading time|min de lecture|minutos? de lectura|"
     r"reach the reporters?|on twitter at|email the (?:author|reporter)|contact the (?:author|reporter)|listen (?:to|back|live)\b|"
+    r"(?:link zum|externer?|external|embedded) (?:\S+-)?(?:inhalt|content)|"
     r"url이 복사|(?:link|url) (?:copied|kopiert)|zitiervorschlag|cite this)",
     I,
 )

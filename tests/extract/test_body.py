@@ -185,3 +185,8 @@ def test_it_drops_the_byline_repeated_as_a_list_of_names():
 def test_it_drops_source_lists():
     raw = "\n".join([*STORY[:2], "Sources", "- Own research", "- nytimes.com: Behind the bridge"])
     assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_embed_placeholders():
+    raw = "\n".join([STORY[0], "Link zum YouTube-Inhalt", STORY[1]])
+    assert clean(raw) == "\n\n".join(STORY[:2])

@@ -124,3 +124,9 @@ def test_it_detects_the_language_of_the_text_not_the_html_attribute():
 def test_it_tolerates_broken_json_ld():
     html = page(head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Bridge",,}</script>')
     assert extract(html, URL).body
+
+
+def test_it_understands_printed_zone_abbreviations():
+    from broadsheet.extract.dates import parse as parse_date
+
+    assert parse_date("Mon, 18 Nov 2019 10:00:00 EST").isoformat() == "2019-11-18T10:00:00-05:00"
