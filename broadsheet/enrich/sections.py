@@ -68,7 +68,7 @@ def hint_section(page_section: str = "", url: str = "") -> tuple[str | None, flo
     texts = [page_section.lower()] if page_section else []
     if url:
         segments = [s for s in urlsplit(url).path.lower().split("/") if s and not s.isdigit()]
-        texts.append(" ".join(segments[:-1] if len(segments) > 1 else segments[:0]))  # the last one is the slug
+        texts.append(" ".join(segments[:-1]))  # the last segment is the article's slug
     for text in texts:
         if not text.strip():
             continue

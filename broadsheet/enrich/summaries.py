@@ -12,7 +12,7 @@ With BROADSHEET_LLM_URL set, `llm.py` rewrites these abstractively on the same s
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any, Iterable
 
 import numpy as np
@@ -169,9 +169,9 @@ def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
         mine = np.where(owners == publisher)[0]
         if not len(mine):
             continue
-        distinct = scores[mine] * 0.0 + (1.0 - echo[mine]) + 0.2 * lead[mine]
-        best = int(mine[int(np.argmax(distinct))])
-        differences.append({**item(best), "stress": f"{publisher} stresses: {pool[best][1].text}"})
+        # What this publisher says that the others echo least (early sentences preferred).
+        distinct = (1.0 - echo[mine]) + 0.2 * lead[mine]
+        differences.append(item(int(mine[int(np.argmax(distinct))])))
     return {"summary": summary, "talking_points": talking, "differences": differences, "quote": _quote(pool, scores)}
 
 
@@ -195,20 +195,3 @@ def _quote(pool: list[tuple[Any, Sentence]], scores: np.ndarray) -> dict | None:
                             "sources": [{"article": getattr(article, "pk", None) or article.id,
                                          "sentence": sentence.index}]})
     return best[1] if best else None
-
-
-def sentence_lookup(articles: list[Any]) -> dict[tuple[Any, int], str]:
-    """(article id, sentence index) → sentence text, to render or verify citations."""
-    out: dict[tuple[Any, int], str] = {}
-    for article in articles:
-        for s in split_sentences(article.body):
-            out[(article.pk, s.index)] = s.text
-    return out
-
-
-def group_by_article(items: list[dict]) -> dict[Any, list[int]]:
-    grouped: dict[Any, list[int]] = defaultdict(list)
-    for it in items:
-        for src in it.get("sources", []):
-            grouped[src["article"]].append(src["sentence"])
-    return grouped
