@@ -26,7 +26,12 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread: a matrix-vector product over a day-bucketed window is memory-bound, and
+# OpenBLAS's threads spin-wait (measured here: 54 ms CPU per query with them, 4.6 ms without,
+# at 1M stored). Workers should run the same way (see docs/benchmarks.md).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "clustering-dev"
@@ -151,7 +156,8 @@ def scale(sizes: list[int], probes: int = 300, days: int = 365) -> dict:
     rng = np.random.default_rng(5)
     params = Params()
     out = {}
-    print(f"assignment latency (MemoryIndex, exact numpy within ±{params.window.days} days, one bucket per day; "
+    print(f"assignment latency (MemoryIndex, exact numpy within ±{params.window.days} days, one bucket per day, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}; "
           f"articles spread over {days} days)")
     for n in sizes:
         vectors, times = synthetic(n + probes, days, rng)

@@ -4,6 +4,7 @@ and the two database vector stores (pgvector HNSW; exact numpy over a time windo
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import threading
 from functools import lru_cache
 from typing import Hashable
 
@@ -16,26 +17,61 @@ from broadsheet.articles.models import Article
 from broadsheet.enrich.embeddings import from_bytes
 from broadsheet.stories.cluster import Doc, Neighbour, Params
 from broadsheet.stories.models import Member, Story
-from broadsheet.stories.vectors import top_k
+from broadsheet.stories.vectors import MemoryVectors
+
+
+class _VectorCache:
+    """This process's copy of member vectors (a vector never changes once written), in day
+    buckets: a query then reads from the database only the ids of its window (an index
+    scan on `published`) and the few vectors it has not seen yet."""
+
+    LIMIT = 400_000  # vectors kept before the copy is dropped and rebuilt (≈ 600 MB)
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.vectors, self.known = MemoryVectors(), set()
+
+    def load(self, ids: set[int]) -> None:
+        missing = sorted(ids - self.known)
+        if len(self.known) + len(missing) > self.LIMIT:
+            self.reset()
+            missing = sorted(ids)
+        for lo in range(0, len(missing), 2000):
+            chunk = missing[lo : lo + 2000]
+            rows = Member.objects.filter(article_id__in=chunk).values_list("article_id", "published", "article__embedding")
+            for pk, published, blob in rows:
+                vector = from_bytes(blob)
+                if vector is not None:
+                    self.vectors.add(pk, vector, published)
+            self.known.update(chunk)
+
+
+_cache = _VectorCache()
+
+
+def reset_cache() -> None:
+    with _cache.lock:
+        _cache.reset()
 
 
 class DatabaseVectors:
-    """Exact search over the members published within the window (index on `published`)."""
+    """Exact numpy search over the members published within the window."""
 
     def nearest(self, vector: np.ndarray, around: datetime | None, window: timedelta, k: int) -> list[tuple[Hashable, float]]:
-        rows = Member.objects.filter(article__embedding__isnull=False)
+        rows = Member.objects.all()
         if around is not None:
             rows = rows.filter(published__range=(around - window, around + window))
-        pairs = [(pk, from_bytes(blob)) for pk, blob in rows.values_list("article_id", "article__embedding")]
-        pairs = [(pk, v) for pk, v in pairs if v is not None and len(v) == len(vector)]
-        if not pairs:
-            return []
-        keys, vectors = zip(*pairs)
-        idx, sims = top_k(np.stack(vectors), vector, k)
-        return [(keys[int(i)], float(s)) for i, s in zip(idx, sims)]
+        live = set(rows.values_list("article_id", flat=True))
+        with _cache.lock:
+            _cache.load(live)
+            hits = _cache.vectors.nearest(vector, around, window, k + 16)
+        return [(pk, sim) for pk, sim in hits if pk in live][:k]  # members gone since are dropped
 
     def add(self, key: int, vector: np.ndarray) -> None:
-        """Nothing to do: the vector is read from the article row."""
+        """Nothing to do: the next query reads the new member's vector."""
 
 
 class PgVectors:

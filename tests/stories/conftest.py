@@ -60,10 +60,14 @@ def article(title: str, body: str, *, topic: str, publisher: Source, at: datetim
 
 @pytest.fixture(autouse=True)
 def _fresh_lsh_cache():
-    """Each test's database starts empty: so must this process's LSH cache (a restart)."""
+    """Each test's database starts empty: so must this process's caches (a restart)."""
+    from broadsheet.stories import store
+
     dedup.reset_cache()
+    store.reset_cache()
     yield
     dedup.reset_cache()
+    store.reset_cache()
 
 
 @pytest.fixture

@@ -145,3 +145,14 @@ def test_related_articles_are_diversified_by_story_and_source(at):
     assert len(same_story) <= related.PER_OWN_STORY
     assert all(sum(o.source_id == s for o in others) <= related.PER_SOURCE for s in (wire.pk, gazette.pk))
     assert [r.rank for r in rows] == list(range(len(rows)))
+
+
+def test_a_new_worker_finds_the_stories_already_stored(at):
+    from broadsheet.stories import store
+
+    a = article("Quake kills ten", QUAKE, topic="quake", publisher=source("Wire"))
+    process(a)
+    store.reset_cache()  # a fresh process: vectors are read again from the database
+    b = article("Ten dead in quake", reworded(QUAKE, 1), topic="quake", publisher=source("Gazette"), at=at(hours=1))
+    process(b)
+    assert story_of(a) == story_of(b)
