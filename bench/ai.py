@@ -18,6 +18,8 @@ named baseline measured in the same run, on ../shared/data (dev splits; see SOUR
 - Hashtags (keyphrases-dev, docs with text): our ranked keyphrases vs YAKE (default
   settings, language from the data), F1@5 and F1@10; a prediction matches a gold
   keyphrase when both are equal after lower-casing, dropping punctuation and crude stemming.
+  Also the hashtags as shown (3-8) against YAKE's top phrases of the same count, matched
+  on spelling-insensitive keys (lower-case letters and digits only).
 - Latency (classification-dev, first N articles, one article at a time as the pipeline
   runs): embed (MiniLM title+lead), classify, tag, summary; goal ≤ 150 ms per article.
 """
@@ -226,13 +228,13 @@ def f1_at(pred: list[str], gold: set[str], k: int) -> float:
 def bench_tags() -> dict:
     import yake
 
-    from broadsheet.enrich.tags import keyphrases
+    from broadsheet.enrich.tags import hashtags, key, keyphrases
 
     rows = [r for r in load("keyphrases-dev", "keyphrases.jsonl") if r["text"].strip()]
     out: dict[str, dict] = {}
     for lang in ("en", "fr", "all"):
         subset = [r for r in rows if lang == "all" or r["lang"] == lang]
-        scores = {"ours@5": [], "ours@10": [], "yake@5": [], "yake@10": []}
+        scores = {"ours@5": [], "ours@10": [], "yake@5": [], "yake@10": [], "tags": [], "yake_tags": []}
         for r in subset:
             gold = {norm_phrase(g) for g in r["keyphrases"]} - {""}
             text = html.unescape(r["text"])
@@ -243,11 +245,18 @@ def bench_tags() -> dict:
             for k in (5, 10):
                 scores[f"ours@{k}"].append(f1_at(ours, gold, k))
                 scores[f"yake@{k}"].append(f1_at(base, gold, k))
+            # The tags as shown (3-8 CamelCase hashtags), matched on spelling-insensitive keys.
+            gold_keys = {key(g) for g in r["keyphrases"]} - {""}
+            shown = [key(t) for t in hashtags(text, title)]
+            scores["tags"].append(_f1(len(set(shown) & gold_keys), len(shown), len(gold_keys)))
+            scores["yake_tags"].append(_f1(len({key(b) for b in base[:len(shown)]} & gold_keys), len(shown), len(gold_keys)))
         out[lang] = {name: float(np.mean(v)) for name, v in scores.items()} | {"n": len(subset)}
     print(f"hashtags / keyphrases (docs with text: {len(rows)}):")
     for lang, s in out.items():
         print(f"  {lang:3} (n={s['n']:3})  F1@5 ours {s['ours@5']:.4f} YAKE {s['yake@5']:.4f} ratio {ratio(s['ours@5'], s['yake@5'])}"
-              f"   F1@10 ours {s['ours@10']:.4f} YAKE {s['yake@10']:.4f} ratio {ratio(s['ours@10'], s['yake@10'])}")
+              f"   F1@10 ours {s['ours@10']:.4f} YAKE {s['yake@10']:.4f} ratio {ratio(s['ours@10'], s['yake@10'])}"
+              f"   shown hashtags F1 ours {s['tags']:.4f} YAKE(same count) {s['yake_tags']:.4f} "
+              f"ratio {ratio(s['tags'], s['yake_tags'])}")
     return out
 
 
