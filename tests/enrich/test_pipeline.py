@@ -45,3 +45,23 @@ def test_a_story_summary_is_stored_and_recomputed_when_the_articles_change():
     data = story_summary("story:1", articles)
     assert data["summary"] and StorySummary.objects.get(key="story:1").data == data
     assert story_summary("story:1", articles) == data
+
+
+def test_an_article_with_only_a_title_still_gets_a_section_and_tags(monkeypatch):
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    article = make_article("Chancellor Rachel Reeves delays the budget vote in Parliament", "", teaser="")
+    enrich_article(article)
+    enrichment = ArticleEnrichment.objects.get(article=article)
+    assert enrichment.section and enrichment.gist is None and enrichment.key_points == []
+    assert "RachelReeves" in enrichment.hashtags
+
+
+def test_the_crawler_task_runs_the_step_after_the_embedding(monkeypatch):
+    from broadsheet.crawl.pipeline import process_article
+
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    article = make_article(BUDGET_TITLE, BUDGET, n=7)
+    assert process_article(article.pk)
+    article.refresh_from_db()
+    assert article.embedding and article.processed_at
+    assert ArticleEnrichment.objects.get(article=article).section == article.section != ""
