@@ -73,3 +73,10 @@ def test_the_article_blocks_read_in_a_few_indexed_queries(coverage):
     related = [q["sql"] for q in queries.captured_queries if "stories_related" in q["sql"]]
     assert len(related) == 1
     assert len(queries.captured_queries) == 4  # copies, related, read more, story
+
+
+def test_the_admin_lists_stories_with_their_articles(admin_client, coverage):
+    story = Member.objects.get(article=coverage[0]).story
+    assert admin_client.get("/admin/stories/story/").status_code == 200
+    page = admin_client.get(f"/admin/stories/story/{story.pk}/change/")
+    assert page.status_code == 200 and "Ten dead as earthquake hits Qeshm" in page.content.decode()
