@@ -45,13 +45,13 @@ def _endpoint() -> str:
     return url if url.endswith("/chat/completions") else f"{url}/chat/completions"
 
 
-def chat(messages: list[dict], *, max_tokens: int = 400) -> str | None:
+def chat(messages: list[dict], *, max_tokens: int = 400, timeout: float | None = None) -> str | None:
     """The assistant's reply text, or None on any failure (logged)."""
     if not configured():
         return None
     headers = {"Authorization": f"Bearer {env('BROADSHEET_LLM_KEY')}"} if env("BROADSHEET_LLM_KEY") else {}
     payload = {"model": model_name(), "messages": messages, "temperature": 0.2, "max_tokens": max_tokens}
-    timeout = getattr(settings, "ENRICH_LLM_TIMEOUT", 30.0)
+    timeout = timeout if timeout is not None else getattr(settings, "ENRICH_LLM_TIMEOUT", 30.0)
     try:
         response = httpx.post(_endpoint(), json=payload, headers=headers, timeout=timeout)
         response.raise_for_status()
@@ -81,7 +81,8 @@ def supported(sentence: str, sources: list[str]) -> bool:
     return len(claim & pool) / len(claim) >= SUPPORT_RECALL
 
 
-def generate(instruction: str, sources: list[str], max_sentences: int = 5) -> list[Grounded] | None:
+def generate(instruction: str, sources: list[str], max_sentences: int = 5,
+             timeout: float | None = None) -> list[Grounded] | None:
     """Sentences the model wrote from `sources`, each checked; None when the call failed.
 
     Unsupported sentences are dropped (and logged); an empty list means the model wrote
@@ -92,7 +93,8 @@ def generate(instruction: str, sources: list[str], max_sentences: int = 5) -> li
               "Write one sentence per line and end each with the numbers of the source sentences it relies on, "
               "like [2] or [1][3]. If the sources do not contain the answer, reply exactly: NOT FOUND")
     reply = chat([{"role": "system", "content": system},
-                  {"role": "user", "content": f"{instruction}\n\nSources:\n{numbered}\n\nAt most {max_sentences} sentences."}])
+                  {"role": "user", "content": f"{instruction}\n\nSources:\n{numbered}\n\nAt most {max_sentences} sentences."}],
+                 timeout=timeout)
     if reply is None:
         return None
     out: list[Grounded] = []

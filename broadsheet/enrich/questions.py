@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 from broadsheet.enrich import llm
 from broadsheet.enrich.text import content_words, light_embed, split_sentences, stem
@@ -62,7 +63,9 @@ def answer(question: str, articles: list[Any]) -> dict:
     top = [passages[i] for i in order]
     if llm.configured():
         context = [passages[int(i)] for i in np.argsort(-score)[:8]]
-        written = llm.generate(f"Answer the reader's question: {question}", [p["text"] for p in context], 3)
+        # A reader is waiting: a shorter timeout than background work (ENRICH_ASK_LLM_TIMEOUT).
+        written = llm.generate(f"Answer the reader's question: {question}", [p["text"] for p in context], 3,
+                               timeout=getattr(settings, "ENRICH_ASK_LLM_TIMEOUT", 10.0))
         if written:
             cites = []
             for g in written:

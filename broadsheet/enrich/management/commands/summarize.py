@@ -7,8 +7,9 @@ from broadsheet.enrich.management.commands._jsonl import run, text_of
 
 
 class Command(BaseCommand):
-    help = ('Summaries: {"id","title","text"} → {"id","summary","key_points":[...]}; '
-            '{"id","texts":[...]} (one story, 3+ texts; "sources" optional) → summary of the coverage.')
+    help = ('Summaries: {"id","title","text"} → {"id","summary","gist","key_points":[...]} where summary is the '
+            'key points as one paragraph and gist the one-line version; {"id","texts":[...]} (one story, 3+ texts '
+            'from 2+ "sources") → summary of the coverage, talking points, differences, quote.')
 
     def handle(self, *args, **options):
         def one(row: dict) -> dict:
@@ -21,16 +22,17 @@ class Command(BaseCommand):
                             for i, t in enumerate(texts)]
                 story = summaries.summarize_story(articles)
                 if story is None:  # below the story threshold: summarise the texts as one
-                    result = summaries.summarize("", "\n\n".join(texts))
-                    return {"summary": result["gist"]["text"] if result["gist"] else "",
-                            "key_points": [p["text"] for p in result["key_points"]]}
+                    return _article(summaries.summarize("", "\n\n".join(texts)))
                 return {"summary": " ".join(s["text"] for s in story["summary"]),
                         "key_points": [p["text"] for p in story["talking_points"]],
                         "differences": [{"source": d["publisher"], "text": d["text"]} for d in story["differences"]],
                         "quote": story["quote"] and {k: story["quote"][k] for k in ("text", "speaker")}}
             title, text = text_of(row)
-            result = summaries.summarize(title, text)
-            return {"summary": result["gist"]["text"] if result["gist"] else "",
-                    "key_points": [p["text"] for p in result["key_points"]]}
+            return _article(summaries.summarize(title, text))
 
         run(one, stdout=self.stdout._out, stderr=self.stderr._out)
+
+
+def _article(result: dict) -> dict:
+    points = [p["text"] for p in result["key_points"]]
+    return {"summary": " ".join(points), "gist": result["gist"]["text"] if result["gist"] else "", "key_points": points}
