@@ -9,6 +9,7 @@ sentences and `llm.generate` drops any sentence those sentences do not support.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from typing import Any
 
@@ -21,7 +22,16 @@ from broadsheet.enrich.text import content_words, light_embed, split_sentences, 
 NOT_FOUND = "I can't find that in the coverage."
 MAX_QUESTION = 300
 TOP = 3
-MIN_MATCH = 0.5  # share of the question's distinctive words the best sentence must contain
+MIN_MATCH = 0.5  # share of the question's information the best sentence must contain
+# Words that make a question but carry no topic ("why did he go", "what happened").
+QUESTION_STOP = frozenset("""go goes going went gone happen happens happened happening mean means meant think know
+tell want take took give gave get come came see saw use used need reason way thing things kind type sort else
+exactly really actually""".split())
+
+
+def _term(word: str) -> str:
+    """Matching form of a word: possessive dropped ("Kim's" → "kim"), crudely stemmed."""
+    return stem(re.sub(r"'s$", "", word))
 
 
 def _passages(articles: list[Any]) -> list[dict]:
@@ -38,10 +48,10 @@ def answer(question: str, articles: list[Any]) -> dict:
     """{"found": bool, "answer": str, "citations": [{"article","sentence","text","url","publisher"}]}."""
     question = " ".join((question or "").split())[:MAX_QUESTION]
     passages = _passages(articles)
-    terms = [stem(w) for w in content_words(question)]
+    terms = [_term(w) for w in content_words(question) if w not in QUESTION_STOP]
     if not terms or not passages:
         return {"found": False, "answer": NOT_FOUND, "citations": []}
-    docs = [Counter(stem(w) for w in content_words(p["text"])) for p in passages]
+    docs = [Counter(_term(w) for w in content_words(p["text"])) for p in passages]
     n = len(docs)
     df = Counter(t for d in docs for t in set(d))
     known = [t for t in set(terms) if df[t]]
@@ -53,7 +63,11 @@ def answer(question: str, articles: list[Any]) -> dict:
             if d[t]:
                 length = sum(d.values())
                 bm25[i] += idf * d[t] * 2.2 / (d[t] + 1.2 * (0.25 + 0.75 * length / avg))
-    coverage = np.array([len(set(terms) & set(d)) / len(set(terms)) for d in docs])
+    # Coverage: the share of the question's information (idf mass, so a rare word like
+    # "price" counts more than the story's main name) that one sentence contains.
+    weight = {t: math.log(1 + (n + 1) / (df[t] + 0.5)) for t in set(terms)}
+    total = sum(weight.values())
+    coverage = np.array([sum(weight[t] for t in weight if t in d) / total for d in docs])
     if coverage.max() < MIN_MATCH:
         return {"found": False, "answer": NOT_FOUND, "citations": []}
     vectors = light_embed([p["text"] for p in passages])
