@@ -58,18 +58,7 @@ def minilm_ready():
 
 
 @pytest.fixture
-def enrich_browser():
-    """Headless Debian Chromium via Playwright; skips where /usr/bin/chromium is absent."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                           "--disable-dev-shm-usage"])
-        yield instance
-        instance.close()
+def enrich_browser(browser):
+    """The suite's one headless Chromium (tests/conftest.py): Playwright's sync API allows
+    a single instance per process, so every browser test shares it."""
+    return browser

@@ -14,19 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"])
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The suite's one headless Chromium (tests/conftest.py): Playwright's sync API allows
+    a single instance per process, so every browser test shares it."""
+    return browser
 
 
 def test_a_reader_goes_from_an_article_to_its_full_coverage(chromium, live_server, coverage, tmp_path):  # noqa: F811
