@@ -247,7 +247,7 @@ def bench_tags() -> dict:
                 scores[f"yake@{k}"].append(f1_at(base, gold, k))
             # The tags as shown (3-8 CamelCase hashtags), matched on spelling-insensitive keys.
             gold_keys = {key(g) for g in r["keyphrases"]} - {""}
-            shown = [key(t) for t in hashtags(text, title)]
+            shown = [key(t) for t in hashtags(text, title, language=r["lang"])]
             scores["tags"].append(_f1(len(set(shown) & gold_keys), len(shown), len(gold_keys)))
             scores["yake_tags"].append(_f1(len({key(b) for b in base[:len(shown)]} & gold_keys), len(shown), len(gold_keys)))
         out[lang] = {name: float(np.mean(v)) for name, v in scores.items()} | {"n": len(subset)}

@@ -71,3 +71,21 @@ NOT_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
              "how", "who", "where", "meanwhile", "however", "although", "though", "still", "also", "now", "then",
              "today", "yesterday", "tomorrow", "last", "next", "advertisement", "read", "more", "photo", "image",
              "copyright", "getty", "images", "reuters", "ap", "afp", "cnn", "bbc", "updated", "published"}
+
+# Function words of other European languages that start sentences capitalised ("Wenn der
+# Krieg", "Les ventes", "Jeg voksede"): stripped from the edges of names in non-English text.
+FOREIGN_FUNCTION_WORDS = set("""
+der die das den dem des ein eine einer eines einem einen und oder aber wenn als wie im am an auf aus bei mit nach
+von vor zu zum zur für über unter ich du er sie es wir ihr man nicht auch noch nur so dann doch schon sehr mehr hier
+dort heute gestern anfang ende laut seit bis gegen ohne durch während weil dass ob
+le la les un une des du et ou mais si en au aux ce cet cette ces il elle ils elles nous vous on je tu pour par sur
+dans avec sans sous selon lors après avant depuis chez comme
+el los las unos unas pero con por para sobre tras según desde hasta entre cuando
+lo gli uno nel nella nei delle degli della dei per tra fra dopo prima anche
+het een maar als op aan met voor naar bij uit ik jij hij zij wij ook niet
+jeg han hun vi det og eller men som på til fra af om ikke efter
+os um uma ou mas em na nos nas do da dos das com
+januar februar märz april mai juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
+janvier février mars avril juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi
+samedi dimanche enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+""".split())

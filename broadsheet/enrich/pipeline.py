@@ -27,10 +27,10 @@ def compute(article) -> dict:
     text = article.body or article.teaser or ""
     section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
                                 authors=article.authors, minilm=from_bytes(article.embedding))
-    found = tags.entities(text, article.title)
+    found = tags.entities(text, article.title, article.language)
     return {
         "section": section,
-        "hashtags": tags.hashtags(text, article.title, found=found),
+        "hashtags": tags.hashtags(text, article.title, found=found, language=article.language),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in found[:20]],
         **summaries.summarize(article.title, text, article_id=article.pk),
     }

@@ -40,17 +40,20 @@ class Entity:
     variants: Counter = field(default_factory=Counter)
 
 
+def _fold(text: str) -> str:
+    """Accents off ('Peña' → 'Pena'), other letters kept ('Grønland', '東京')."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) != "Mn")
+
+
 def key(name: str) -> str:
     """Spelling-insensitive identity of a name or tag: 'Kim Jong-un' == 'Kim Jong Un' == '#KimJongUn'."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    folded = re.sub(r"'s$|’s$", "", folded)
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
+    folded = re.sub(r"['’]s$", "", _fold(name))
+    return re.sub(r"[\W_]", "", folded.lower())
 
 
 def hashtag(name: str) -> str:
     """'Victory Day' → 'VictoryDay'; 'Kim Jong-un' → 'KimJongUn' (display form, without '#')."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    parts = re.split(r"[^A-Za-z0-9]+", re.sub(r"'s\b", "", folded))
+    parts = re.split(r"[\W_]+", re.sub(r"['’]s\b", "", unicodedata.normalize("NFC", name)))
     return "".join(p if p.isupper() and len(p) > 1 else p[:1].upper() + p[1:] for p in parts if p)
 
 
@@ -58,7 +61,7 @@ def _is_cap(token: str) -> bool:
     return token[:1].isupper() or (token[:1].isdigit() and any(c.isupper() for c in token))
 
 
-def _candidates(text: str) -> list[tuple[str, int, str | None, bool, bool]]:
+def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tuple[str, int, str | None, bool, bool]]:
     """(name, sentence index, word before, sentence-initial?, used as an adjective?) per run of capitalised words."""
     found = []
     lowered = Counter(t.lower() for t in re.findall(r"\b[a-z][a-z]+\b", text))
@@ -82,14 +85,14 @@ def _candidates(text: str) -> list[tuple[str, int, str | None, bool, bool]]:
             run = tokens[i:j]
             start = i
             # Drop ordinary words at the edges: sentence-initial "The", "But", "Officials"...
-            while run and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS
+            while run and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS or run[0].lower() in edge_words
                            or (start == 0 and len(run) == 1 and lowered[run[0].lower()] > 0)):
                 run, start = run[1:], start + 1
             while len(run) > 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:  # "President Trump" → "Trump"
                 run, start = run[1:], start + 1
                 while run and run[0].lower() in CONNECTORS:  # "Governor of Qeshm" → "Qeshm"
                     run, start = run[1:], start + 1
-            while run and (run[-1].lower() in CONNECTORS or run[-1].lower() in gz.NOT_NAMES):
+            while run and (run[-1].lower() in CONNECTORS or run[-1].lower() in gz.NOT_NAMES or run[-1].lower() in edge_words):
                 run = run[:-1]
             if run and not (len(run) == 1 and (len(run[0]) < 2 or run[0].isdigit())):
                 before = tokens[start - 1].lower().rstrip(".") if start > 0 else None
@@ -138,8 +141,13 @@ def _title_case(title: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.8
 
 
-def entities(text: str, title: str = "") -> list[Entity]:
-    """Named people, organisations, places and events, most mentioned first."""
+def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
+    """Named people, organisations, places and events, most mentioned first.
+
+    For text in another language (`language` not "en"/""), other languages' function words
+    are stripped from name edges and only names seen twice count: in German every noun is
+    capitalised."""
+    foreign = bool(language) and not language.lower().startswith("en")
     text = html.unescape(text or "")
     title = html.unescape(title or "")
     if _title_case(title):
@@ -149,7 +157,7 @@ def entities(text: str, title: str = "") -> list[Entity]:
     befores: dict[str, Counter] = defaultdict(Counter)
     initial_only: dict[str, bool] = {}
     adjective_uses: Counter = Counter()
-    for name, index, before, initial, adjective in _candidates(full):
+    for name, index, before, initial, adjective in _candidates(full, gz.FOREIGN_FUNCTION_WORDS if foreign else frozenset()):
         low = name.lower()
         if low in gz.DEMONYMS:
             name = gz.DEMONYMS[low]
@@ -172,6 +180,8 @@ def entities(text: str, title: str = "") -> list[Entity]:
               and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     _fold_short_forms(found, befores)
+    if foreign:
+        found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()}
     speakers = _speakers(full)
     for k, entity in found.items():
         entity.name = entity.variants.most_common(1)[0][0]
@@ -246,14 +256,16 @@ def keyphrases(text: str, title: str = "", limit: int = 20, found: list[Entity] 
     return out
 
 
-def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limit: int = MAX_TAGS) -> list[str]:
-    """3–8 tags: the most mentioned names, then keyphrases; variants folded."""
-    found = entities(text, title) if found is None else found
+def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limit: int = MAX_TAGS,
+             language: str = "") -> list[str]:
+    """3–8 tags: the most mentioned names, then keyphrases (English only); variants folded."""
+    found = entities(text, title, language) if found is None else found
+    english = not language or language.lower().startswith("en")
     tags: list[str] = []
     keys: set[str] = set()
 
     def add(name: str) -> None:
-        if len(name.split()) > 4 or len(name) > 32:
+        if len(name.split()) > 4 or len(name) > 32 or name.replace(" ", "").isdigit():
             return  # "Fundamentalist Church of Jesus Christ of Latter Day Saints" makes a poor hashtag
         tag = hashtag(name)
         k = key(tag)
@@ -266,7 +278,7 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
             add(entity.name)
         if len(tags) >= min(limit, 5):
             break
-    for phrase, _ in keyphrases(text, title, limit=20, found=found):
+    for phrase, _ in keyphrases(text, title, limit=20, found=found) if english else []:
         if len(tags) >= limit:
             break
         if not phrase[:1].isupper() and (len(tags) >= 5 or len(phrase.split()) > 2):

@@ -44,3 +44,19 @@ def test_keyphrases_never_split_a_name():
     phrases = [p for p, _ in keyphrases(PARADE, PARADE_TITLE)]
     assert "North Korea" in phrases
     assert "North" not in phrases and "Korea" not in phrases
+
+
+def test_in_german_function_words_and_single_nouns_do_not_become_tags():
+    text = ("Wenn der Krieg weitergeht, steigen die Preise. Bundeskanzler Olaf Scholz sprach in Berlin.\n\n"
+            "Die Regierung in Berlin prüft neue Hilfen. Olaf Scholz will am Montag entscheiden. "
+            "Die Opposition kritisiert Olaf Scholz scharf.")
+    tags = hashtags(text, "Scholz prüft Hilfen", language="de")
+    assert "OlafScholz" in tags and "Berlin" in tags
+    assert not any(t.startswith(("Wenn", "Die")) for t in tags)
+    assert "Regierung" not in tags  # a noun seen once is not a name
+
+
+def test_hashtags_keep_letters_beyond_ascii_but_fold_accents_in_keys():
+    assert hashtag("Grønland") == "Grønland"
+    assert key("Peña Nieto") == key("Pena Nieto")
+    assert hashtags("1420 people. 1420 people again. 5100 more.", "", language="ja") == []
