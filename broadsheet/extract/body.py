@@ -25,9 +25,19 @@ def _key(text: str) -> str:
     return " ".join(WORD.findall(text.casefold()))
 
 
+_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+CAPTION_XPATH = "//*[" + " or ".join(f"contains({_LOWER}, '{word}')" for word in (
+    "caption", "credit", "copyright", "bildunterschrift", "bildtext", "legende", "image-text", "img-text", "photo-text",
+)) + "]"
+
+
 def collect_captions(tree: HtmlElement) -> set[str]:
     """Texts of figure captions and credits, to drop them where trafilatura inlined them."""
     out: set[str] = set()
+    for node in tree.xpath(CAPTION_XPATH):
+        text = _key(node.text_content())
+        if text and len(text) <= 400:
+            out.add(text)
     for node in tree.iterfind(".//figcaption"):
         text = _key(node.text_content())
         if text:
@@ -140,6 +150,10 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
     title_keys = {_key(t) for t in titles if t}
     person_keys = {_key(p) for p in people if p}
     kept: list[str] = []
+    # A caption that repeats a sentence of the story (text printed twice) keeps one copy.
+    line_keys = [_key(line) for line in raw.splitlines()]
+    repeated = {k for k in set(line_keys) if k in captions and line_keys.count(k) > 1}
+    seen_captions: set[str] = set()
     in_related = False
     skip_teaser = False
     for index, line in enumerate(raw.splitlines()):
@@ -167,7 +181,12 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         if _is_prompt(text):
             skip_teaser = text.endswith(":")
             continue
-        if key in captions or _is_credit(text) or _is_boilerplate(text) or _is_stamp(text) or key in person_keys:
+        if key in captions:
+            if key in repeated and key not in seen_captions:
+                seen_captions.add(key)  # keep the first copy
+            else:
+                continue
+        if _is_credit(text) or _is_boilerplate(text) or _is_stamp(text) or key in person_keys:
             continue
         if _words(text) <= 8 and rules.SIGNATURE.match(text):
             continue

@@ -190,3 +190,16 @@ def test_it_drops_source_lists():
 def test_it_drops_embed_placeholders():
     raw = "\n".join([STORY[0], "Link zum YouTube-Inhalt", STORY[1]])
     assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_captions_marked_by_class_outside_figcaption():
+    caption = '<div class="image-caption">Interim coach Uwe Muster at training</div>'
+    body = body_of(page(*STORY[:2], before=caption))
+    assert "Interim coach" not in body
+
+
+def test_a_caption_that_repeats_a_story_sentence_leaves_one_copy():
+    raw = "\n".join([STORY[0], STORY[1], STORY[1]])
+    from broadsheet.extract.body import _key
+
+    assert clean(raw, captions={_key(STORY[1])}) == "\n\n".join(STORY[:2])
