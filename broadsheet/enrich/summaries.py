@@ -21,7 +21,7 @@ from broadsheet.enrich.text import Sentence, content_words, light_embed, split_s
 
 MIN_WORDS, MAX_WORDS = 6, 60
 STORY_MIN_ARTICLES, STORY_MIN_PUBLISHERS = 3, 2
-_QUOTE = re.compile(r"[\"“]([^\"”]{20,300})[\"”]")
+_QUOTE = re.compile(r"(?<![\w,])(?:“([^“”]{20,300})”|\"([^\"]{20,300})\")")
 _SPEAKER_AFTER = re.compile(r"[\"”],?\s+(?:said|says|told [\w ]+?|added|wrote)\s+((?:[A-Z][\w'’.-]+\s?){1,4})")
 _SPEAKER_BEFORE = re.compile(r"((?:[A-Z][\w'’.-]+\s?){1,4}),?\s+(?:said|says|told [\w ]+?|added|wrote)[:,]?\s+[\"“]")
 _SPEAKER_INVERTED = re.compile(r"[\"”],?\s+((?:[A-Z][\w'’.-]+\s?){1,4})\s+(?:said|says|added|wrote)")
@@ -154,7 +154,10 @@ def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
         others = sims[i][owners != owners[i]]
         echo[i] = np.sort(others)[-3:].mean() if others.size else 0.0
     lead = np.array([1.0 / (1.0 + s.index / 4.0) for _, s in pool])
-    scores = 0.7 * echo + 0.3 * lead
+    # The reporter's voice summarises better than a quote fragment ("“I'm a New Yorker,” he said").
+    voice = np.array([0.5 if s.text[:1] in "\"“‘'" or s.text.count("“") != s.text.count("”") or s.text.count('"') % 2
+                      else 1.0 for _, s in pool])
+    scores = (0.7 * echo + 0.3 * lead) * voice
 
     def item(i: int, text: str | None = None) -> dict:
         article, sentence = pool[i]
@@ -170,7 +173,7 @@ def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
         if not len(mine):
             continue
         # What this publisher says that the others echo least (early sentences preferred).
-        distinct = (1.0 - echo[mine]) + 0.2 * lead[mine]
+        distinct = ((1.0 - echo[mine]) + 0.2 * lead[mine]) * voice[mine]
         differences.append(item(int(mine[int(np.argmax(distinct))])))
     return {"summary": summary, "talking_points": talking, "differences": differences, "quote": _quote(pool, scores)}
 
@@ -178,9 +181,10 @@ def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
 def _quote(pool: list[tuple[Any, Sentence]], scores: np.ndarray) -> dict | None:
     best = None
     for i, (article, sentence) in enumerate(pool):
-        match = _QUOTE.search(sentence.text)
+        match = next((m for m in _QUOTE.finditer(sentence.text)
+                      if (m.group(1) or m.group(2))[:1].isupper() and " said" not in (m.group(1) or m.group(2))), None)
         if not match:
-            continue
+            continue  # no quote, or only the words between two quotes ("” said Bloomberg, who added that “")
         speaker = None
         for pattern in (_SPEAKER_AFTER, _SPEAKER_INVERTED, _SPEAKER_BEFORE):
             found = pattern.search(sentence.text)
@@ -189,9 +193,10 @@ def _quote(pool: list[tuple[Any, Sentence]], scores: np.ndarray) -> dict | None:
                 break
         if not speaker or speaker.split()[0].lower() in {"he", "she", "they", "it", "we", "i"}:
             continue
-        value = scores[i] + 0.1 * len(content_words(match.group(1))) ** 0.5
+        quoted = (match.group(1) or match.group(2)).strip()
+        value = scores[i] + 0.1 * len(content_words(quoted)) ** 0.5
         if best is None or value > best[0]:
-            best = (value, {"text": match.group(1).strip(), "speaker": speaker, "publisher": _publisher(article),
+            best = (value, {"text": quoted, "speaker": speaker, "publisher": _publisher(article),
                             "sources": [{"article": getattr(article, "pk", None) or article.id,
                                          "sentence": sentence.index}]})
     return best[1] if best else None
