@@ -110,6 +110,7 @@ def _link_share(line: str) -> tuple[str, float]:
 def _is_prompt(text: str) -> bool:
     if len(text) > 400:
         return False
+    text = text.lstrip("-*• ")
     words = _words(text)
     return (words <= rules.PROMPT_MAX_WORDS and bool(rules.PROMPT.search(text))) or (
         words <= rules.PROMPT_STRONG_MAX_WORDS and bool(rules.PROMPT_STRONG.search(text)))
@@ -187,6 +188,8 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             else:
                 continue
         if _is_credit(text) or _is_boilerplate(text) or _is_stamp(text) or key in person_keys:
+            continue
+        if rules.SOURCE_ITEM.match(text) and _words(text) <= 30:
             continue
         if _words(text) <= 8 and rules.SIGNATURE.match(text):
             continue

@@ -55,6 +55,8 @@ PROMPT = re.compile(
     r"^(?:hinweis|bitte beachten|disclaimer)\s*:?$|lesezeit|\bmin(?:ute)?s? read\b|reading time|min de lecture|minutos? de lectura|"
     r"reach the reporters?|on twitter at|email the (?:author|reporter)|contact the (?:author|reporter)|listen (?:to|back|live)\b|"
     r"(?:link zum|externer?|external|embedded) (?:\S+-)?(?:inhalt|content)|"
+    r"^(?:mehr zum thema|more on this(?: story)?|read more about|plus sur ce sujet|más sobre)\b|"
+    r"^(?:eigene recherchen?|own research|nachrichtenagentur(?:en)?)$|"
     r"url이 복사|(?:link|url) (?:copied|kopiert)|zitiervorschlag|cite this)",
     I,
 )
@@ -75,6 +77,8 @@ DATE_STAMP = re.compile(
 )
 # A signature line: "MDR (dst)", "dpa (Engin Haupt, Alisa Sonntag)".
 SIGNATURE = re.compile(r"^[A-ZÄÖÜ][\w.\-]{1,15}\s*\([^()]{1,60}\)$")
+# A cited source in a list: "- nytimes.com: Behind the ...".
+SOURCE_ITEM = re.compile(r"^- [\w.-]+\.(?:com|org|net|de|fr|es|it|co\.uk|uk|at|ch|nl|eu|int|gov|edu)\s*:\s", I)
 # Template placeholders left in the page: "$$ARTICLEAD$$", "{{ad}}".
 PLACEHOLDER = re.compile(r"^\W*(?:\$\$|\{\{|\[\[|%%)\w+(?:\$\$|\}\}|\]\]|%%)\W*$")
 # Headings that open an author or company bio at the end.

@@ -203,3 +203,8 @@ def test_a_caption_that_repeats_a_story_sentence_leaves_one_copy():
     from broadsheet.extract.body import _key
 
     assert clean(raw, captions={_key(STORY[1])}) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_cited_source_items_and_own_research_notes():
+    raw = "\n".join([*STORY[:2], "- Own research", "- nytimes.com: Behind the bridge deal", "- reuters.com: Council vote"])
+    assert clean(raw) == "\n\n".join(STORY[:2])
