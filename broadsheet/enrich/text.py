@@ -58,7 +58,8 @@ def split_sentences(body: str) -> list[Sentence]:
         para = " ".join(para.split())
         pieces: list[str] = []
         for piece in _cut(para):
-            if pieces and _ends_with_abbreviation(pieces[-1]):
+            if pieces and (_ends_with_abbreviation(pieces[-1]) or (_open_quote(pieces[-1]) and _closes_quote(piece)
+                                                                   and len(pieces[-1].split()) < 40)):
                 pieces[-1] = f"{pieces[-1]} {piece}"
             else:
                 pieces.append(piece)
@@ -75,6 +76,17 @@ def _cut(para: str) -> list[str]:
         start = match.end()
     pieces.append(para[start:])
     return [p.strip() for p in pieces if p.strip()]
+
+
+def _open_quote(text: str) -> bool:
+    """An unbalanced quotation mark. A piece that opens a quote and the next that closes it
+    ('“Is this it?' + 'He cannot,” she said.') are one sentence; a paragraph-long quote
+    left open by the journalists' convention is not glued to the rest (see the caller)."""
+    return text.count("“") > text.count("”") or text.count('"') % 2 == 1
+
+
+def _closes_quote(text: str) -> bool:
+    return text.count("”") > text.count("“") or text.count('"') % 2 == 1
 
 
 def _ends_with_abbreviation(text: str) -> bool:

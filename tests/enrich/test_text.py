@@ -11,3 +11,9 @@ def test_it_splits_sentences_but_not_at_abbreviations_or_decimals():
 
 def test_it_keeps_only_content_words():
     assert content_words("The talks in Istanbul were about a ceasefire") == ["talks", "istanbul", "ceasefire"]
+
+
+def test_a_question_inside_a_quotation_does_not_end_the_sentence():
+    text = '“Is this the end? It cannot be,” the minister said. Officials left. A note read "Closed. Gone."'
+    assert [s.text for s in split_sentences(text)] == [
+        "“Is this the end? It cannot be,” the minister said.", "Officials left.", 'A note read "Closed. Gone."']
