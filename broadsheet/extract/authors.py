@@ -8,7 +8,7 @@ names are dropped when real people are credited too.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from broadsheet.extract.meta import PageMeta, clean_text, ld_names, ld_org_names
 
@@ -71,17 +71,26 @@ def _ld_authors(value: Any) -> list[dict]:
     return people
 
 
-_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-BYLINE_XPATH = (
-    f"//*[@rel='author' or contains(@itemprop, 'author') or contains({_LOWER}, 'author') or contains({_LOWER}, 'byline')]"
-    f"[not(contains({_LOWER}, 'comment') or contains({_LOWER}, 'quote') or contains({_LOWER}, 'avatar') or "
-    f"contains({_LOWER}, 'image') or contains({_LOWER}, 'img') or contains({_LOWER}, 'photo') or contains({_LOWER}, 'bio'))]"
-)
+BYLINE_WORDS = ("author", "byline")
+NOT_BYLINE_WORDS = ("comment", "quote", "avatar", "image", "img", "photo", "bio")
+
+
+def _byline_nodes(tree) -> Iterator:
+    """rel/itemprop/class "author" or "byline" elements, in page order (one pass)."""
+    for node in tree.iter():
+        if not isinstance(node.tag, str):
+            continue
+        cls = (node.get("class") or "").lower()
+        if node.get("rel") == "author" or "author" in (node.get("itemprop") or "") or (
+                any(w in cls for w in BYLINE_WORDS) and not any(w in cls for w in NOT_BYLINE_WORDS)):
+            yield node
 
 
 def from_dom(tree) -> list[dict]:
     """The page's visible byline element (rel/itemprop/class "author" or "byline")."""
-    for node in tree.xpath(BYLINE_XPATH)[:10]:
+    for count, node in enumerate(_byline_nodes(tree)):
+        if count >= 10:
+            break
         if node.tag in {"meta", "link", "script", "style", "img"}:
             continue
         # A byline box often goes on with the date: keep what comes before the first digit.

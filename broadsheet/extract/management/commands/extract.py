@@ -7,7 +7,8 @@
 
 Each output line is {"id", "title", "authors", "published", "modified", "section",
 "language", "image", "body", "paragraphs"}; a page that cannot be handled gives
-{"id", "error"} and the run goes on. Progress goes to stderr.
+{"id", "error"} and the run goes on. Progress goes to stderr. An input line may carry
+"feed": {"title", "author", "published"} from the feed entry, used where the page is silent.
 """
 
 from __future__ import annotations
