@@ -167,7 +167,7 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         is_item = text.startswith(("- ", "* ", "• "))
         key = _key(text)
         # A "Related"/"Read more" heading opens a block of link items; the block ends at prose.
-        if rules.RELATED_HEADING.match(text) and _words(text) <= 8:
+        if (rules.RELATED_HEADING.match(text) or rules.SITE_TOP_NEWS.match(text)) and _words(text) <= 8:
             in_related = True
             continue
         if in_related and (is_item or key in link_blocks or _words(text) <= 12 or _is_keyword_list(text)):
@@ -177,7 +177,8 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             skip_teaser = False
             if _words(text) <= 40:
                 continue
-        if (rules.RELATED_INLINE.match(text) or rules.TEASER_ARROW.match(text) or rules.TEASER_TAG.search(text)) and _words(text) <= rules.RELATED_INLINE_MAX_WORDS:
+        if (rules.RELATED_INLINE.match(text) or rules.ALSO_ON.match(text) or rules.TEASER_ARROW.match(text)
+                or rules.TEASER_TAG.search(text)) and _words(text) <= rules.RELATED_INLINE_MAX_WORDS:
             continue
         if key in link_blocks:  # headline list item, "more from" link
             continue

@@ -34,6 +34,9 @@ RELATED_HEADING = re.compile(
 RELATED_INLINE = re.compile(RELATED_HEADING.pattern.replace(r"\b[\s:.»›>\-–—]*$", r"\s*[:»›>|\-–—]\s*\S"), I)
 # A teaser headline tagged like "... amid China turmoil [VIDEO]".
 TEASER_TAG = re.compile(r"\[(?:VIDEO|PICS|PHOTOS|INSIGHT|REACTION|REVEAL|LATEST|LIVE|POLL|ANALYSIS|UPDATE|EXCLUSIVE)\]\s*\|?$")
+# "Also on rt.com <headline>", "<Site> 주요뉴스" (a site's "top news" box title).
+ALSO_ON = re.compile(r"^also on [\w.-]+\.\w{2,}\s+\S", I)
+SITE_TOP_NEWS = re.compile(r"^(?:\S+\s+)?(?:주요\s?뉴스|많이 본 뉴스|인기\s?기사|top stories|most read|most popular|más leídas|meistgelesen)$", I)
 TEASER_ARROW = re.compile(r"^(?:>>|→|►|▶)\s*\S")  # not », which opens quotes in de/da/no
 RELATED_INLINE_MAX_WORDS = 30
 
@@ -57,6 +60,7 @@ PROMPT = re.compile(
     r"(?:link zum|externer?|external|embedded) (?:\S+-)?(?:inhalt|content)|"
     r"^(?:mehr zum thema|more on this(?: story)?|read more about|plus sur ce sujet|más sobre)\b|"
     r"^(?:eigene recherchen?|own research|nachrichtenagentur(?:en)?)$|"
+    r"follow (?:\S+ )?(?:full )?coverage|full coverage (?:of|at)|"
     r"url이 복사|(?:link|url) (?:copied|kopiert)|zitiervorschlag|cite this)",
     I,
 )

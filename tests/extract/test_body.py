@@ -208,3 +208,10 @@ def test_a_caption_that_repeats_a_story_sentence_leaves_one_copy():
 def test_it_drops_cited_source_items_and_own_research_notes():
     raw = "\n".join([*STORY[:2], "- Own research", "- nytimes.com: Behind the bridge deal", "- reuters.com: Council vote"])
     assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_also_on_teasers_coverage_links_and_site_top_news_boxes():
+    raw = "\n".join([STORY[0], "Also on example.com Council plans new tram line", STORY[1],
+                     "Follow AP's full coverage of the bridge at https://apnews.example/bridge",
+                     "Entermedia 주요뉴스", "- 다른 기사 제목", STORY[2]])
+    assert clean(raw) == "\n\n".join(STORY[:3])
