@@ -88,6 +88,20 @@ def _rescue_with_article_body(text: str, page: meta.PageMeta) -> str:
     return text
 
 
+def _filter_by_article_body(text: str, page: meta.PageMeta, standfirst: str, titles: set[str]) -> str:
+    """When the publisher's JSON-LD articleBody holds about as much text as we extracted, a
+    block of ours that is mostly absent from it (and from the standfirst) is page furniture."""
+    article_body = page.ld.get("articleBody")
+    if not isinstance(article_body, str):
+        return text
+    reference = " ".join([meta.clean_text_keep_lines(article_body), standfirst, *titles])
+    ours = len(body_mod.WORD.findall(text))
+    if len(body_mod.WORD.findall(article_body)) < 0.7 * ours:
+        return text
+    kept = [p for p in text.split("\n\n") if body_mod.overlap(p, reference) >= 0.5]
+    return "\n\n".join(kept) if kept else text
+
+
 def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) -> Extracted:
     """Extract one article from a page's HTML. Raises ExtractError when there is none.
 
@@ -134,6 +148,7 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
     text = body_mod.clean(raw, captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people], orgs=sites)
     text = _rescue_with_article_body(text, page)
+    text = _filter_by_article_body(text, page, standfirst, titles)
     text = body_mod.with_standfirst(text, standfirst, visible)
     if not text.strip():
         raise ExtractError("no article text found")

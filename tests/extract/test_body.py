@@ -215,3 +215,10 @@ def test_it_drops_also_on_teasers_coverage_links_and_site_top_news_boxes():
                      "Follow AP's full coverage of the bridge at https://apnews.example/bridge",
                      "Entermedia 주요뉴스", "- 다른 기사 제목", STORY[2]])
     assert clean(raw) == "\n\n".join(STORY[:3])
+
+
+def test_it_drops_blocks_missing_from_a_complete_json_ld_article_body():
+    widget = "<p>Weekly shopping deals from our partner store, fresh every Monday morning for loyal readers of this site.</p>"
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(STORY)}
+    body = body_of(page(*STORY, after=widget, ld=ld))
+    assert "shopping deals" not in body and body.split("\n\n") == STORY
