@@ -215,9 +215,10 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
     print(f"assignment latency in the pipeline ({connection.vendor}, {type(vector_store()).__name__}; "
           f"articles spread over {days} days)")
     for n in sizes:
-        vectors, times = synthetic(n - stored + probes, days, rng)
-        for lo in range(0, n - stored, 5000):
-            hi = min(lo + 5000, n - stored)
+        add = max(0, n - stored)
+        vectors, times = synthetic(add + probes, days, rng)
+        for lo in range(0, add, 5000):
+            hi = min(lo + 5000, add)
             arts = Article.objects.bulk_create(
                 Article(source=source, url=f"https://bench.example/{stored + i}", title=f"a{stored + i}",
                         status=Article.Status.OK, published=times[i], embedding=to_bytes(vectors[i]))
@@ -225,23 +226,25 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
             stories = Story.objects.bulk_create(Story(headline=a.title) for a in arts)
             Member.objects.bulk_create(Member(article=a, story=s, published=a.published, source_id=source.pk,
                                               names=[], numbers=[]) for a, s in zip(arts, stories))
-        new = n - stored
-        stored = n
+        stored = max(stored, n)
+        newest = Member.objects.order_by("-published").values_list("published", flat=True).first()
         latencies, cpu_ms = [], []
         for j in range(probes):
-            at = times[int(rng.integers(0, new))]
-            article = Article.objects.create(source=source, url=f"https://bench.example/probe-{n}-{j}",
+            at = newest - timedelta(hours=float(rng.uniform(0, 48)))  # arrivals near "now"
+            article = Article.objects.create(source=source, url=f"https://bench.example/probe-{n}-{j}-{time.time()}",
                                              title="probe", status=Article.Status.OK, published=at,
-                                             embedding=to_bytes(vectors[new + j]))
+                                             embedding=to_bytes(vectors[add + j]))
             started, cpu = time.perf_counter(), time.process_time()
             pipeline.cluster(article)
             latencies.append((time.perf_counter() - started) * 1000)
             cpu_ms.append((time.process_time() - cpu) * 1000)
             stored += 1
-        p50, p99 = np.percentile(latencies, [50, 99])
-        c50, c99 = np.percentile(cpu_ms, [50, 99])
-        print(f"  {n:>9,} stored: wall p50 {p50:6.1f} p99 {p99:6.1f} ms | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms"
-              f" ({1000 / np.mean(latencies):,.0f} articles/s; load {os.getloadavg()[0]:.1f})")
+        first, rest = latencies[0], latencies[1:]  # the first query copies the window's vectors in
+        p50, p99 = np.percentile(rest, [50, 99])
+        c50, c99 = np.percentile(cpu_ms[1:], [50, 99])
+        print(f"  {n:>9,} stored: first (cold copy) {first:6.1f} ms | then wall p50 {p50:6.1f} p99 {p99:6.1f} ms"
+              f" | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms ({1000 / np.mean(rest):,.0f} articles/s;"
+              f" load {os.getloadavg()[0]:.1f})")
         out[n] = p99
     return out
 

@@ -64,7 +64,10 @@ class DatabaseVectors:
         rows = Member.objects.all()
         if around is not None:
             rows = rows.filter(published__range=(around - window, around + window))
-        live = set(rows.values_list("article_id", flat=True))
+        sql, params = rows.values_list("article_id").query.sql_with_params()
+        with connection.cursor() as cursor:  # thousands of ids: plain rows, no model layer
+            cursor.execute(sql, params)
+            live = {row[0] for row in cursor.fetchall()}
         with _cache.lock:
             _cache.load(live)
             hits = _cache.vectors.nearest(vector, around, window, k + 16)
