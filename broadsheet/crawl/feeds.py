@@ -85,7 +85,8 @@ def parse_feed(content: bytes, url: str = "", content_type: str = "") -> ParsedF
         if not link.startswith(("http://", "https://")):
             result.skipped += 1
             continue
-        author = raw.get("author") or ""
+        # RSS <author> is "email (Name)"; feedparser splits it into author_detail.
+        author = (raw.get("author_detail") or {}).get("name") or raw.get("author") or ""
         result.entries.append(
             Entry(
                 link=link,

@@ -210,10 +210,19 @@ def _fail(article: Article, kind: str, message: str) -> str:
     return "failed"
 
 
+def _feed_hints(article: Article) -> dict:
+    """What the feed entry said, for the extractor to fall back on where the page is silent."""
+    return {
+        "title": article.title,
+        "author": article.authors[0]["name"] if article.authors else "",
+        "published": article.published if article.published_known else None,
+    }
+
+
 def fetch_article(article_id: int, extractor=extract) -> str:
     """Fetch, extract and store one PENDING article. Returns ok|duplicate|failed|retry|skipped.
 
-    `extractor(html, url)` is `broadsheet.extract.extract` run here, or a stand-in that
+    `extractor(html, url, feed_hints=...)` is `broadsheet.extract.extract` run here, or a stand-in that
     runs it in a process pool (see crawl.runner).
     """
     article = Article.objects.select_related("source").filter(pk=article_id).first()
@@ -227,7 +236,7 @@ def fetch_article(article_id: int, extractor=extract) -> str:
         if response.content_type not in HTML_TYPES:
             return _fail(article, "not_html", f"{article.url} is {response.content_type}, not an HTML page")
         html = decode_html(response.content, response.charset)
-        page = extractor(html, response.url)
+        page = extractor(html, response.url, feed_hints=_feed_hints(article))
     except FetchError as exc:
         return _fail(article, exc.kind, str(exc))
     except ExtractError as exc:
@@ -251,6 +260,8 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     image = page.image or ""
     article.image = image[:2000] if image.startswith(("http://", "https://")) else ""
     article.body = page.body
+    if page.teaser:
+        article.teaser = page.teaser
     article.word_count = len(page.body.split())
     article.paywalled = bool(getattr(page, "paywalled", False))
     article.content_hash = digest

@@ -64,8 +64,8 @@ def _extractor(count: int):
     # spawn, not fork: this process has threads (and maybe locks held) at this point
     pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
 
-    def in_pool(html: str, url: str):
-        return pool.submit(extract, html, url).result()
+    def in_pool(html: str, url: str, **kwargs):
+        return pool.submit(extract, html, url, **kwargs).result()
 
     return in_pool, pool
 

@@ -358,3 +358,19 @@ def test_a_compression_bomb_is_stopped_at_the_byte_cap(server, crawl_settings):
     add_feed(server.url_for("/feed.xml"))
     crawl_once()
     assert Article.objects.get().error_kind == "too_large"
+
+
+def test_what_the_feed_says_fills_what_the_page_leaves_out(server, crawl_settings):
+    from tests.crawl.pages import PARAGRAPHS
+
+    bare_page = "<html><body><article><h1>Tram vote</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>"
+    server.expect_request("/p").respond_with_data(bare_page, content_type="text/html")
+    feed = rss([{"title": "Tram vote", "link": server.url_for("/p"), "date": when(22, 14)}]).replace(
+        "<title>Tram vote</title>", "<title>Tram vote</title><author>ana@example.org (Ana Lima)</author>")
+    server.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
+    add_feed(server.url_for("/feed.xml"))
+    crawl_once()
+    article = Article.objects.get()
+    assert article.status == Article.Status.OK
+    assert article.published == when(22, 14) and article.published_known
+    assert [a["name"] for a in article.authors] == ["Ana Lima"]
