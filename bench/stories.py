@@ -134,6 +134,15 @@ def quality(path: Path) -> dict:
         idx = [i for i, row in enumerate(rows) if row["dataset"] == name]
         sp, sr, sf = bcubed([gold[i] for i in idx], [pred[i] for i in idx])
         print(f"    {name:6} P {sp:.3f} R {sr:.3f} F1 {sf:.3f}")
+    # Syndicated copies: pairs `broadsheet dedup` folds, and how many sit inside one gold story.
+    lines = "".join(json.dumps({"id": r["id"], "title": r["title"], "text": r["text"]}) + "\n" for r in rows)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
+    done = subprocess.run([sys.executable, "-m", "broadsheet.cli", "dedup"], input=lines, text=True,
+                          capture_output=True, cwd=ROOT, env=env, check=True)
+    cluster_of = {r["id"]: r["cluster"] for r in rows}
+    pairs = [(o["id"], o["duplicate_of"]) for o in map(json.loads, done.stdout.splitlines()) if o.get("duplicate_of")]
+    same = sum(cluster_of[a] == cluster_of[b] for a, b in pairs)
+    print(f"  dedup: {len(pairs)} near-copies folded, {same} of them inside one gold story")
     return {"f1": f, "baseline_f1": bf}
 
 
