@@ -11,6 +11,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
+    # One BLAS thread per process: vector search and embeddings run in many workers at
+    # once, and OpenBLAS's own threads made a 1M-vector query cost 54 ms of CPU instead
+    # of 5 (bench/stories.py). Must be set before numpy is first imported.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_counts
@@ -72,5 +72,10 @@ def source(request, pk: int):
 
 
 def article(request, pk: int):
-    item = get_object_or_404(_visible(), pk=pk)
+    item = Article.objects.filter(pk=pk).select_related("source", "story_member").first()
+    if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
+        # A copy (or a former original that an earlier report displaced) lives on as its original.
+        return redirect("web:article", item.duplicate_of_id)
+    if item is None or item.status != Article.Status.OK:
+        raise Http404("No such article")
     return render(request, "web/article.html", {"article": item})

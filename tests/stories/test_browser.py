@@ -7,7 +7,6 @@ import pytest
 
 from broadsheet.stories.models import Member
 
-from .conftest import CHROMIUM
 from .test_views import coverage  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

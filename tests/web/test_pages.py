@@ -117,3 +117,23 @@ def test_the_home_page_leads_with_stories_covered_by_several_publishers(client):
     assert "Leader skips the parade" in top  # the lead is the member with an image
     assert "A single report" not in top
     assert f'href="{big.get_absolute_url()}"' in top and "2 sources, 2 articles" in top
+
+
+def test_a_folded_copy_redirects_to_its_original(client):
+    original = article("The original")
+    copy = article("A copy", status=Article.Status.DUPLICATE, duplicate_of=original)
+    response = client.get(copy.get_absolute_url())
+    assert response.status_code == 302 and response["Location"] == original.get_absolute_url()
+
+
+def test_the_story_page_carries_the_ai_panel_and_comments(client):
+    from broadsheet.stories.models import Member, Story
+
+    items = [article(f"Report {i}", hours_ago=i + 1, publisher=source(f"Paper {i}", f"https://p{i}.example/"))
+             for i in range(3)]
+    story = Story.objects.create(headline="Report 0", source_count=3, article_count=3, last_published=items[0].published)
+    for item in items:
+        Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "data-enrich-src=" in page  # the AI panel fills in without a reload
+    assert 'id="comments"' in page
