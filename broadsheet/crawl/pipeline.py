@@ -287,7 +287,7 @@ def fetch_article(article_id: int, extractor=extract) -> str:
 
 def process_article(article_id: int) -> bool:
     """Run the enrichment pipeline on one stored article. Safe to repeat."""
-    article = Article.objects.select_related("source").filter(pk=article_id, status=Article.Status.OK).first()
+    article = Article.objects.select_related("source", "feed").filter(pk=article_id, status=Article.Status.OK).first()
     if article is None:
         return False
     for path in settings.ARTICLE_PIPELINE:

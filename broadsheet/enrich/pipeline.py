@@ -26,7 +26,9 @@ def compute(article) -> dict:
     """Everything the step stores, without touching the database."""
     text = article.body or article.teaser or ""
     section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
-                                authors=article.authors, minilm=from_bytes(article.embedding))
+                                authors=article.authors, minilm=from_bytes(article.embedding),
+                                feed_section=article.feed.section if article.feed_id else "",
+                                language=article.language)
     found = tags.entities(text, article.title, article.language)
     return {
         "section": section,

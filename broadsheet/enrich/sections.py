@@ -111,16 +111,26 @@ def head_probabilities(x: np.ndarray) -> dict[str, float]:
     return dict(zip(classes, p.tolist()))
 
 
+# The head is trained on English text over English embeddings: on other languages its
+# guesses are weak, so there the feed's own section (the operator's filing) leads.
+FOREIGN_HEAD_WEIGHT = 0.3
+FEED_WEIGHT = {"en": 0.3, "other": 0.6}
+
+
 def classify(title: str, text: str, *, page_section: str = "", url: str = "", authors: list | None = None,
-             minilm: np.ndarray | None = None) -> str:
+             minilm: np.ndarray | None = None, feed_section: str = "", language: str = "") -> str:
     """One section of the configured taxonomy for an article."""
     sections = taxonomy()
     if OPINION in sections and is_opinion(title, page_section, url, authors):
         return OPINION
+    english = not language or language.lower().startswith("en")
     scores = {name: 0.0 for name in sections}
     for name, p in head_probabilities(features(title, text, minilm)).items():
         target = _in_taxonomy(name, sections) or _in_taxonomy(GENERIC, sections) or sections[0]
-        scores[target] += p
+        scores[target] += p if english else p * FOREIGN_HEAD_WEIGHT
+    filed = _in_taxonomy(feed_section, sections) if feed_section else None
+    if filed:
+        scores[filed] += FEED_WEIGHT["en" if english else "other"]
     hint, weight = hint_section(page_section, url)
     target = _in_taxonomy(hint, sections) if hint else None
     if target:

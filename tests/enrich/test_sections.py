@@ -50,3 +50,15 @@ def test_the_shipped_head_covers_the_default_taxonomy_except_opinion():
     classes, coef, intercept = sections.load_head()
     assert set(classes) == set(sections.taxonomy()) - {"Opinion & Analysis"}
     assert coef.shape == (len(classes), 384 + 256) and intercept.shape == (len(classes),)
+
+
+FIRE_ES = ("Al menos doce personas murieron en el incendio de una nave industrial en Almería, y otras veintitrés "
+           "permanecen sin localizar, informaron los bomberos, que trabajaron toda la noche para controlar las llamas.")
+
+
+@pytest.mark.usefixtures("minilm_ready")
+def test_on_other_languages_the_feeds_section_leads():
+    title = "Al menos 12 fallecidos en el incendio de Almería"
+    assert sections.classify(title, FIRE_ES, feed_section="News", language="es") == "News"
+    # in English the classifier still overrides a generic feed when it is sure
+    assert sections.classify("United beat City in the derby", MATCH, feed_section="News", language="en") == "Sports"
