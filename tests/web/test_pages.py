@@ -137,3 +137,11 @@ def test_the_story_page_carries_the_ai_panel_and_comments(client):
     page = client.get(story.get_absolute_url()).content.decode()
     assert "data-enrich-src=" in page  # the AI panel fills in without a reload
     assert 'id="comments"' in page
+
+
+def test_long_sections_are_paged(client):
+    for i in range(31):
+        article(f"Match {i}", section="Sports", hours_ago=i + 1)
+    first = client.get("/section/sports/").content.decode()
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first and "Match 0" in first and "Match 30" not in first
+    assert "Match 30" in client.get("/section/sports/?page=2").content.decode()
