@@ -53,6 +53,11 @@ def test_run_serves_the_site_and_reports_unreachable_sources(tmp_path):
         assert status == 200, text
         assert f"127.0.0.1:{refused}/feed.xml) failed: connection" in text, text
         assert "no-such-host.invalid/feed.xml) failed: dns" in text, text
+        deadline = time.monotonic() + 20
+        while "none of the 2 sources can be reached" not in text and time.monotonic() < deadline:
+            time.sleep(0.5)
+            text = log.read_text()
+        assert "none of the 2 sources can be reached" in text, text
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)

@@ -89,6 +89,23 @@ class Command(BaseCommand):
                     child.kill()
             self.stdout.write("stopped")
 
+    _offline_said = False
+
+    def _say_if_offline(self) -> None:
+        """One plain line when no source at all can be reached (an offline machine, a DNS outage)."""
+        from broadsheet.sources.models import Feed
+
+        active = Feed.objects.filter(active=True)
+        total = active.count()
+        unreachable = active.filter(consecutive_failures__gt=0, last_error_kind__in=["dns", "connection", "timeout"]).count()
+        offline = total > 0 and unreachable == total
+        if offline and not self._offline_said:
+            log.warning("none of the %d sources can be reached (is this machine offline?); the site keeps "
+                        "serving what it has and every source is retried with backoff", total)
+        elif not offline and self._offline_said and unreachable < total:
+            log.info("sources reachable again")
+        self._offline_said = offline
+
     def _tick(self) -> None:
         from django.db import close_old_connections
 
@@ -98,6 +115,7 @@ class Command(BaseCommand):
             count = schedule_due()
             if count:
                 log.info("scheduled %d feed poll(s)", count)
+            self._say_if_offline()
         except Exception:  # the scheduler must outlive a database hiccup
             log.exception("scheduler tick failed")
         finally:
