@@ -50,6 +50,7 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When its next task was last enqueued")
     processed_at = models.DateTimeField(null=True, blank=True, help_text="When the enrichment pipeline last finished")
 
     class Meta:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -197,8 +197,9 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _fail(article: Article, kind: str, message: str) -> str:
-    article.attempts = F("attempts") + 1
-    if kind in TRANSIENT and article.attempts_before + 1 < MAX_ATTEMPTS:  # type: ignore[attr-defined]
+    # A worker owns the row while the article is PENDING, so a plain count is safe here.
+    article.attempts += 1
+    if kind in TRANSIENT and article.attempts < MAX_ATTEMPTS:
         article.error, article.error_kind = message[:2000], kind
         article.save(update_fields=["attempts", "error", "error_kind"])
         return "retry"
@@ -228,7 +229,6 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     article = Article.objects.select_related("source").filter(pk=article_id).first()
     if article is None or article.status != Article.Status.PENDING:
         return "skipped"
-    article.attempts_before = article.attempts  # type: ignore[attr-defined]
     try:
         if not robots_allowed(article.url):
             return _fail(article, "robots", f"robots.txt of {article.source.name} disallows {article.url}")
@@ -267,7 +267,7 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     article.content_hash = digest
     article.fetched_at = timezone.now()
     article.error = article.error_kind = ""
-    article.attempts = F("attempts") + 1
+    article.attempts += 1
 
     original = (
         Article.objects.filter(content_hash=digest, status=Article.Status.OK).exclude(pk=article.pk)
@@ -297,10 +297,22 @@ def process_article(article_id: int) -> bool:
 
 
 def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], list[int]]:
-    """Articles a killed worker left behind: still PENDING, or stored but never processed."""
-    cutoff = timezone.now() - age
-    pending = list(Article.objects.filter(status=Article.Status.PENDING, created_at__lt=cutoff,
-                                          attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:500])
-    unprocessed = list(Article.objects.filter(status=Article.Status.OK, processed_at__isnull=True,
-                                              fetched_at__lt=cutoff).values_list("pk", flat=True)[:500])
+    """Articles a killed worker left behind: still PENDING, or stored but never processed.
+
+    Only rows not queued in the last `age` count, and the ones returned are marked as
+    queued now, so a long backlog on a first crawl is not enqueued again every tick.
+    """
+    now = timezone.now()
+    cutoff = now - age
+    stale = Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, created_at__lt=cutoff)
+    pending = list(Article.objects.filter(stale, status=Article.Status.PENDING, attempts__lt=MAX_ATTEMPTS)
+                   .values_list("pk", flat=True)[:500])
+    unprocessed = list(Article.objects.filter(stale, status=Article.Status.OK, processed_at__isnull=True)
+                       .values_list("pk", flat=True)[:500])
+    mark_queued(pending + unprocessed)
     return pending, unprocessed
+
+
+def mark_queued(ids: list[int]) -> None:
+    if ids:
+        Article.objects.filter(pk__in=ids).update(queued_at=timezone.now())

@@ -150,6 +150,7 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
     if not process:
         from broadsheet.crawl.tasks import process_article
 
+        pipeline.mark_queued(stored)
         for pk in stored:
             process_article.enqueue(pk)
     elif stored:

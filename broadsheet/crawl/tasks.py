@@ -23,6 +23,7 @@ def poll_feed(feed_id: int) -> int:
     if feed is None:
         return 0
     result = pipeline.poll_feed(feed)
+    pipeline.mark_queued(result.new_ids)
     for article_id in result.new_ids:
         transaction.on_commit(lambda pk=article_id: fetch_article.enqueue(pk))
     return len(result.new_ids)
@@ -32,6 +33,7 @@ def poll_feed(feed_id: int) -> int:
 def fetch_article(article_id: int) -> str:
     outcome = pipeline.fetch_article(article_id)
     if outcome == "ok":
+        pipeline.mark_queued([article_id])
         transaction.on_commit(lambda: process_article.enqueue(article_id))
     return outcome
 

@@ -322,6 +322,7 @@ def test_an_article_left_pending_by_a_killed_worker_is_picked_up_again(server, c
     Article.objects.update(created_at=timezone.now() - timedelta(hours=1))
     pending, _ = pipeline.requeue_stale()
     assert sorted(pending) == sorted(result.new_ids)
+    assert pipeline.requeue_stale() == ([], [])  # just queued again: not once more on the next tick
     for pk in pending + pending:  # at-least-once delivery: the same task twice
         pipeline.fetch_article(pk)
     assert Article.objects.filter(status=Article.Status.OK).count() == 2
@@ -374,3 +375,15 @@ def test_what_the_feed_says_fills_what_the_page_leaves_out(server, crawl_setting
     assert article.status == Article.Status.OK
     assert article.published == when(22, 14) and article.published_known
     assert [a["name"] for a in article.authors] == ["Ana Lima"]
+
+
+def test_a_backlog_still_waiting_in_the_queue_is_not_enqueued_again(server, crawl_settings):
+    from broadsheet.crawl import tasks
+
+    serve_site(server, count=3)
+    feed = Feed.objects.get()
+    tasks.poll_feed.call(feed.pk)  # enqueues the three fetches
+    Article.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    assert pipeline.requeue_stale() == ([], [])
+    Article.objects.update(queued_at=timezone.now() - timedelta(hours=1))  # queued long ago, never run: lost
+    assert len(pipeline.requeue_stale()[0]) == 3
