@@ -7,6 +7,7 @@ pool; the per-host limit in lib.http keeps each publisher at two requests at a t
 from __future__ import annotations
 
 from collections import Counter
+import logging
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -17,6 +18,8 @@ from django.db import close_old_connections, connection
 
 from broadsheet.crawl import pipeline
 from broadsheet.sources.models import Feed
+
+log = logging.getLogger("broadsheet.crawl")
 
 
 @dataclass
@@ -100,7 +103,13 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
     bar = progress(len(feeds), "feeds") if progress else None
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for future in as_completed([pool.submit(_in_thread, pipeline.poll_feed, f) for f in feeds]):
-            result = future.result()
+            try:
+                result = future.result()
+            except Exception:  # a bug or a database error costs one feed, not the pass
+                log.exception("polling a feed crashed")
+                summary.feeds_failed += 1
+                summary.errors["feed:crash"] += 1
+                continue
             if result.ok:
                 summary.feeds_ok += 1
                 summary.feeds_not_modified += result.not_modified
@@ -124,7 +133,12 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_in_thread, pipeline.fetch_article, pk, extractor): pk for pk in new_ids}
         for future in as_completed(futures):
-            outcome = future.result()
+            try:
+                outcome = future.result()
+            except Exception:
+                log.exception("storing article %s crashed", futures[future])
+                outcome = "failed"
+                summary.errors["article:crash"] += 1
             if outcome == "ok":
                 summary.articles_ok += 1
                 stored.append(futures[future])

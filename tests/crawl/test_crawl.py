@@ -387,3 +387,17 @@ def test_a_backlog_still_waiting_in_the_queue_is_not_enqueued_again(server, craw
     assert pipeline.requeue_stale() == ([], [])
     Article.objects.update(queued_at=timezone.now() - timedelta(hours=1))  # queued long ago, never run: lost
     assert len(pipeline.requeue_stale()[0]) == 3
+
+
+def test_a_crash_while_storing_costs_one_article_not_the_pass(server, crawl_settings, monkeypatch):
+    serve_site(server, count=3)
+    real = pipeline.fetch_article
+
+    def flaky(pk, *args, **kwargs):
+        if Article.objects.get(pk=pk).title.endswith("1"):
+            raise RuntimeError("database went away")
+        return real(pk, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "fetch_article", flaky)
+    summary = crawl_once()
+    assert summary.articles_ok == 2 and summary.errors["article:crash"] == 1
