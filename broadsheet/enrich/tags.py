@@ -181,7 +181,10 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     _fold_short_forms(found, befores)
     if foreign:
-        found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()}
+        # Seen twice, and for a lone word not only at the start of sentences: in German "Er"
+        # ("he") opens sentences capitalised as often as any name does.
+        found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()
+                 and not (initial_only.get(k) and " " not in e.variants.most_common(1)[0][0])}
     speakers = _speakers(full)
     for k, entity in found.items():
         entity.name = entity.variants.most_common(1)[0][0]

@@ -60,3 +60,10 @@ def test_hashtags_keep_letters_beyond_ascii_but_fold_accents_in_keys():
     assert hashtag("Grønland") == "Grønland"
     assert key("Peña Nieto") == key("Pena Nieto")
     assert hashtags("1420 people. 1420 people again. 5100 more.", "", language="ja") == []
+
+
+def test_a_pronoun_opening_sentences_in_german_is_no_name():
+    text = ("Er verstand die Welt nicht mehr. Yakin sprach mit Embolo nach dem Spiel in Doha. Er sagte, die Regel "
+            "sei falsch. Embolo schwieg, Yakin nicht. Er wollte offensiv wechseln.")
+    names = {e.name for e in entities(text, "Embolo und Yakin", "de")}
+    assert "Er" not in names and {"Embolo", "Yakin"} <= names
