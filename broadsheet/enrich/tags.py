@@ -141,6 +141,9 @@ def _title_case(title: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) > 0.8
 
 
+NOUN_CAPITALISING = {"de", "lb"}  # languages that capitalise every noun
+
+
 def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
     """Named people, organisations, places and events, most mentioned first.
 
@@ -181,10 +184,11 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     _fold_short_forms(found, befores)
     if foreign:
-        # Seen twice, and for a lone word not only at the start of sentences: in German "Er"
-        # ("he") opens sentences capitalised as often as any name does.
-        found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()
-                 and not (initial_only.get(k) and " " not in e.variants.most_common(1)[0][0])}
+        found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()}
+    if language.lower()[:2] in NOUN_CAPITALISING:
+        # Where every noun is capitalised, a lone word seen only opening sentences is no
+        # evidence of a name: German "Er" ("he") had become a hashtag.
+        found = {k: e for k, e in found.items() if not (initial_only.get(k) and " " not in e.variants.most_common(1)[0][0])}
     speakers = _speakers(full)
     for k, entity in found.items():
         entity.name = entity.variants.most_common(1)[0][0]
