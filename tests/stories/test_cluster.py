@@ -66,3 +66,19 @@ def test_undated_articles_are_compared_with_everything():
     b = place(Doc("b", vector("quake", "b")), index)
     c = place(doc("c", "quake", days=30), index)
     assert a == b == c
+
+
+def test_publication_close_together_adds_to_a_textual_match_only():
+    from broadsheet.stories.cluster import score
+
+    params = Params()
+    a = doc("a", "quake", names={"qeshm", "iran"})
+    same_day = doc("b", "quake", days=0.1, names={"qeshm"})
+    days_later = doc("c", "quake", days=2.9, names={"qeshm"})
+    undated = Doc("d", same_day.vector, same_day.names)
+    no_shared_name = doc("e", "quake", days=0.1, names={"sonoma"})
+    text_only = score(a, undated, 0.6, params)
+    assert score(a, same_day, 0.6, params) > score(a, days_later, 0.6, params) > text_only
+    assert score(a, same_day, 0.6, params) - text_only <= params.time_weight
+    assert score(a, no_shared_name, 0.6, params) == score(a, Doc("f", a.vector, frozenset({"sonoma"})), 0.6, params)
+    assert score(a, same_day, 0.6, Params(time_weight=0.0)) == text_only
