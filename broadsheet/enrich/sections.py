@@ -129,6 +129,8 @@ def classify(title: str, text: str, *, page_section: str = "", url: str = "", au
         target = _in_taxonomy(name, sections) or _in_taxonomy(GENERIC, sections) or sections[0]
         scores[target] += p if english else p * FOREIGN_HEAD_WEIGHT
     filed = _in_taxonomy(feed_section, sections) if feed_section else None
+    if not english and not filed:
+        filed = _in_taxonomy(GENERIC, sections)  # no filing to lean on: the general section
     if filed:
         scores[filed] += FEED_WEIGHT["en" if english else "other"]
     hint, weight = hint_section(page_section, url)

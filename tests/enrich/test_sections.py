@@ -62,3 +62,8 @@ def test_on_other_languages_the_feeds_section_leads():
     assert sections.classify(title, FIRE_ES, feed_section="News", language="es") == "News"
     # in English the classifier still overrides a generic feed when it is sure
     assert sections.classify("United beat City in the derby", MATCH, feed_section="News", language="en") == "Sports"
+
+
+@pytest.mark.usefixtures("minilm_ready")
+def test_other_languages_fall_back_to_the_general_section_without_a_filing():
+    assert sections.classify("Al menos 12 fallecidos en el incendio de Almería", FIRE_ES, language="es") == "News"
