@@ -106,8 +106,8 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
             # Tests crawl from several threads: a file (not shared-cache memory) gives them
-            # the same locking as production.
-            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
+            # the same locking as production; one per process, so two runs never collide.
+            "TEST": {"NAME": DATA_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
