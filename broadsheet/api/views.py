@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from broadsheet.api.openapi import document
 from broadsheet.articles.models import Article
 from broadsheet.sources.models import Source
-from broadsheet.web.sections import SECTIONS, slug_for
+from broadsheet.web.sections import sections as taxonomy, slug_for
 
 MAX_LIMIT = 100
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -104,7 +104,7 @@ def articles(request):
     rows = Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member", "enrichment")
     section = request.GET.get("section")
     if section:
-        names = {slug_for(name): name for name in SECTIONS}
+        names = {slug_for(name): name for name in taxonomy()}
         if section not in names:
             return _error(400, f"unknown section {section!r}; one of: {', '.join(names)}")
         rows = rows.filter(section=names[section])
@@ -135,7 +135,7 @@ def article(request, pk: int):
 
 @require_GET
 def sections(request):
-    return JsonResponse({"sections": [{"name": name, "slug": slug_for(name)} for name in SECTIONS]})
+    return JsonResponse({"sections": [{"name": name, "slug": slug_for(name)} for name in taxonomy()]})
 
 
 @require_GET

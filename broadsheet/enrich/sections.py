@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from django.conf import settings
 
-from broadsheet.web.sections import SECTIONS as DEFAULT_SECTIONS
+from broadsheet.web.sections import sections as configured_sections
 
 HEAD_PATH = Path(__file__).resolve().parent / "data" / "section_head.npz"
 OPINION = "Opinion & Analysis"
@@ -52,7 +52,7 @@ GENERIC_WEIGHT = 0.25  # "World", "News" say little about the topic
 
 def taxonomy() -> list[str]:
     """The configured sections (settings.BROADSHEET_SECTIONS), else the site's default list."""
-    return list(getattr(settings, "BROADSHEET_SECTIONS", None) or DEFAULT_SECTIONS)
+    return configured_sections()
 
 
 def _in_taxonomy(name: str, sections: list[str]) -> str | None:

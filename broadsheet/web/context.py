@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from broadsheet.web.sections import SECTIONS
+from broadsheet.web.sections import sections
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "section_names": SECTIONS}
+    return {"site_name": settings.SITE_NAME, "section_names": sections()}

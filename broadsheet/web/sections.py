@@ -1,8 +1,12 @@
-"""The section taxonomy shown on the site, in masthead order."""
+"""The section taxonomy: the one list the classifier files into and the site shows.
 
+settings.BROADSHEET_SECTIONS replaces the default list (in masthead order).
+"""
+
+from django.conf import settings
 from django.utils.text import slugify
 
-SECTIONS = [
+DEFAULT_SECTIONS = [
     "News",
     "Politics",
     "Business",
@@ -14,9 +18,15 @@ SECTIONS = [
     "Lifestyle",
     "Opinion & Analysis",
 ]
-BY_SLUG = {slugify(name.replace("&", "and")): name for name in SECTIONS}
-SLUG = {name: slug for slug, name in BY_SLUG.items()}
+
+
+def sections() -> list[str]:
+    return list(getattr(settings, "BROADSHEET_SECTIONS", None) or DEFAULT_SECTIONS)
 
 
 def slug_for(name: str) -> str:
-    return SLUG.get(name) or slugify(name.replace("&", "and"))
+    return slugify(name.replace("&", "and"))
+
+
+def by_slug(slug: str) -> str | None:
+    return next((name for name in sections() if slug_for(name) == slug), None)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_counts
 from broadsheet.sources.models import Source
-from broadsheet.web.sections import BY_SLUG, SECTIONS
+from broadsheet.web.sections import by_slug, sections
 
 PER_SECTION = 6
 PER_PAGE = 30
@@ -42,7 +42,7 @@ def top_stories(anchor) -> list[tuple]:
 def home(request):
     latest = list(_visible().order_by("-published")[:12])
     groups = []
-    for name in SECTIONS:
+    for name in sections():
         items = list(_visible().filter(section=name).order_by("-published")[:PER_SECTION])
         if items:
             groups.append((name, items))
@@ -54,7 +54,7 @@ def home(request):
 
 
 def section(request, slug: str):
-    name = BY_SLUG.get(slug)
+    name = by_slug(slug)
     if name is None:
         raise Http404("No such section")
     page = Paginator(_visible().filter(section=name).order_by("-published"), PER_PAGE).get_page(request.GET.get("page"))

@@ -145,3 +145,12 @@ def test_long_sections_are_paged(client):
     first = client.get("/section/sports/").content.decode()
     assert "Page 1 of 2" in first and 'href="?page=2"' in first and "Match 0" in first and "Match 30" not in first
     assert "Match 30" in client.get("/section/sports/?page=2").content.decode()
+
+
+def test_a_configured_taxonomy_is_the_one_the_site_shows(client, settings):
+    settings.BROADSHEET_SECTIONS = ["World", "Sport", "Money"]
+    article("Cup final", section="Sport")
+    page = client.get("/").content.decode()
+    assert 'href="/section/sport/"' in page and 'href="/section/politics/"' not in page
+    assert "Cup final" in client.get("/section/sport/").content.decode()
+    assert client.get("/section/politics/").status_code == 404
