@@ -169,24 +169,25 @@ def _log(actor, kind: str, comment: Comment | None = None, subject=None, note: s
                                            kind=kind, comment=comment, subject=subject, note=note[:500])
 
 
-@transaction.atomic
-def hide(actor, comment: Comment, note: str = "") -> None:
-    comment.status = Comment.Status.HIDDEN
+def _moderate(actor, comment: Comment, status: str, kind: str, note: str) -> None:
+    """Set a comment's visibility, close its reports, and record who did it."""
+    comment.status = status
     comment.save(update_fields=["status"])
     comment.reports.update(resolved=True)
     forget_count(comment)
-    _log(actor, ModerationAction.Kind.HIDE, comment, note=note)
+    _log(actor, kind, comment, note=note)
+
+
+@transaction.atomic
+def hide(actor, comment: Comment, note: str = "") -> None:
+    _moderate(actor, comment, Comment.Status.HIDDEN, ModerationAction.Kind.HIDE, note)
 
 
 @transaction.atomic
 def restore(actor, comment: Comment, note: str = "") -> None:
     if comment.status == Comment.Status.DELETED:
         raise NotAllowed(f"Comment #{comment.pk} was deleted; its text is gone.")
-    comment.status = Comment.Status.VISIBLE
-    comment.save(update_fields=["status"])
-    comment.reports.update(resolved=True)
-    forget_count(comment)
-    _log(actor, ModerationAction.Kind.RESTORE, comment, note=note)
+    _moderate(actor, comment, Comment.Status.VISIBLE, ModerationAction.Kind.RESTORE, note)
 
 
 @transaction.atomic
