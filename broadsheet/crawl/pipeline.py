@@ -26,6 +26,7 @@ from django.utils.module_loading import import_string
 from broadsheet.articles.models import Article
 from broadsheet.crawl.feeds import FeedError, parse_feed
 from broadsheet.extract import ExtractError, extract
+from broadsheet.lib import http
 from broadsheet.lib.http import FetchError, fetch, robots_allowed
 from broadsheet.lib.urls import canonical_url
 from broadsheet.sources.models import Feed
@@ -34,7 +35,8 @@ log = logging.getLogger("broadsheet.crawl")
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
 MAX_ATTEMPTS = 3
-TRANSIENT = {"timeout", "connection", "http_5xx", "http_429", "dns", "robots_unreachable"}
+# Worth another try later: what the client retries at once, plus what may clear in minutes.
+TRANSIENT = http.TRANSIENT | {"dns", "robots_unreachable"}
 
 
 @dataclass
@@ -130,7 +132,7 @@ def poll_feed(feed: Feed) -> PollResult:
         result.error_kind, result.error = exc.kind, str(exc)
         feed.consecutive_failures += 1
         feed.last_error, feed.last_error_kind = str(exc)[:2000], exc.kind
-        _reschedule_failed(feed, getattr(exc, "retry_after", None))
+        _reschedule_failed(feed, getattr(exc, "retry_after", None))  # FeedError has none
         log.warning("feed %s (%s) failed: %s; failure %d in a row, next try at %s",
                     feed.source.name, feed.url, exc, feed.consecutive_failures, feed.next_check_at.strftime("%H:%M"))
     feed.entries_seen += result.entries

@@ -15,7 +15,7 @@ import threading
 import time
 import urllib.robotparser
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -25,16 +25,18 @@ from django.core.cache import cache
 
 
 class FetchError(Exception):
-    def __init__(self, kind: str, message: str, status: int | None = None):
+    def __init__(self, kind: str, message: str, status: int | None = None, retry_after: float | None = None):
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.retry_after = retry_after  # seconds the server asked us to wait (429/503)
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.args[0]}"
 
 
 TRANSIENT = {"timeout", "connection", "http_5xx", "http_429"}
+MAX_INLINE_WAIT = 10.0  # seconds a retry may wait inside one fetch
 
 
 @dataclass
@@ -43,7 +45,6 @@ class Response:
     status: int
     headers: httpx.Headers
     content: bytes = b""
-    redirects: list[str] = field(default_factory=list)
 
     @property
     def not_modified(self) -> bool:
@@ -188,8 +189,10 @@ def fetch(
         except FetchError as exc:
             if exc.kind not in TRANSIENT or attempt >= retries:
                 raise
-            delay = getattr(exc, "retry_after", None)
-            time.sleep(min(delay if delay is not None else backoff * 2**attempt, 60))
+            delay = backoff * 2**attempt if exc.retry_after is None else exc.retry_after
+            if delay > MAX_INLINE_WAIT:
+                raise  # a long Retry-After is honoured by the schedule, not by a worker asleep
+            time.sleep(delay)
             attempt += 1
 
 
@@ -210,15 +213,12 @@ def _follow(url: str, headers: dict[str, str], max_bytes: int, allow_private: bo
             if len(seen) > max_redirects:
                 raise FetchError("too_many_redirects", f"more than {max_redirects} redirects from {url}", response.status)
             continue
-        response.redirects = seen
         status = response.status
         if status == 304 or 200 <= status < 300:
             return response
         kind = "http_5xx" if status >= 500 else f"http_{status}"
-        error = FetchError(kind, f"{current} answered HTTP {status}", status)
-        if status in (429, 503):
-            error.retry_after = _retry_after(response.headers)  # type: ignore[attr-defined]
-        raise error
+        wait = _retry_after(response.headers) if status in (429, 503) else None
+        raise FetchError(kind, f"{current} answered HTTP {status}", status, retry_after=wait)
 
 
 def robots_allowed(url: str, allow_private: bool | None = None) -> bool:

@@ -401,3 +401,15 @@ def test_a_crash_while_storing_costs_one_article_not_the_pass(server, crawl_sett
     monkeypatch.setattr(pipeline, "fetch_article", flaky)
     summary = crawl_once()
     assert summary.articles_ok == 2 and summary.errors["article:crash"] == 1
+
+
+def test_a_long_retry_after_is_honoured_by_the_schedule_not_by_waiting(server, crawl_settings):
+    server.expect_request("/feed.xml").respond_with_data("slow down", status=429, headers={"Retry-After": "7200"})
+    feed = add_feed(server.url_for("/feed.xml"))
+    started = time.monotonic()
+    crawl_once()
+    feed.refresh_from_db()
+    assert time.monotonic() - started < 5  # no worker asleep for the server's two hours
+    assert len(server.log) == 1
+    assert feed.last_error_kind == "http_429"
+    assert feed.next_check_at - timezone.now() > timedelta(minutes=110)
