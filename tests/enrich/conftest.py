@@ -11,7 +11,6 @@ from django.utils import timezone
 from broadsheet.articles.models import Article
 from broadsheet.sources.models import Source
 
-CHROMIUM = Path("/usr/bin/chromium")
 
 PARADE_TITLE = "Kim Jong-un skips the Victory Day parade in Moscow"
 PARADE = """On May 9 the Victory Day parade took place in Moscow's Red Square, with leaders of allied nations watching.
@@ -55,10 +54,3 @@ def minilm_ready():
 
     embed(["warm up"])
     return True
-
-
-@pytest.fixture
-def enrich_browser(browser):
-    """The suite's one headless Chromium (tests/conftest.py): Playwright's sync API allows
-    a single instance per process, so every browser test shares it."""
-    return browser

@@ -17,11 +17,11 @@ def _no_llm(monkeypatch):
     monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
 
 
-def test_a_reader_asks_about_the_story_and_sees_a_cited_answer(enrich_browser, live_server):
+def test_a_reader_asks_about_the_story_and_sees_a_cited_answer(browser, live_server):
     article = make_article()
     embed_article(article)
     enrich_article(article)
-    page = enrich_browser.new_page()
+    page = browser.new_page()
     page.goto(live_server.url + article.get_absolute_url())
     assert page.locator(".hashtags").get_by_text("#KimJongUn").count() == 1
     page.get_by_label("Ask about this story").fill("How many countries sent delegations?")
@@ -39,7 +39,7 @@ def test_a_reader_asks_about_the_story_and_sees_a_cited_answer(enrich_browser, l
     assert "can't find that in the coverage" in page.locator(".ai-answer").inner_text()
 
 
-def test_the_panel_shows_a_placeholder_then_fills_in_without_a_reload(enrich_browser, live_server, monkeypatch):
+def test_the_panel_shows_a_placeholder_then_fills_in_without_a_reload(browser, live_server, monkeypatch):
     article = make_article(n=3)
 
     def enrich_now(pk):  # stands in for the task worker
@@ -47,7 +47,7 @@ def test_the_panel_shows_a_placeholder_then_fills_in_without_a_reload(enrich_bro
         enrich_article(article)
 
     monkeypatch.setattr("broadsheet.enrich.tasks.queue_enrichment", enrich_now)
-    page = enrich_browser.new_page()
+    page = browser.new_page()
     page.goto(live_server.url + article.get_absolute_url())
     page.locator(".ai-points").wait_for(timeout=20000)
     assert page.locator(".ai-gist").count() == 1

@@ -15,7 +15,6 @@ from broadsheet.enrich.embeddings import to_bytes
 from broadsheet.sources.models import Source
 from broadsheet.stories import dedup
 
-CHROMIUM = Path("/usr/bin/chromium")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 QUAKE = ("A magnitude 6.1 earthquake struck Qeshm island off the southern coast of Iran on Sunday, killing ten people "

@@ -12,15 +12,8 @@ from .test_views import coverage  # noqa: F401  (fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def chromium(browser):
-    """The suite's one headless Chromium (tests/conftest.py): Playwright's sync API allows
-    a single instance per process, so every browser test shares it."""
-    return browser
-
-
-def test_a_reader_goes_from_an_article_to_its_full_coverage(chromium, live_server, coverage, tmp_path):  # noqa: F811
-    page = chromium.new_page(viewport={"width": 1200, "height": 1000})
+def test_a_reader_goes_from_an_article_to_its_full_coverage(browser, live_server, coverage, tmp_path):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
     page.goto(live_server.url + coverage[0].get_absolute_url())
     assert page.locator(".also-published").inner_text().count("Partner Paper") == 1
     page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
