@@ -21,7 +21,8 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _key(text: str) -> str:
-    return " ".join(WORD.findall(text.casefold()))
+    # Soft hyphens (German sites put them inside long words) would split a word in two.
+    return " ".join(WORD.findall(text.replace("\xad", "").casefold()))
 
 
 CAPTION_CLASSES = ("caption", "credit", "copyright", "bildunterschrift", "bildtext", "legende", "image-text",
@@ -78,6 +79,101 @@ def collect_link_blocks(tree: HtmlElement) -> set[str]:
     return out
 
 
+def collect_promo_blocks(tree: HtmlElement) -> set[str]:
+    """Texts inside promotion panels: a small box that asks for a subscription, membership or
+    donation (its own wording says so) and has a button or form going to such a page. The panel's
+    own paragraphs can be long and never name the product ("Informieren Sie sich durch die
+    junge Welt: ..."), so the box, not each line, is what gives them away."""
+    out: set[str] = set()
+    for node in tree.iter("div", "section", "aside", "form"):
+        targets = [a.get("href") or "" for a in node.iter("a")] + ([node.get("action") or ""] if node.tag == "form" else [])
+        if not any(rules.PROMO_TARGET.search(t) for t in targets):
+            continue
+        text = node.text_content()
+        if _words(text) > rules.PROMO_MAX_WORDS:
+            continue
+        # The asking must be in the panel's own words, not only on its button.
+        for link in node.iter("a"):
+            text = text.replace(link.text_content(), " ", 1)
+        if not rules.PROMPT_STRONG.search(text):
+            continue
+        for part in node.iter("p", "div", "span", "h2", "h3", "h4", "strong"):
+            key = _key(part.text_content())
+            if key:
+                out.add(key)
+    return out
+
+
+# Interactive widgets whose texts trafilatura can mistake for story: polls and quizzes,
+# dialogs (a "Saved" confirmation), tooltips. Matched in class names like captions.
+WIDGET_CLASSES = re.compile(r"poll(?!ut)|umfrage|survey|quiz|voting|modal|popup|popover|tooltip|dialog")
+WIDGET_MAX_WORDS = 150  # a larger element with such a class is a page wrapper ("has-modal")
+
+
+def collect_widget_texts(tree: HtmlElement) -> set[str]:
+    out: set[str] = set()
+    for node in tree.iter():
+        cls = node.get("class") if isinstance(node.tag, str) else None
+        if not cls or not WIDGET_CLASSES.search(cls.lower()) or node.tag in ("html", "body", "main", "article"):
+            continue
+        if _words(node.text_content()) > WIDGET_MAX_WORDS or node.find(".//h1") is not None:
+            continue
+        for part in node.iter("p", "div", "span", "li", "label", "button", "h2", "h3", "h4", "legend"):
+            key = _key(part.text_content())
+            if key and len(key) <= 400:
+                out.add(key)
+    return out
+
+
+SUBHEAD_MAX_WORDS = 20
+
+
+def _sibling_text(node: HtmlElement | None, step: str) -> str:
+    """Key of the nearest element sibling with text, walking `step` (getprevious/getnext)."""
+    while node is not None:
+        node = getattr(node, step)()
+        if node is not None and isinstance(node.tag, str):
+            text = _key(node.text_content())
+            if text:
+                return text
+    return ""
+
+
+def collect_subheads(tree: HtmlElement) -> list[tuple[str, str, str]]:
+    """(key of the paragraph before, subhead, key of the paragraph after) for each h2-h4
+    standing between two paragraphs, to put back subheads trafilatura dropped."""
+    out = []
+    for node in tree.iter("h2", "h3", "h4"):
+        text = clean_text(node.text_content())
+        if not text or _words(text) > SUBHEAD_MAX_WORDS or node.find(".//a") is not None:
+            continue
+        before, after = _sibling_text(node, "getprevious"), _sibling_text(node, "getnext")
+        if len(before) > 40 and len(after) > 40:
+            out.append((before, text, after))
+    return out
+
+
+def restore_subheads(text: str, subheads: list[tuple[str, str, str]]) -> str:
+    """Insert a dropped subhead between the two kept paragraphs the page shows it between."""
+    if not subheads:
+        return text
+    paragraphs = text.split("\n\n")
+    keys = [_key(p) for p in paragraphs]
+    present = set(keys)
+    places = {}
+    for before, head, after in subheads:
+        if _key(head) not in present:
+            places[(before[-80:], after[:80])] = head
+    out = []
+    for index, paragraph in enumerate(paragraphs):
+        out.append(paragraph)
+        if index + 1 < len(paragraphs):
+            head = places.get((keys[index][-80:], keys[index + 1][:80]))
+            if head and not _is_prompt(head) and not rules.RELATED_HEADING.match(head):
+                out.append(head)
+    return "\n\n".join(out)
+
+
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and Han: no spaces between words
 NON_CJK_WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -100,7 +196,7 @@ def with_standfirst(text: str, standfirst: str, visible: set[str]) -> str:
     it: only when the page shows it (not just its meta tags) and the body lacks it."""
     if not standfirst or _words(standfirst) < 8 or _key(standfirst) not in visible:
         return text
-    if overlap(standfirst, text) >= 0.9:
+    if contained(standfirst, text) >= 0.6:
         return text
     return f"{standfirst}\n\n{text}" if text else standfirst
 
@@ -148,7 +244,8 @@ def _is_boilerplate(text: str) -> bool:
     return len(text) <= 400 and _words(text) <= 60 and bool(rules.BOILERPLATE.search(text))
 
 
-def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = frozenset(), titles: Iterable[str] = (), people: Iterable[str] = (), orgs: Iterable[str] = ()) -> str:
+def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = frozenset(), titles: Iterable[str] = (),
+          people: Iterable[str] = (), orgs: Iterable[str] = (), furniture: set[str] = frozenset()) -> str:
     """trafilatura text -> paragraphs separated by a blank line."""
     people = [p for p in people if p]
     title_keys = {_key(t) for t in titles if t}
@@ -180,7 +277,7 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         if (rules.RELATED_INLINE.match(text) or rules.ALSO_ON.match(text) or rules.TEASER_ARROW.match(text)
                 or rules.TEASER_TAG.search(text)) and _words(text) <= rules.RELATED_INLINE_MAX_WORDS:
             continue
-        if key in link_blocks:  # headline list item, "more from" link
+        if key in link_blocks or key in furniture:  # headline list, "more from" link, promotion panel, poll
             continue
         if _is_prompt(text):
             skip_teaser = text.endswith(":")
@@ -198,7 +295,8 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             continue
         if person_keys and _words(text) <= 30 and _only_names(text, person_keys):
             continue
-        if len(kept) < 4 and (key in title_keys or (rules.BYLINE.match(text) and _words(text) <= 8)):
+        if len(kept) < 4 and (key in title_keys or _is_kicker_and_title(key, title_keys) or (
+                rules.BYLINE.match(text) and _words(text) <= 8)):
             continue
         kept.append(text)
     kept = _drop_label_runs(kept)
@@ -206,6 +304,11 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
     kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
     kept = _strip_trailer(kept)
     return "\n\n".join(kept)
+
+
+def _is_kicker_and_title(key: str, title_keys: set[str]) -> bool:
+    """The headline again with its kicker in front: "Premiere in Town - <headline>"."""
+    return any(len(t) >= 20 and key.endswith(" " + t) and len(key) - len(t) <= 60 for t in title_keys)
 
 
 def _strip_dateline(paragraphs: list[str]) -> list[str]:
@@ -258,7 +361,13 @@ def _strip_trailer(paragraphs: list[str]) -> list[str]:
     """Agency codes, source notes and author bios after the last paragraph of the story."""
     while paragraphs:
         last = paragraphs[-1]
-        if rules.AGENCY_CODE.fullmatch(last) or _is_credit(last) or _is_boilerplate(last) or _is_prompt(last):
+        # A short lead-in with nothing after it introduced a widget (shop links, a form) that
+        # is not in the text: a clause ending in ",", or a list item or label ending in ":".
+        # ("Twitter reacted:" before embedded posts is a sentence and stays.)
+        tail = last.rstrip()
+        dangling = _words(last) <= rules.DANGLING_MAX_WORDS and (tail.endswith(",") or (
+            tail.endswith(":") and (last.startswith(("- ", "* ", "• ")) or _words(last) <= rules.LABEL_MAX_WORDS)))
+        if rules.AGENCY_CODE.fullmatch(last) or _is_credit(last) or _is_boilerplate(last) or _is_prompt(last) or dangling:
             paragraphs = paragraphs[:-1]
             continue
         trimmed = rules.TRAILING_CODE.sub("", last)
@@ -290,6 +399,17 @@ def embedded_html(tree: HtmlElement, min_chars: int = 600) -> str:
             if "<" in value and len(value) > len(best):
                 best = value
     return best if len(best) >= min_chars else ""
+
+
+def contained(a: str, b: str, n: int = 3) -> float:
+    """Share of a's word n-grams that occur in b: is the passage a there, in its own words
+    and order? (Single words are no test: a long story holds most words of any summary.)"""
+    wa, wb = WORD.findall(a.replace("\xad", "").casefold()), WORD.findall(b.replace("\xad", "").casefold())
+    grams = {tuple(wa[i:i + n]) for i in range(len(wa) - n + 1)}
+    if not grams:
+        return 1.0 if " ".join(wa) in " ".join(wb) else 0.0
+    found = {tuple(wb[i:i + n]) for i in range(len(wb) - n + 1)}
+    return len(grams & found) / len(grams)
 
 
 def overlap(a: str, b: str) -> float:

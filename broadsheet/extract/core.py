@@ -122,6 +122,8 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     sites = meta.site_names(page, url)
     captions = body_mod.collect_captions(tree)
     link_blocks = body_mod.collect_link_blocks(tree)
+    subheads = body_mod.collect_subheads(tree)
+    furniture = body_mod.collect_promo_blocks(tree) | body_mod.collect_widget_texts(tree)
     byline = authors_mod.from_dom(tree)
     standfirst = meta.clean_text(page.meta.get("og:description") or page.ld.get("description")
                                  or page.meta.get("description"))
@@ -146,7 +148,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     if not people and hints.get("author"):
         people = authors_mod.parse(hints["author"])
     titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
-    text = body_mod.clean(raw, captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people], orgs=sites)
+    text = body_mod.clean(raw, captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people], orgs=sites,
+                          furniture=furniture)
+    text = body_mod.restore_subheads(text, subheads)
     text = _rescue_with_article_body(text, page)
     text = _filter_by_article_body(text, page, standfirst, titles)
     text = body_mod.with_standfirst(text, standfirst, visible)

@@ -16,11 +16,12 @@ PROMPT_MAX_WORDS = 16
 LABEL_MAX_WORDS = 4  # a run of LABEL_RUN blocks this short is a legend/menu, not story
 LABEL_RUN = 3
 CREDIT_MAX_WORDS = 14
+DANGLING_MAX_WORDS = 15  # a last line this short ending in ":" or "," introduced something not kept
 
 # Headings that open a list of other articles.
 RELATED_HEADING = re.compile(
     r"^(?:read (?:more|also|next)|more (?:on|from|about|stories|news)|related(?: (?:articles?|stories|content|coverage|news|topics))?|"
-    r"recommended(?: for you)?|you may also like|you might also like|don'?t miss|most (?:read|popular)|trending|top stories|see also|"
+    r"recommended(?: for you)?|further reading|weiterführende links|you may also like|you might also like|don'?t miss|most (?:read|popular)|trending|top stories|see also|"
     r"also on \S+|(?:lesen sie|lies) (?:auch|mehr)|mehr zum thema|ähnliche|auch interessant|weitere artikel|das könnte sie auch interessieren|"
     r"tags|schlagw(?:orte|örter)|themen|etiquetas|tópicos|mots-clés|(?:verwendete )?quellen|sources?(?: used)?|fuentes|fontes|"
     r"meistgelesen|empfehlungen|zum thema|les også|les mer|läs (?:också|mer)|læs også|lees ook|lire aussi|à lire aussi|sur le même sujet|"
@@ -68,9 +69,19 @@ PROMPT_STRONG_MAX_WORDS = 45
 # Phrases that mark a promotion even in a longer block.
 PROMPT_STRONG = re.compile(
     r"\b(?:sign up|subscribe|newsletter|free trial|kostenlos (?:testen|lesen)|abonnier\w*|abonnement|jetzt abonnieren|"
-    r"whatsapp-kanal|suscríbete|abonnez-vous|iscriviti|assine|testen sie)\b",
+    r"whatsapp-kanal|suscríbete|abonnez-vous|iscriviti|assine|testen sie|ihre meinung ist uns wichtig|"
+    r"senden sie uns (?:ihr|ihre|einen)|we(?:'d| would) love to hear from you|send us your (?:feedback|views|thoughts))\b",
     I,
 )
+# A link or form target that sells a subscription, membership or donation: the button of a
+# promotion panel ("Jetzt bestellen" -> /abo/probeabo.php, "Support us" -> /contribute).
+PROMO_TARGET = re.compile(
+    r"/(?:abo|abos|abonnement|subscribe|subscription|subscriptions|membership|join|donate|contribute|support-us|"
+    r"spenden|probeabo|premium|plus-abo|checkout|newsletter|newsletters)(?:[/?#._-]|$)",
+    I,
+)
+PROMO_MAX_WORDS = 150  # a panel larger than this is not a promotion box
+
 # A video/graphic caption: "18.04.2024 | 0:21 min".
 MEDIA_CAPTION = re.compile(r"(?:\|\s*)?\d{1,2}:\d{2}\s*min\.?\s*$|^\S+ (?:infografik|grafik|infographic|graphic)$", I)
 # A block that is only a date/time stamp: "sexta-feira, 22 de outubro de 2010 às 20:13", "18.05.2026", "Published 18 November 2019".
@@ -116,7 +127,8 @@ BOILERPLATE = re.compile(
     r"^(?:teilen|share|compartir|partager|condividi)$|try our ai features|"
     r"^(?:embed|hauptinhalt|main content|skip to (?:main )?content|zum inhalt springen|advertisement|anzeige)$|"
     r"contributed (?:to )?this (?:report|story)|contributed reporting|"
-    r"coment[aá]rios com|comment policy|kommentarfunktion|durchschnittliche bewertung|community members are treated)",
+    r"coment[aá]rios com|comment policy|kommentarfunktion|durchschnittliche bewertung|community members are treated|"
+    r"^dieses thema im programm\s*:|\((?:abgerufen am|retrieved|accessed(?: on)?|consultado el|consulté le)\s*:?[^)]{0,40}\)\s*$)",
     I,
 )
 

@@ -133,6 +133,39 @@ def test_it_puts_back_a_visible_standfirst():
     assert body_of(html).split("\n\n")[0] == standfirst
 
 
+def _page_with_header_standfirst(story: list[str], meta: str, shown: str) -> str:
+    """The summary sits in the page header, outside the <article> trafilatura reads."""
+    return page(*story, head=f'<meta property="og:description" content="{meta}">').replace(
+        "<main>", f'<main><div class="article-header"><p class="lead">{shown}</p></div>')
+
+
+def test_it_puts_back_a_standfirst_whose_words_recur_later_in_the_story():
+    # Every word of this summary occurs somewhere in the story, but not the summary itself.
+    standfirst = "The council will replace the bridge over the river after years of debate, the mayor said."
+    story = [STORY[0], "The mayor said the river crossing had been the subject of years of debate in the council.",
+             "Work to replace the bridge over the river will start after the summer, the council said."]
+    body = body_of(_page_with_header_standfirst(story, standfirst, standfirst))
+    assert body.split("\n\n") == [standfirst, *story]
+
+
+def test_it_matches_a_standfirst_shown_with_soft_hyphens():
+    standfirst = "After ten years of debate the town will finally replace its crumbling crossing over the river."
+    shown = standfirst.replace("crumbling", "crum\u00adbling").replace("finally", "fi\u00adnally")
+    body = body_of(_page_with_header_standfirst(STORY, standfirst, shown))
+    assert body.split("\n\n") == [standfirst, *STORY]
+
+
+def test_it_drops_a_last_line_that_introduces_a_widget_not_in_the_text():
+    raw = "\n".join([*STORY[:2], "- Router with modem:", "Further reading", "Deal of the day",
+                     "If you want to buy, please use one of the following links,"])
+    assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_keeps_a_closing_sentence_that_introduces_embedded_posts():
+    raw = "\n".join([*STORY[:2], "Residents at the meeting seemed a bit confused by the decision:"])
+    assert clean(raw).endswith("seemed a bit confused by the decision:")
+
+
 def test_it_ignores_a_description_the_page_does_not_show():
     hidden = "Search engine summary that readers never see on the page itself at all, only robots do."
     html = page(*STORY, head=f'<meta property="og:description" content="{hidden}">')
@@ -222,3 +255,60 @@ def test_it_drops_blocks_missing_from_a_complete_json_ld_article_body():
     ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(STORY)}
     body = body_of(page(*STORY, after=widget, ld=ld))
     assert "shopping deals" not in body and body.split("\n\n") == STORY
+
+
+def test_it_puts_back_a_subhead_trafilatura_dropped_between_two_kept_paragraphs():
+    from broadsheet.extract.body import collect_subheads, restore_subheads
+    from broadsheet.extract.core import load_html
+
+    tree = load_html(page(STORY[0], STORY[1], STORY[2]).replace(
+        f"<p>{STORY[1]}</p>", f"<h2>What the engineers found</h2><p>{STORY[1]}</p>"))
+    text = "\n\n".join(STORY[:3])  # what the extractor kept: the paragraphs, not the subhead
+    assert restore_subheads(text, collect_subheads(tree)).split("\n\n") == [
+        STORY[0], "What the engineers found", STORY[1], STORY[2]]
+
+
+def test_it_does_not_put_back_a_linked_heading():
+    from broadsheet.extract.body import collect_subheads
+
+    from broadsheet.extract.core import load_html
+    tree = load_html(page(STORY[0], STORY[1]).replace(
+        f"<p>{STORY[1]}</p>", f'<h3><a href="/other">Another story entirely</a></h3><p>{STORY[1]}</p>'))
+    assert collect_subheads(tree) == []
+
+
+def test_it_drops_a_subscription_panel_whose_lines_never_name_the_offer():
+    panel = ('<div class="box"><p>Two weeks free</p><p>Borders were redrawn by force before, and this paper reported '
+             'on it then as it does now, every day, without fear of the powerful.</p>'
+             '<p>Get to know us: try the printed paper for two weeks. Testen Sie uns, it ends by itself.</p>'
+             '<div class="btn"><a href="/abo/trial.php">Order now</a></div></div>')
+    body = body_of(page(*STORY, after=panel))
+    assert body.split("\n\n") == STORY
+
+
+def test_it_keeps_a_story_box_that_links_to_a_subscription_page_without_asking():
+    box = ('<div class="box"><p>The council will publish the full plans for the new bridge on its website next week, '
+           'the mayor said.</p><a href="/newsletter/">Our newsletter</a></div>')
+    assert "publish the full plans" in body_of(page(*STORY, after=box))
+
+
+def test_it_drops_poll_questions_and_dialog_messages():
+    widgets = ('<div class="article-poll"><p>Should the town build a tunnel instead of a new bridge?</p>'
+               '<label>Yes</label><label>No</label></div>'
+               '<div class="save-modal"><p>Article saved to your reading list successfully</p></div>')
+    body = body_of(page(STORY[0], STORY[1], after=widgets))
+    assert body.split("\n\n") == STORY[:2]
+
+
+def test_it_drops_the_headline_repeated_with_its_kicker():
+    title = "Council votes to rebuild the river bridge"
+    raw = "\n".join([f"Ten years of debate - {title}", *STORY[:2]])
+    assert clean(raw, titles=[title]) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_feedback_requests_citation_lines_and_programme_notes():
+    raw = "\n".join([*STORY[:2],
+                     "Ihre Meinung ist uns wichtig. Senden Sie uns Ihr Feedback zu diesem Artikel an: briefe@zeitung.example",
+                     "Dieses Thema im Programm: Das Radio | Nachrichten | 28. April 2023 | 10:00 Uhr und danach im Fernsehen",
+                     "Bridge vote: . In: Town Online, 20.10.2025 , https://town.example/a/1 (abgerufen am: 20.10.2025 )"])
+    assert clean(raw) == "\n\n".join(STORY[:2])
