@@ -81,27 +81,34 @@ def collect_link_blocks(tree: HtmlElement) -> set[str]:
 
 def collect_promo_blocks(tree: HtmlElement) -> set[str]:
     """Texts inside promotion panels: a small box that asks for a subscription, membership or
-    donation (its own wording says so) and has a button or form going to such a page. The panel's
-    own paragraphs can be long and never name the product ("Informieren Sie sich durch die
-    junge Welt: ..."), so the box, not each line, is what gives them away."""
+    donation (its own wording says so) and has a button or form going to such a page. The
+    panel's own paragraphs can be long and never name the product ("Informieren Sie sich
+    durch die junge Welt: ..."), so the box, not each line, is what gives them away."""
     out: set[str] = set()
-    for node in tree.iter("div", "section", "aside", "form"):
-        targets = [a.get("href") or "" for a in node.iter("a")] + ([node.get("action") or ""] if node.tag == "form" else [])
-        if not any(rules.PROMO_TARGET.search(t) for t in targets):
-            continue
-        text = node.text_content()
-        if _words(text) > rules.PROMO_MAX_WORDS:
-            continue
-        # The asking must be in the panel's own words, not only on its button.
-        for link in node.iter("a"):
-            text = text.replace(link.text_content(), " ", 1)
-        if not rules.PROMPT_STRONG.search(text):
-            continue
-        for part in node.iter("p", "div", "span", "h2", "h3", "h4", "strong"):
-            key = _key(part.text_content())
-            if key:
-                out.add(key)
+    seen: set[HtmlElement] = set()  # the elements themselves: lxml proxies' id() is reused
+    buttons = [a for a in tree.iter("a") if rules.PROMO_TARGET.search(a.get("href") or "")]
+    buttons += [f for f in tree.iter("form") if rules.PROMO_TARGET.search(f.get("action") or "")]
+    for button in buttons:
+        # The smallest enclosing box whose own words (not its links') ask for the money.
+        for node in list(button.iterancestors())[:PROMO_MAX_DEPTH]:
+            if node in seen or node.tag in ("html", "body", "main", "article"):
+                break
+            seen.add(node)
+            text = node.text_content()
+            if _words(text) > rules.PROMO_MAX_WORDS:
+                break
+            for link in node.iter("a"):
+                text = text.replace(link.text_content(), " ", 1)
+            if rules.PROMPT_STRONG.search(text):
+                for part in node.iter("p", "div", "span", "h2", "h3", "h4", "strong"):
+                    key = _key(part.text_content())
+                    if key:
+                        out.add(key)
+                break
     return out
+
+
+PROMO_MAX_DEPTH = 6  # levels above a subscription button to look for its panel
 
 
 # Interactive widgets whose texts trafilatura can mistake for story: polls and quizzes,
@@ -110,13 +117,23 @@ WIDGET_CLASSES = re.compile(r"poll(?!ut)|umfrage|survey|quiz|voting|modal|popup|
 WIDGET_MAX_WORDS = 150  # a larger element with such a class is a page wrapper ("has-modal")
 
 
+ASIDE_MAX_WORDS = 400
+
+
 def collect_widget_texts(tree: HtmlElement) -> set[str]:
+    """Texts of widgets, and of boxes marked role="complementary" (ARIA for an <aside>:
+    tangential to the story, like the fact boxes some CMSs render as custom elements;
+    trafilatura already leaves real <aside> elements out)."""
     out: set[str] = set()
     for node in tree.iter():
-        cls = node.get("class") if isinstance(node.tag, str) else None
-        if not cls or not WIDGET_CLASSES.search(cls.lower()) or node.tag in ("html", "body", "main", "article"):
+        if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "article"):
             continue
-        if _words(node.text_content()) > WIDGET_MAX_WORDS or node.find(".//h1") is not None:
+        cls = node.get("class")
+        aside = (node.get("role") or "").lower() == "complementary"
+        if not aside and not (cls and WIDGET_CLASSES.search(cls.lower())):
+            continue
+        limit = ASIDE_MAX_WORDS if aside else WIDGET_MAX_WORDS
+        if _words(node.text_content()) > limit or node.find(".//h1") is not None:
             continue
         for part in node.iter("p", "div", "span", "li", "label", "button", "h2", "h3", "h4", "legend"):
             key = _key(part.text_content())
@@ -282,7 +299,7 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         if _is_prompt(text):
             skip_teaser = text.endswith(":")
             continue
-        if key in captions:
+        if key in captions or _caption_with_stamp(key, captions):
             if key in repeated and key not in seen_captions:
                 seen_captions.add(key)  # keep the first copy
             else:
@@ -304,6 +321,12 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
     kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
     kept = _strip_trailer(kept)
     return "\n\n".join(kept)
+
+
+def _caption_with_stamp(key: str, captions: set[str]) -> bool:
+    """A long caption printed with its date and duration glued on: "<caption> 16.04.2024 | 6:33 min"."""
+    return len(key) >= 60 and any(len(key) - 30 <= len(c) < len(key) and key.startswith(c) for c in captions
+                                  if len(c) >= 60)
 
 
 def _is_kicker_and_title(key: str, title_keys: set[str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from broadsheet.extract import extract
 from broadsheet.extract.body import clean
 from tests.extract.pages import STORY, page
@@ -312,3 +314,21 @@ def test_it_drops_feedback_requests_citation_lines_and_programme_notes():
                      "Dieses Thema im Programm: Das Radio | Nachrichten | 28. April 2023 | 10:00 Uhr und danach im Fernsehen",
                      "Bridge vote: . In: Town Online, 20.10.2025 , https://town.example/a/1 (abgerufen am: 20.10.2025 )"])
     assert clean(raw) == "\n\n".join(STORY[:2])
+
+
+def test_it_drops_a_fact_box_marked_complementary():
+    box = ('<fact-box role="complementary" aria-label="Facts about the bridge"><h3>Facts about the bridge</h3><ul>'
+           "<li>The old bridge was built in 1911 and carries about nine thousand cars a day.</li>"
+           "<li>It has been closed for repairs four times in the last ten years.</li></ul></fact-box>")
+    body = body_of(page(STORY[0], STORY[1], STORY[2]).replace(f"<p>{STORY[1]}</p>", f"<p>{STORY[1]}</p>{box}"))
+    assert body.split("\n\n") == STORY[:3]
+
+
+def test_it_drops_a_video_caption_the_page_declares_in_json_ld():
+    caption = ("The mayor explains why the council chose to rebuild the bridge rather than repair it once more, "
+               "and what the town will do for the shops on the market street while the crossing is closed next year.")
+    video = {"@context": "https://schema.org", "@type": "VideoObject", "name": "Mayor on the bridge",
+             "description": caption}
+    html = page(STORY[0], STORY[1], after=f'<div class="player"><p>{caption} 16.04.2024 | 6:33 min</p></div>')
+    html = html.replace("</head>", f'<script type="application/ld+json">{json.dumps(video)}</script></head>')
+    assert body_of(html).split("\n\n") == STORY[:2]
