@@ -195,25 +195,35 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # kana and Han: 
 NON_CJK_WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
 
-def visible_texts(tree: HtmlElement, lengths: tuple[int, int]) -> set[str]:
-    """Keys of small visible text blocks whose length falls in `lengths` (characters)."""
+BLOCKS = ("p", "h2", "h3", "span", "strong", "em", "b", "div", "section", "header")
+
+
+def visible_texts(tree: HtmlElement, lengths: tuple[int, int]) -> dict[str, int]:
+    """Keys of small visible text blocks whose length falls in `lengths` (characters), each
+    with the document position of its first occurrence; paragraphs' keys (their first 100
+    characters) under "p:" with theirs, so a standfirst can be checked to stand above the story."""
     low, high = lengths
-    out: set[str] = set()
-    for node in tree.iter("p", "h2", "h3", "span", "strong", "em", "b", "div", "section", "header"):
-        if len(node) > 4:
+    out: dict[str, int] = {}
+    for position, node in enumerate(tree.iter()):
+        if node.tag not in BLOCKS:
             continue
         text = node.text_content()
-        if low <= len(text.strip()) <= high:
-            out.add(_key(text))
+        if len(node) <= 4 and low <= len(text.strip()) <= high:
+            out.setdefault(_key(text), position)
+        if node.tag == "p":
+            out.setdefault("p:" + _key(text)[:100], position)
     return out
 
 
-def with_standfirst(text: str, standfirst: str, visible: set[str]) -> str:
+def with_standfirst(text: str, standfirst: str, visible: dict[str, int]) -> str:
     """Put back the standfirst (the summary under the headline) when trafilatura dropped
-    it: only when the page shows it (not just its meta tags) and the body lacks it."""
-    if not standfirst or _words(standfirst) < 8 or _key(standfirst) not in visible:
+    it: only when the page shows it (not just its meta tags) above the story (not in a
+    teaser of this same article further down) and the body lacks it."""
+    shown_at = visible.get(_key(standfirst)) if standfirst else None
+    if shown_at is None or _words(standfirst) < 8 or contained(standfirst, text) >= 0.6:
         return text
-    if contained(standfirst, text) >= 0.6:
+    starts = [visible.get("p:" + _key(p)[:100]) for p in text.split("\n\n")[:3]]
+    if any(start is not None and start < shown_at for start in starts):
         return text
     return f"{standfirst}\n\n{text}" if text else standfirst
 

@@ -127,7 +127,7 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     byline = authors_mod.from_dom(tree)
     standfirst = meta.clean_text(page.meta.get("og:description") or page.ld.get("description")
                                  or page.meta.get("description"))
-    visible = body_mod.visible_texts(tree, (int(len(standfirst) * 0.9), int(len(standfirst) * 1.2) + 10)) if standfirst else set()
+    visible = body_mod.visible_texts(tree, (int(len(standfirst) * 0.9), int(len(standfirst) * 1.2) + 10)) if standfirst else {}
     embedded = ""
     # Our own metadata comes first; trafilatura's (htmldate over the whole page, the slowest
     # step on big pages) runs only for what is still missing, further below.

@@ -332,3 +332,11 @@ def test_it_drops_a_video_caption_the_page_declares_in_json_ld():
     html = page(STORY[0], STORY[1], after=f'<div class="player"><p>{caption} 16.04.2024 | 6:33 min</p></div>')
     html = html.replace("</head>", f'<script type="application/ld+json">{json.dumps(video)}</script></head>')
     assert body_of(html).split("\n\n") == STORY[:2]
+
+
+def test_it_ignores_a_description_shown_only_in_a_teaser_below_the_story():
+    standfirst = "After ten years of debate the town will finally replace its crumbling crossing over the river."
+    teaser = f'<div class="more"><div class="card"><h3>Bridge</h3><div>{standfirst}</div></div></div>'
+    html = page(*STORY, head=f'<meta property="og:description" content="{standfirst}">').replace(
+        "</main>", f"</main>{teaser}")
+    assert body_of(html).split("\n\n") == STORY
