@@ -81,13 +81,15 @@ def collect_link_blocks(tree: HtmlElement) -> set[str]:
 
 def collect_promo_blocks(tree: HtmlElement) -> set[str]:
     """Texts inside promotion panels: a small box that asks for a subscription, membership or
-    donation (its own wording says so) and has a button or form going to such a page. The
-    panel's own paragraphs can be long and never name the product ("Informieren Sie sich
-    durch die junge Welt: ..."), so the box, not each line, is what gives them away."""
+    donation (its own wording says so) and has a button or form going to such a page, or a
+    script button that says "subscribe". The panel's own paragraphs can be long and never
+    name the product ("Informieren Sie sich durch die junge Welt: ..."), so the box, not
+    each line, is what gives them away."""
     out: set[str] = set()
     seen: set[HtmlElement] = set()  # the elements themselves: lxml proxies' id() is reused
     buttons = [a for a in tree.iter("a") if rules.PROMO_TARGET.search(a.get("href") or "")]
     buttons += [f for f in tree.iter("form") if rules.PROMO_TARGET.search(f.get("action") or "")]
+    buttons += [b for b in tree.iter("button") if rules.PROMPT_STRONG.search(b.text_content())]  # JS buttons
     for button in buttons:
         # The smallest enclosing box whose own words (not its links') ask for the money.
         for node in list(button.iterancestors())[:PROMO_MAX_DEPTH]:
@@ -97,7 +99,7 @@ def collect_promo_blocks(tree: HtmlElement) -> set[str]:
             text = node.text_content()
             if _words(text) > rules.PROMO_MAX_WORDS:
                 break
-            for link in node.iter("a"):
+            for link in node.iter("a", "button"):
                 text = text.replace(link.text_content(), " ", 1)
             if rules.PROMPT_STRONG.search(text):
                 for part in node.iter("p", "div", "span", "h2", "h3", "h4", "strong"):

@@ -340,3 +340,9 @@ def test_it_ignores_a_description_shown_only_in_a_teaser_below_the_story():
     html = page(*STORY, head=f'<meta property="og:description" content="{standfirst}">').replace(
         "</main>", f"</main>{teaser}")
     assert body_of(html).split("\n\n") == STORY
+
+
+def test_it_drops_a_newsletter_box_with_a_script_button():
+    box = ('<div class="paper"><h2>Newsletter: Bridge watch</h2><p>Every Monday the week\'s top stories from the '
+           'town hall desk</p><button type="button"><span>Subscribe now</span></button></div>')
+    assert body_of(page(*STORY, after=box)).split("\n\n") == STORY
