@@ -154,6 +154,22 @@ class DatabaseIndex:
         Story.objects.filter(pk=story).update(merged_into_id=into, article_count=0, source_count=0, country_count=0)
         Story.objects.filter(merged_into_id=story).update(merged_into_id=into)
 
+    def recent_members(self, story: Hashable, limit: int) -> list[Doc]:
+        rows = (Member.objects.filter(story_id=story, article__status=Article.Status.OK)
+                .order_by("-published", "-article_id")
+                .values_list("article_id", "names", "numbers", "published", "article__embedding")[:limit])
+        docs = [Doc(pk, from_bytes(blob), frozenset(names), frozenset(numbers), published)
+                for pk, names, numbers, published, blob in rows]
+        return [d for d in reversed(docs) if d.vector is not None]
+
+    def split(self, story: Hashable, keys: list[Hashable]) -> int:
+        """The members `keys` leave `story` for a new one; both are recounted."""
+        new = Story.objects.create().pk
+        Member.objects.filter(story_id=story, article_id__in=keys).update(story_id=new)
+        refresh(story)
+        refresh(new)
+        return new
+
 
 def refresh(story_id: Hashable) -> None:
     """Recompute a story's counts, times, headline and centroid from its visible members."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
+
 from broadsheet.stories.cluster import Doc, MemoryIndex, Params, place
 
 from .conftest import T0, vector
@@ -82,3 +84,43 @@ def test_publication_close_together_adds_to_a_textual_match_only():
     assert score(a, same_day, 0.6, params) - text_only <= params.time_weight
     assert score(a, no_shared_name, 0.6, params) == score(a, Doc("f", a.vector, frozenset({"sonoma"})), 0.6, params)
     assert score(a, same_day, 0.6, Params(time_weight=0.0)) == text_only
+
+
+def _lookalike(key, i, days):
+    """A report of a second quake: worded much like the first (cosine ~0.73 to it), naming
+    another place, published days later; close to the other reports of its own quake."""
+    v = 0.75 * vector("quake", "shared") + 0.66 * vector("other", f"{key}{i}", weight=0.05)
+    return Doc(f"{key}{i}", v / np.linalg.norm(v), frozenset({"iran", "bam", "kerman", "jiroft", "rescuers"}),
+               frozenset({"5.2", "3"}), T0 + timedelta(days=days))
+
+
+def test_a_look_alike_event_chained_into_a_story_leaves_it_once_it_has_reports_of_its_own():
+    index, params = MemoryIndex(), Params()
+    first = {place(doc(f"a{i}", "quake", 0.1 * i, names={"iran", "qeshm", "tabl", "dargahan"}, numbers={"6.1", "10"}),
+                   index, params) for i in range(4)}
+    assert len(first) == 1
+    (story,) = first
+    # The first report of the other quake clears the join bar on its best neighbour...
+    assert place(_lookalike("b", 0, 2.5), index, params) == story
+    place(_lookalike("b", 1, 2.6), index, params)
+    # ...and once three of its reports are in, the two halves part.
+    third = place(_lookalike("b", 2, 2.7), index, params)
+    fourth = place(_lookalike("b", 3, 2.8), index, params)
+    assert third == fourth != story
+    assert {index.story_of[f"a{i}"] for i in range(4)} == {story}
+    assert {index.story_of[f"b{i}"] for i in range(4)} == {third}
+
+
+def test_a_story_that_holds_together_is_never_split():
+    index, params = MemoryIndex(), Params(split_members=20)
+    same = {"names": {"iran", "qeshm", "tabl", "dargahan"}, "numbers": {"6.1", "10"}}
+    stories = {place(doc(f"r{i}", "quake", 0.05 * i, **same), index, params) for i in range(30)}
+    assert len(stories) == 1 and len(index.members) == 1
+
+
+def test_the_cohesion_check_can_be_turned_off():
+    index, params = MemoryIndex(), Params(split=None)
+    for i in range(4):
+        place(doc(f"a{i}", "quake", 0.1 * i, names={"iran", "qeshm", "tabl", "dargahan"}, numbers={"6.1", "10"}), index, params)
+    stories = {place(_lookalike("b", i, 2.5 + 0.1 * i), index, params) for i in range(4)}
+    assert len(stories) == 1 and len(index.members) == 1

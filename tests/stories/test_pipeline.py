@@ -156,3 +156,37 @@ def test_a_new_worker_finds_the_stories_already_stored(at):
     b = article("Ten dead in quake", reworded(QUAKE, 1), topic="quake", publisher=source("Gazette"), at=at(hours=1))
     process(b)
     assert story_of(a) == story_of(b)
+
+
+KERMAN = ("A magnitude 5.2 earthquake shook Kerman province in the south-east of Iran on Thursday, injuring three "
+          "people near Bam and Jiroft, where walls cracked and power failed for several hours. The Red Crescent sent "
+          "rescuers and tents from Zahedan, and the provincial governor said the damage was light. Residents recalled "
+          "the much deadlier tremor that flattened Bam two decades ago and many chose to sleep in their cars.")
+
+
+def test_a_look_alike_event_chained_into_a_story_is_split_into_its_own(at):
+    import numpy as np
+
+    from broadsheet.enrich.embeddings import to_bytes
+
+    from .conftest import vector
+
+    first = [article(f"Qeshm quake report {i}", reworded(QUAKE, 10 + i), topic="quake", publisher=source(f"Paper {i}"),
+                     at=at(hours=i)) for i in range(4)]
+    process(*first)
+    story = story_of(first[0])
+    assert {story_of(a) for a in first} == {story}
+    other = []
+    for i in range(4):
+        item = article(f"Kerman quake report {i}", reworded(KERMAN, 20 + i), topic="quake",
+                       publisher=source(f"Other {i}"), at=at(days=2.5, hours=i))
+        v = 0.75 * vector("quake", "shared") + 0.66 * vector("other", str(i), weight=0.05)
+        Article.objects.filter(pk=item.pk).update(embedding=to_bytes((v / np.linalg.norm(v)).astype(np.float32)))
+        other.append(item)
+        process(item)
+    assert story_of(other[0]) != story  # split off once its own reports came in
+    assert {story_of(a) for a in other} == {story_of(other[0])}
+    assert {story_of(a) for a in first} == {story}
+    kept, new = Story.objects.get(pk=story.pk), story_of(other[0])
+    assert (kept.article_count, new.article_count) == (4, 4)
+    assert kept.headline == first[0].title and new.headline == other[0].title

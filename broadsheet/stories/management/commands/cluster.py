@@ -48,10 +48,10 @@ class Command(BaseCommand):
                 good.append(record)
             for doc in docs_from(good):
                 out.write(json.dumps({"id": doc.key, "story": place(doc, index, params)}))
-        # A merge after a line was written changes that article's story: report the final
-        # assignment of every article that moved.
+        # A merge or split after a line was written changes that article's story: report the
+        # final assignment of every article that moved (a later line for an id wins).
         moved = {k: s for k, s in index.story_of.items() if s != index.first_story.get(k)}
         for key, story in moved.items():
-            out.write(json.dumps({"id": key, "story": story, "merged": True}))
+            out.write(json.dumps({"id": key, "story": story, "moved": True}))
         if failed:
             self.stderr.write(f"{failed} record(s) could not be read")
