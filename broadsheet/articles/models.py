@@ -58,6 +58,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published"], name="article_status_pub"),
             models.Index(fields=["status", "section", "-published"], name="article_section_pub"),
+            # A publisher's latest: its page and the article sidebar.
+            models.Index(fields=["source", "status", "-published"], name="article_source_pub"),
         ]
 
     def __str__(self) -> str:

@@ -34,3 +34,13 @@ def test_a_reader_goes_from_an_article_to_its_full_coverage(browser, live_server
     assert item.locator(".card-lead").inner_text().strip()
     page.locator(".related").screenshot(path=str(tmp_path / "related.png"))
     print(tmp_path)
+
+
+def test_a_lone_report_keeps_its_sidebar_useful(browser, live_server, coverage, tmp_path):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    page.goto(live_server.url + coverage[3].get_absolute_url())  # the budget story: one source so far
+    sidebar = page.locator("aside.sidebar")
+    assert "Only Wire Service has reported this so far" in sidebar.inner_text()
+    assert sidebar.locator(".source-latest li").count() == 1  # the wire's quake report
+    assert sidebar.bounding_box()["height"] > 100
+    page.screenshot(path="/tmp/lone-sidebar.png", full_page=False)

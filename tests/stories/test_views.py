@@ -80,3 +80,22 @@ def test_the_admin_lists_stories_with_their_articles(admin_client, coverage):
     assert admin_client.get("/admin/stories/story/").status_code == 200
     page = admin_client.get(f"/admin/stories/story/{story.pk}/change/")
     assert page.status_code == 200 and "Ten dead as earthquake hits Qeshm" in page.content.decode()
+
+
+def test_an_article_no_one_else_reports_says_so_and_shows_its_publishers_latest(client, coverage):
+    budget = coverage[3]  # the only report of its story; Wire Service also has the quake
+    html = client.get(budget.get_absolute_url()).content.decode()
+    sidebar = html[html.index('<aside class="sidebar">'):]
+    assert "Only Wire Service has reported this so far" in sidebar
+    assert "Latest from Wire Service" in sidebar and "Quake kills ten on Iranian island" in sidebar
+    assert "Finance minister cuts income tax" not in sidebar  # not itself
+    assert "Full coverage" not in sidebar
+
+
+def test_the_sidebar_of_a_lone_report_reads_in_one_more_indexed_query(coverage):
+    template = Template("{% load stories %}{% article_sidebar a %}")
+    lone = coverage[3]
+    lone.source  # noqa: B018 - the article page has it already (select_related)
+    with CaptureQueriesContext(connection) as queries:
+        template.render(Context({"a": lone}))
+    assert len(queries.captured_queries) == 2  # its story, the publisher's latest

@@ -24,8 +24,18 @@ def article_below(article: Article) -> dict:
     return {"article": article, "copies": copies, "related": [r.other for r in related], "more": more}
 
 
+SOURCE_MORE = 5
+
+
 @register.inclusion_tag("stories/_sidebar.html")
 def article_sidebar(article: Article) -> dict:
+    """Full coverage when other sources report the story; while this is the only report,
+    say so and show the publisher's latest instead of an empty column."""
     member = Member.objects.filter(article_id=article.pk).select_related("story").first()
     story = member.story if member else None
-    return {"story": story if story and story.article_count > 1 else None}
+    if story and story.article_count > 1:
+        return {"story": story, "article": article}
+    # One query on the (source, status, -published) index.
+    latest = list(Article.objects.filter(source_id=article.source_id, status=Article.Status.OK)
+                  .exclude(pk=article.pk).order_by("-published")[:SOURCE_MORE])
+    return {"story": None, "article": article, "source_latest": latest}
