@@ -153,7 +153,7 @@ def _store_entry(feed: Feed, entry) -> tuple[int, bool]:
         "authors": [{"name": entry.author, "role": None}] if entry.author else [],
         "section": feed.section,
     }
-    if entry.published:
+    if _plausible(entry.published):
         defaults["published"] = entry.published
         defaults["published_known"] = True
     try:
@@ -190,6 +190,17 @@ def content_hash(body: str, title: str = "") -> str:
     paragraphs = [p for p in body.split("\n\n") if p.strip() and p.strip() != title.strip()]
     normalised = re.sub(r"\W+", " ", " ".join(paragraphs).lower()).strip()
     return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+FUTURE_SLACK = timedelta(hours=1)
+
+
+def _plausible(value: datetime | None) -> datetime | None:
+    """A publication time, unless it lies in the future (a publisher's time-zone slip, or a
+    scheduled date): such an article would top every "latest" list for hours or days."""
+    if value is None or value > timezone.now() + FUTURE_SLACK:
+        return None
+    return value
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -251,7 +262,7 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     article.title = page.title or article.title
     if page.authors:
         article.authors = page.authors
-    published = _aware(page.published)
+    published = _plausible(_aware(page.published))
     if published:
         article.published, article.published_known = published, True
     article.modified = _aware(page.modified)

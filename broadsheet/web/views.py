@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_counts
@@ -46,11 +47,16 @@ def home(request):
         items = list(_visible().filter(section=name).order_by("-published")[:PER_SECTION])
         if items:
             groups.append((name, items))
-    # Anchored on the newest article rather than the clock, so a site that has not
-    # crawled for a while still leads with the stories of its last news.
-    stories = top_stories(latest[0].published) if latest else []
+    # The two days up to now. A site that has not crawled for longer still leads with the
+    # stories of its last news, labelled with their date instead of passing for today's.
+    now = timezone.now()
+    stories, as_of = top_stories(now), None
+    if not stories and latest and latest[0].published < now - TOP_STORY_WINDOW:
+        as_of = latest[0].published
+        stories = top_stories(as_of)
     prime_counts(latest + [a for _, items in groups for a in items])
-    return render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories})
+    return render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories,
+                                             "stories_as_of": as_of})
 
 
 def section(request, slug: str):

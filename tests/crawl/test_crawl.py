@@ -413,3 +413,23 @@ def test_a_long_retry_after_is_honoured_by_the_schedule_not_by_waiting(server, c
     assert len(server.log) == 1
     assert feed.last_error_kind == "http_429"
     assert feed.next_check_at - timezone.now() > timedelta(minutes=110)
+
+
+def test_a_publication_time_in_the_future_is_not_believed(server, crawl_settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.crawl.pages import PARAGRAPHS
+
+    future = timezone.now() + timedelta(days=3)  # a time-zone slip or a scheduled date
+    page = ("<html><head><meta property=\"article:published_time\" content=\"" + future.isoformat() + "\"></head>"
+            "<body><article><h1>Tram vote</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>")
+    server.expect_request("/p").respond_with_data(page, content_type="text/html")
+    feed = rss([{"title": "Tram vote", "link": server.url_for("/p"), "date": future}])
+    server.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
+    add_feed(server.url_for("/feed.xml"))
+    crawl_once()
+    article = Article.objects.get()
+    assert article.status == Article.Status.OK
+    assert not article.published_known and article.published <= timezone.now()

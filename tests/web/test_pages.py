@@ -154,3 +154,33 @@ def test_a_configured_taxonomy_is_the_one_the_site_shows(client, settings):
     assert 'href="/section/sport/"' in page and 'href="/section/politics/"' not in page
     assert "Cup final" in client.get("/section/sport/").content.decode()
     assert client.get("/section/politics/").status_code == 404
+
+
+def _story(headline, *items):
+    from broadsheet.stories.models import Member, Story
+
+    story = Story.objects.create(headline=headline, source_count=len(items), article_count=len(items),
+                                 last_published=max(i.published for i in items))
+    for item in items:
+        Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
+    return story
+
+
+def test_top_stories_are_the_last_two_days_by_the_clock_not_by_the_newest_article(client):
+    other = source("Other Times", "https://other.example/")
+    _story("Parade held", article("Parade held without guest", hours_ago=3),
+           article("Leader skips the parade", hours_ago=2, publisher=other))
+    article("Stray article dated next week", hours_ago=-24 * 6)  # stored before dates were checked
+    page = client.get("/").content.decode()
+    top = page[page.index('class="top-stories"'):page.index(">Latest<")]
+    assert "Parade held without guest" in top and "as of" not in top
+
+
+def test_a_site_idle_for_days_leads_with_its_last_stories_and_says_when(client):
+    other = source("Other Times", "https://other.example/")
+    old = _story("Parade held", article("Parade held without guest", hours_ago=24 * 5),
+                 article("Leader skips the parade", hours_ago=24 * 5 - 1, publisher=other))
+    page = client.get("/").content.decode()
+    top = page[page.index('class="top-stories"'):page.index(">Latest<")]
+    assert f'href="{old.get_absolute_url()}"' in top
+    assert "as of " + timezone.localtime(old.last_published).strftime("%-d %B %Y") in top
