@@ -25,6 +25,11 @@ def _key(text: str) -> str:
     return " ".join(WORD.findall(text.replace("\xad", "").casefold()))
 
 
+def keys_of(texts: Iterable[str]) -> set[str]:
+    """The matching keys of texts found elsewhere (captions declared in structured data)."""
+    return {_key(t) for t in texts} - {""}
+
+
 CAPTION_CLASSES = ("caption", "credit", "copyright", "bildunterschrift", "bildtext", "legende", "image-text",
                    "img-text", "photo-text")
 
@@ -79,6 +84,20 @@ def collect_link_blocks(tree: HtmlElement) -> set[str]:
     return out
 
 
+BOX_PARTS = ("p", "div", "span", "li", "label", "button", "strong", "h2", "h3", "h4", "legend")
+
+
+def _add_box_texts(node: HtmlElement, out: set[str]) -> None:
+    """The keys of a box's texts, at every level: trafilatura may keep any one of them as a line."""
+    for part in node.iter(*BOX_PARTS):
+        key = _key(part.text_content())
+        if key and len(key) <= 400:
+            out.add(key)
+
+
+PROMO_MAX_DEPTH = 6  # levels above a subscription button to look for its panel
+
+
 def collect_promo_blocks(tree: HtmlElement) -> set[str]:
     """Texts inside promotion panels: a small box that asks for a subscription, membership or
     donation (its own wording says so) and has a button or form going to such a page, or a
@@ -102,23 +121,15 @@ def collect_promo_blocks(tree: HtmlElement) -> set[str]:
             for link in node.iter("a", "button"):
                 text = text.replace(link.text_content(), " ", 1)
             if rules.PROMPT_STRONG.search(text):
-                for part in node.iter("p", "div", "span", "h2", "h3", "h4", "strong"):
-                    key = _key(part.text_content())
-                    if key:
-                        out.add(key)
+                _add_box_texts(node, out)
                 break
     return out
-
-
-PROMO_MAX_DEPTH = 6  # levels above a subscription button to look for its panel
 
 
 # Interactive widgets whose texts trafilatura can mistake for story: polls and quizzes,
 # dialogs (a "Saved" confirmation), tooltips. Matched in class names like captions.
 WIDGET_CLASSES = re.compile(r"poll(?!ut)|umfrage|survey|quiz|voting|modal|popup|popover|tooltip|dialog")
 WIDGET_MAX_WORDS = 150  # a larger element with such a class is a page wrapper ("has-modal")
-
-
 ASIDE_MAX_WORDS = 400
 
 
@@ -135,12 +146,8 @@ def collect_widget_texts(tree: HtmlElement) -> set[str]:
         if not aside and not (cls and WIDGET_CLASSES.search(cls.lower())):
             continue
         limit = ASIDE_MAX_WORDS if aside else WIDGET_MAX_WORDS
-        if _words(node.text_content()) > limit or node.find(".//h1") is not None:
-            continue
-        for part in node.iter("p", "div", "span", "li", "label", "button", "h2", "h3", "h4", "legend"):
-            key = _key(part.text_content())
-            if key and len(key) <= 400:
-                out.add(key)
+        if _words(node.text_content()) <= limit and node.find(".//h1") is None:
+            _add_box_texts(node, out)
     return out
 
 
@@ -439,10 +446,10 @@ def embedded_html(tree: HtmlElement, min_chars: int = 600) -> str:
 def contained(a: str, b: str, n: int = 3) -> float:
     """Share of a's word n-grams that occur in b: is the passage a there, in its own words
     and order? (Single words are no test: a long story holds most words of any summary.)"""
-    wa, wb = WORD.findall(a.replace("\xad", "").casefold()), WORD.findall(b.replace("\xad", "").casefold())
+    wa, wb = _key(a).split(), _key(b).split()
     grams = {tuple(wa[i:i + n]) for i in range(len(wa) - n + 1)}
     if not grams:
-        return 1.0 if " ".join(wa) in " ".join(wb) else 0.0
+        return 1.0 if _key(a) in _key(b) else 0.0
     found = {tuple(wb[i:i + n]) for i in range(len(wb) - n + 1)}
     return len(grams & found) / len(grams)
 

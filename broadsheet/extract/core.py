@@ -120,7 +120,7 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         raise ExtractError("not parseable as HTML")
     page = meta.read(tree)
     sites = meta.site_names(page, url)
-    captions = body_mod.collect_captions(tree) | meta.media_descriptions(page)
+    captions = body_mod.collect_captions(tree) | body_mod.keys_of(meta.media_descriptions(page))
     link_blocks = body_mod.collect_link_blocks(tree)
     subheads = body_mod.collect_subheads(tree)
     furniture = body_mod.collect_promo_blocks(tree) | body_mod.collect_widget_texts(tree)

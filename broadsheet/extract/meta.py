@@ -117,16 +117,16 @@ def read(tree: HtmlElement) -> PageMeta:
 MEDIA_TYPES = {"videoobject", "imageobject", "audioobject", "mediaobject", "imagegallery", "videogallery"}
 
 
-def media_descriptions(page: PageMeta) -> set[str]:
-    """Word keys of the captions/descriptions the page declares for its videos and images in
-    JSON-LD: printed next to the player, they are captions, not story."""
-    out = set()
+def media_descriptions(page: PageMeta) -> list[str]:
+    """The captions/descriptions the page declares for its videos and images in JSON-LD:
+    printed next to the player, they are captions, not story."""
+    out = []
     for obj in page.ld_all:
         if ld_types(obj) & MEDIA_TYPES and obj is not page.ld:
             for key in ("description", "caption"):
                 text = clean_text(obj.get(key))
                 if 20 <= len(text) <= 1000:
-                    out.add(" ".join(re.findall(r"\w+", text.replace("\xad", "").casefold())))
+                    out.append(text)
     return out
 
 

@@ -119,7 +119,8 @@ def decide(doc: Doc, neighbours: list[Neighbour], params: Params) -> Decision:
 
 def pair_scores(docs: list[Doc], params: Params) -> np.ndarray:
     """Symmetric matrix of `score()` between every two docs (vectors unit length)."""
-    cosines = np.stack([d.vector for d in docs]) @ np.stack([d.vector for d in docs]).T
+    vectors = np.stack([d.vector for d in docs])
+    cosines = vectors @ vectors.T
     n = len(docs)
     scores = np.zeros((n, n))
     for a in range(n):
@@ -132,6 +133,7 @@ def split_off(docs: list[Doc], params: Params) -> list[Hashable]:
     """Keys of the docs that should leave their story (docs oldest first), or []."""
     if params.split is None or len(docs) < 2 * params.split_group:
         return []
+    # Imported here: scipy comes with the `ml` extra, like the embeddings that reach this point.
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
