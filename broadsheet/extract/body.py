@@ -386,16 +386,16 @@ def _drop_label_runs(paragraphs: list[str]) -> list[str]:
 def _strip_bio(paragraphs: list[str], people: Iterable[str]) -> list[str]:
     """Author or company bio after the story: a bio heading, or a closing paragraph that
     starts with a credited author's name (or a role word and the name) followed by a bio verb."""
-    names = [p for p in people if p]
+    # Compiled once per page: re's own cache thrashes on one pattern per name and paragraph.
+    bios = [re.compile(rf"^(?:\W*\w+\s+){{0,2}}{re.escape(name)}\s*,?\s*{rules.BIO_VERB}", re.IGNORECASE)
+            for name in people if name]
     tail_start = max(1, len(paragraphs) - 4)
     for index in range(tail_start, len(paragraphs)):
         text = paragraphs[index]
         if rules.BIO_HEADING.match(text) and _words(text) <= 6:
             return paragraphs[:index]
-        for name in names:
-            pattern = rf"^(?:\W*\w+\s+){{0,2}}{re.escape(name)}\s*,?\s*{rules.BIO_VERB}"
-            if re.match(pattern, text.lstrip(". "), re.IGNORECASE) and _words(text) <= 90:
-                return paragraphs[:index]
+        if _words(text) <= 90 and any(bio.match(text.lstrip(". ")) for bio in bios):
+            return paragraphs[:index]
     return paragraphs
 
 
