@@ -98,29 +98,56 @@ def _add_box_texts(node: HtmlElement, out: set[str]) -> None:
 PROMO_MAX_DEPTH = 6  # levels above a subscription button to look for its panel
 
 
+PANELS = ("div", "section", "aside", "form", "footer", "header")
+
+
+def _page_words(tree: HtmlElement) -> int:
+    """Words in the page's paragraphs: a box holding a large share of them is the story's own
+    container (a short brief in a "modal" wrapper), never a panel or widget inside it."""
+    return sum(_words(p.text_content()) for p in tree.iter("p"))
+
+
+def _asks(node: HtmlElement) -> bool:
+    """Does a line of the box, in its own words (its buttons' and links' text left out), make
+    the pitch: a line short enough that the prompt rule would drop it on its own?"""
+    for part in node.iter("p", "div", "span", "strong", "h2", "h3", "h4", "h5"):
+        if part.find(".//p") is not None or part.find(".//div") is not None:
+            continue  # a line, not a box of lines
+        text = part.text_content()
+        for link in part.iter("a", "button"):
+            text = text.replace(link.text_content(), " ", 1)
+        if _words(text) <= rules.PROMPT_STRONG_MAX_WORDS and rules.PROMPT_STRONG.search(text):
+            return True
+    return False
+
+
 def collect_promo_blocks(tree: HtmlElement) -> set[str]:
-    """Texts inside promotion panels: a small box that asks for a subscription, membership or
-    donation (its own wording says so) and has a button or form going to such a page, or a
-    script button that says "subscribe". The panel's own paragraphs can be long and never
-    name the product ("Informieren Sie sich durch die junge Welt: ..."), so the box, not
-    each line, is what gives them away."""
+    """Texts inside promotion panels: a small box with a line that asks for a subscription,
+    membership or donation, and a button or form going to such a page (or a script button
+    that says "subscribe"). The panel's other paragraphs can be long and never name the
+    product ("Informieren Sie sich durch die junge Welt: ..."), so the box, not each line,
+    is what gives them away. Only boxes (div, section...) count: a story paragraph that
+    links to a newsletter is at most a prompt line, judged by the prompt rule alone."""
     out: set[str] = set()
     seen: set[HtmlElement] = set()  # the elements themselves: lxml proxies' id() is reused
     buttons = [a for a in tree.iter("a") if rules.PROMO_TARGET.search(a.get("href") or "")]
     buttons += [f for f in tree.iter("form") if rules.PROMO_TARGET.search(f.get("action") or "")]
     buttons += [b for b in tree.iter("button") if rules.PROMPT_STRONG.search(b.text_content())]  # JS buttons
+    if not buttons:
+        return out
+    page_words = _page_words(tree)
     for button in buttons:
-        # The smallest enclosing box whose own words (not its links') ask for the money.
+        # The smallest enclosing box that makes the pitch.
         for node in list(button.iterancestors())[:PROMO_MAX_DEPTH]:
             if node in seen or node.tag in ("html", "body", "main", "article"):
                 break
             seen.add(node)
-            text = node.text_content()
-            if _words(text) > rules.PROMO_MAX_WORDS:
+            if node.tag not in PANELS:
+                continue
+            words = _words(node.text_content())
+            if words > rules.PROMO_MAX_WORDS or words > rules.BOX_MAX_SHARE * page_words:
                 break
-            for link in node.iter("a", "button"):
-                text = text.replace(link.text_content(), " ", 1)
-            if rules.PROMPT_STRONG.search(text):
+            if _asks(node):
                 _add_box_texts(node, out)
                 break
     return out
@@ -138,6 +165,7 @@ def collect_widget_texts(tree: HtmlElement) -> set[str]:
     tangential to the story, like the fact boxes some CMSs render as custom elements;
     trafilatura already leaves real <aside> elements out)."""
     out: set[str] = set()
+    page_words = None
     for node in tree.iter():
         if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "article"):
             continue
@@ -145,8 +173,11 @@ def collect_widget_texts(tree: HtmlElement) -> set[str]:
         aside = (node.get("role") or "").lower() == "complementary"
         if not aside and not (cls and WIDGET_CLASSES.search(cls.lower())):
             continue
-        limit = ASIDE_MAX_WORDS if aside else WIDGET_MAX_WORDS
-        if _words(node.text_content()) <= limit and node.find(".//h1") is None:
+        if page_words is None:
+            page_words = _page_words(tree)
+        words = _words(node.text_content())
+        limit = min(ASIDE_MAX_WORDS if aside else WIDGET_MAX_WORDS, rules.BOX_MAX_SHARE * page_words)
+        if words <= limit and node.find(".//h1") is None:
             _add_box_texts(node, out)
     return out
 

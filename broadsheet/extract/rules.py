@@ -81,6 +81,7 @@ PROMO_TARGET = re.compile(
     I,
 )
 PROMO_MAX_WORDS = 150  # a panel larger than this is not a promotion box
+BOX_MAX_SHARE = 0.4  # nor a panel or widget holding this share of the words in the page's paragraphs
 
 # A video/graphic caption: "18.04.2024 | 0:21 min".
 MEDIA_CAPTION = re.compile(r"(?:\|\s*)?\d{1,2}:\d{2}\s*min\.?\s*$|^\S+ (?:infografik|grafik|infographic|graphic)$", I)

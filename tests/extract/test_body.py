@@ -320,8 +320,8 @@ def test_it_drops_a_fact_box_marked_complementary():
     box = ('<fact-box role="complementary" aria-label="Facts about the bridge"><h3>Facts about the bridge</h3><ul>'
            "<li>The old bridge was built in 1911 and carries about nine thousand cars a day.</li>"
            "<li>It has been closed for repairs four times in the last ten years.</li></ul></fact-box>")
-    body = body_of(page(STORY[0], STORY[1], STORY[2]).replace(f"<p>{STORY[1]}</p>", f"<p>{STORY[1]}</p>{box}"))
-    assert body.split("\n\n") == STORY[:3]
+    body = body_of(page(*STORY).replace(f"<p>{STORY[1]}</p>", f"<p>{STORY[1]}</p>{box}"))
+    assert body.split("\n\n") == STORY
 
 
 def test_it_drops_a_video_caption_the_page_declares_in_json_ld():
@@ -346,3 +346,23 @@ def test_it_drops_a_newsletter_box_with_a_script_button():
     box = ('<div class="paper"><h2>Newsletter: Bridge watch</h2><p>Every Monday the week\'s top stories from the '
            'town hall desk</p><button type="button"><span>Subscribe now</span></button></div>')
     assert body_of(page(*STORY, after=box)).split("\n\n") == STORY
+
+
+def test_a_short_story_that_links_to_a_newsletter_keeps_its_other_paragraphs():
+    brief = [
+        "The town council approved the budget for the new bridge on Tuesday evening after a short debate.",
+        "Building work is due to start in the spring and should take about two years, the mayor said.",
+        ("The council will report on the works in its monthly newsletter, which residents can read "
+         'on <a href="/newsletter/">the town website</a>.'),
+    ]
+    html = ('<!DOCTYPE html><html lang="en"><head><title>Bridge budget</title></head><body><main><article>'
+            '<h1>Bridge budget approved</h1><div class="story">' + "".join(f"<p>{p}</p>" for p in brief)
+            + "</div></article></main></body></html>")
+    body = body_of(html)
+    assert brief[0] in body and brief[1] in body
+
+
+def test_a_short_story_in_a_wrapper_with_a_widget_class_is_not_a_widget():
+    html = page(*STORY).replace("</h1>", '</h1><div class="story-modal-container">').replace(
+        "</article>", "</div></article>")
+    assert body_of(html).split("\n\n") == STORY
