@@ -375,8 +375,8 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
 
 def _caption_with_stamp(key: str, captions: set[str]) -> bool:
     """A long caption printed with its date and duration glued on: "<caption> 16.04.2024 | 6:33 min"."""
-    return len(key) >= 60 and any(len(key) - 30 <= len(c) < len(key) and key.startswith(c) for c in captions
-                                  if len(c) >= 60)
+    return len(key) >= 60 and any(len(key) - 30 <= len(c) < len(key) and key.startswith(c)
+                                  and any(ch.isdigit() for ch in key[len(c):]) for c in captions if len(c) >= 60)
 
 
 def _is_kicker_and_title(key: str, title_keys: set[str]) -> bool:

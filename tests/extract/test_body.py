@@ -366,3 +366,9 @@ def test_a_short_story_in_a_wrapper_with_a_widget_class_is_not_a_widget():
     html = page(*STORY).replace("</h1>", '</h1><div class="story-modal-container">').replace(
         "</article>", "</div></article>")
     assert body_of(html).split("\n\n") == STORY
+
+
+def test_a_paragraph_that_starts_with_a_caption_but_goes_on_is_kept():
+    caption = "The council voted on Tuesday to rebuild the old river bridge after ten years of debate"
+    raw = "\n".join([f"{caption}, officials said.", STORY[1]])
+    assert clean(raw, captions={caption.lower()}) == "\n\n".join([f"{caption}, officials said.", STORY[1]])
