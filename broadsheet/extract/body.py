@@ -362,7 +362,7 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             continue
         if person_keys and _words(text) <= 30 and _only_names(text, person_keys):
             continue
-        if len(kept) < 4 and (key in title_keys or _is_kicker_and_title(key, title_keys) or (
+        if len(kept) < 4 and (key in title_keys or _is_kicker_and_title(text, key, title_keys) or (
                 rules.BYLINE.match(text) and _words(text) <= 8)):
             continue
         kept.append(text)
@@ -379,9 +379,14 @@ def _caption_with_stamp(key: str, captions: set[str]) -> bool:
                                   and any(ch.isdigit() for ch in key[len(c):]) for c in captions if len(c) >= 60)
 
 
-def _is_kicker_and_title(key: str, title_keys: set[str]) -> bool:
-    """The headline again with its kicker in front: "Premiere in Town - <headline>"."""
-    return any(len(t) >= 20 and key.endswith(" " + t) and len(key) - len(t) <= 60 for t in title_keys)
+KICKER_SEPARATOR = re.compile(r"\s[-–—|·]\s|:\s")
+
+
+def _is_kicker_and_title(text: str, key: str, title_keys: set[str]) -> bool:
+    """The headline again with its kicker in front: "Premiere in Town - <headline>" (a few
+    words, a separator, then exactly the headline)."""
+    return bool(KICKER_SEPARATOR.search(text)) and any(
+        len(t) >= 20 and key.endswith(" " + t) and len(key[: -len(t)].split()) <= 8 for t in title_keys)
 
 
 def _strip_dateline(paragraphs: list[str]) -> list[str]:

@@ -372,3 +372,10 @@ def test_a_paragraph_that_starts_with_a_caption_but_goes_on_is_kept():
     caption = "The council voted on Tuesday to rebuild the old river bridge after ten years of debate"
     raw = "\n".join([f"{caption}, officials said.", STORY[1]])
     assert clean(raw, captions={caption.lower()}) == "\n\n".join([f"{caption}, officials said.", STORY[1]])
+
+
+def test_an_opening_paragraph_that_ends_with_the_headline_words_is_kept():
+    title = "Council votes to rebuild the river bridge"
+    first = f"Early on Tuesday morning the {title.lower()}"
+    raw = "\n".join([first, *STORY[:2]])
+    assert clean(raw, titles=[title]).split("\n\n")[0] == first
