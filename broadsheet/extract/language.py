@@ -7,21 +7,16 @@ answers on the dev set (language match in docs/benchmarks.md)."""
 
 from __future__ import annotations
 
-import threading
+from broadsheet.lib.once import once
 
-_detector = None
-_lock = threading.Lock()
 SAMPLE = 1500  # characters; more does not change the answer on news text
 
 
+@once
 def _get():
-    global _detector
-    with _lock:
-        if _detector is None:
-            from lingua import LanguageDetectorBuilder
+    from lingua import LanguageDetectorBuilder
 
-            _detector = LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-    return _detector
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
 def detect(text: str, lang_attr: str = "") -> str:

@@ -23,6 +23,8 @@ import httpx
 from django.conf import settings
 from django.core.cache import cache
 
+from broadsheet.lib.once import once
+
 
 class FetchError(Exception):
     def __init__(self, kind: str, message: str, status: int | None = None, retry_after: float | None = None):
@@ -67,8 +69,6 @@ _host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(
     lambda: threading.BoundedSemaphore(settings.FETCH["per_host"])
 )
 _host_lock = threading.Lock()
-_client: httpx.Client | None = None
-_client_lock = threading.Lock()
 
 
 def _slot(host: str) -> threading.BoundedSemaphore:
@@ -76,18 +76,15 @@ def _slot(host: str) -> threading.BoundedSemaphore:
         return _host_slots[host]
 
 
+@once
 def client() -> httpx.Client:
-    global _client
-    with _client_lock:
-        if _client is None:
-            conf = settings.FETCH
-            _client = httpx.Client(
-                timeout=httpx.Timeout(conf["timeout"], connect=min(conf["timeout"], 10)),
-                follow_redirects=False,  # followed by hand: each hop is checked and counted
-                headers={"User-Agent": conf["user_agent"], "Accept-Encoding": "gzip, deflate, br"},
-                limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
-            )
-        return _client
+    conf = settings.FETCH
+    return httpx.Client(
+        timeout=httpx.Timeout(conf["timeout"], connect=min(conf["timeout"], 10)),
+        follow_redirects=False,  # followed by hand: each hop is checked and counted
+        headers={"User-Agent": conf["user_agent"], "Accept-Encoding": "gzip, deflate, br"},
+        limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+    )
 
 
 def check_address(url: str, allow_private: bool | None = None) -> None:
