@@ -116,12 +116,18 @@ def _asks(node: HtmlElement) -> bool:
         text = part.text_content()
         for link in part.iter("a", "button"):
             text = text.replace(link.text_content(), " ", 1)
-        if _words(text) <= rules.PROMPT_STRONG_MAX_WORDS and rules.PROMPT_STRONG.search(text):
+        if _pitches(text):
             return True
     return False
 
 
-def collect_promo_blocks(tree: HtmlElement) -> set[str]:
+def collect_furniture(tree: HtmlElement) -> set[str]:
+    """Texts of promotion panels and widgets, to drop them where trafilatura kept them."""
+    page_words = _page_words(tree)
+    return _promo_texts(tree, page_words) | _widget_texts(tree, page_words)
+
+
+def _promo_texts(tree: HtmlElement, page_words: int) -> set[str]:
     """Texts inside promotion panels: a small box with a line that asks for a subscription,
     membership or donation, and a button or form going to such a page (or a script button
     that says "subscribe"). The panel's other paragraphs can be long and never name the
@@ -133,9 +139,6 @@ def collect_promo_blocks(tree: HtmlElement) -> set[str]:
     buttons = [a for a in tree.iter("a") if rules.PROMO_TARGET.search(a.get("href") or "")]
     buttons += [f for f in tree.iter("form") if rules.PROMO_TARGET.search(f.get("action") or "")]
     buttons += [b for b in tree.iter("button") if rules.PROMPT_STRONG.search(b.text_content())]  # JS buttons
-    if not buttons:
-        return out
-    page_words = _page_words(tree)
     for button in buttons:
         # The smallest enclosing box that makes the pitch.
         for node in list(button.iterancestors())[:PROMO_MAX_DEPTH]:
@@ -160,12 +163,11 @@ WIDGET_MAX_WORDS = 150  # a larger element with such a class is a page wrapper (
 ASIDE_MAX_WORDS = 400
 
 
-def collect_widget_texts(tree: HtmlElement) -> set[str]:
+def _widget_texts(tree: HtmlElement, page_words: int) -> set[str]:
     """Texts of widgets, and of boxes marked role="complementary" (ARIA for an <aside>:
     tangential to the story, like the fact boxes some CMSs render as custom elements;
     trafilatura already leaves real <aside> elements out)."""
     out: set[str] = set()
-    page_words = None
     for node in tree.iter():
         if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "article"):
             continue
@@ -173,8 +175,6 @@ def collect_widget_texts(tree: HtmlElement) -> set[str]:
         aside = (node.get("role") or "").lower() == "complementary"
         if not aside and not (cls and WIDGET_CLASSES.search(cls.lower())):
             continue
-        if page_words is None:
-            page_words = _page_words(tree)
         words = _words(node.text_content())
         limit = min(ASIDE_MAX_WORDS if aside else WIDGET_MAX_WORDS, rules.BOX_MAX_SHARE * page_words)
         if words <= limit and node.find(".//h1") is None:
@@ -278,8 +278,12 @@ def _is_prompt(text: str) -> bool:
         return False
     text = text.lstrip("-*• ")
     words = _words(text)
-    return (words <= rules.PROMPT_MAX_WORDS and bool(rules.PROMPT.search(text))) or (
-        words <= rules.PROMPT_STRONG_MAX_WORDS and bool(rules.PROMPT_STRONG.search(text)))
+    return (words <= rules.PROMPT_MAX_WORDS and bool(rules.PROMPT.search(text))) or _pitches(text)
+
+
+def _pitches(text: str) -> bool:
+    """A subscription/newsletter pitch, even in a block of some length."""
+    return _words(text) <= rules.PROMPT_STRONG_MAX_WORDS and bool(rules.PROMPT_STRONG.search(text))
 
 
 def _only_names(text: str, person_keys: set[str]) -> bool:

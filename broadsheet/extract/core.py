@@ -123,7 +123,7 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     captions = body_mod.collect_captions(tree) | body_mod.keys_of(meta.media_descriptions(page))
     link_blocks = body_mod.collect_link_blocks(tree)
     subheads = body_mod.collect_subheads(tree)
-    furniture = body_mod.collect_promo_blocks(tree) | body_mod.collect_widget_texts(tree)
+    furniture = body_mod.collect_furniture(tree)
     byline = authors_mod.from_dom(tree)
     standfirst = meta.clean_text(page.meta.get("og:description") or page.ld.get("description")
                                  or page.meta.get("description"))
