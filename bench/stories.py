@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import warnings
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -289,7 +290,49 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
               f" | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms ({1000 / np.mean(rest):,.0f} articles/s;"
               f" load {os.getloadavg()[0]:.1f})")
         out[n] = p99
+    from broadsheet.stories import pipeline
+
+    checked = pipeline.PARAMS
+    try:
+        pipeline.PARAMS = replace(checked, split=None)
+        b50, b99 = db_cohesion_cost(source, rng, offset_days=400)  # baseline: the same step without the check
+    finally:
+        pipeline.PARAMS = checked
+    c50, c99 = db_cohesion_cost(source, rng, offset_days=800)
+    print(f"  a join into a 60-member story (whole step: search, members read back, check, rows written): "
+          f"CPU p50 {c50:.1f} p99 {c99:.1f} ms | without the cohesion check p50 {b50:.1f} p99 {b99:.1f} ms"
+          f" | p99 ratio {c99 / b99:.2f}")
     return out
+
+
+def db_cohesion_cost(source, rng: np.random.Generator, offset_days: int, members: int = 60,
+                     probes: int = 50) -> tuple[float, float]:
+    """CPU ms (p50, p99) of `pipeline.cluster` for articles joining one story of `members`
+    reports that share names, so every join reads the members back and runs the full check."""
+    from broadsheet.articles.models import Article
+    from broadsheet.enrich.embeddings import to_bytes
+    from broadsheet.stories import pipeline
+    from broadsheet.stories.models import Member
+
+    topic = rng.standard_normal(384).astype(np.float32)
+    places = ["Qeshm", "Dargahan", "Tabl", "Hormozgan", "Bandar", "Abbas", "Kish", "Minab", "Jask", "Lengeh"]
+    at = datetime.now(timezone.utc) + timedelta(days=offset_days)  # clear of the other stories' windows
+    cpu_ms, story = [], None
+    for i in range(members + probes):
+        v = topic + 0.25 * rng.standard_normal(384).astype(np.float32)
+        names = " and ".join(rng.choice(places, 6, replace=False))
+        article = Article.objects.create(
+            source=source, url=f"https://bench.example/cohesion-{time.time()}-{i}", title=f"Quake near {names}",
+            body=f"A quake struck {names} on the island, officials in Tehran said. {i % 7} people were hurt.",
+            status=Article.Status.OK, published=at + timedelta(minutes=i), embedding=to_bytes(v / np.linalg.norm(v)))
+        cpu = time.process_time()
+        placed = pipeline.cluster(article)
+        if i >= members:
+            cpu_ms.append((time.process_time() - cpu) * 1000)
+        story = story or placed
+    assert Member.objects.filter(story_id=story).count() == members + probes, "the synthetic story should hold together"
+    p50, p99 = np.percentile(cpu_ms, [50, 99])
+    return float(p50), float(p99)
 
 
 def main() -> None:
