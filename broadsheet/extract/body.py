@@ -353,7 +353,7 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         if _is_prompt(text):
             skip_teaser = text.endswith(":")
             continue
-        if key in captions or _caption_with_stamp(key, captions):
+        if key in captions or _key(rules.MEDIA_STAMP.sub("", text)) in captions:  # a caption, stamp glued on
             if key in repeated and key not in seen_captions:
                 seen_captions.add(key)  # keep the first copy
             else:
@@ -375,12 +375,6 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
     kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
     kept = _strip_trailer(kept)
     return "\n\n".join(kept)
-
-
-def _caption_with_stamp(key: str, captions: set[str]) -> bool:
-    """A long caption printed with its date and duration glued on: "<caption> 16.04.2024 | 6:33 min"."""
-    return len(key) >= 60 and any(len(key) - 30 <= len(c) < len(key) and key.startswith(c)
-                                  and any(ch.isdigit() for ch in key[len(c):]) for c in captions if len(c) >= 60)
 
 
 KICKER_SEPARATOR = re.compile(r"\s[-–—|·]\s|:\s")

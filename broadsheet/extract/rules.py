@@ -84,6 +84,8 @@ PROMO_MAX_WORDS = 150  # a panel larger than this is not a promotion box
 BOX_MAX_SHARE = 0.4  # nor a panel or widget holding this share of the words in the page's paragraphs
 
 # A video/graphic caption: "18.04.2024 | 0:21 min".
+# The date and duration a player prints after its caption: "... 16.04.2024 | 6:33 min".
+MEDIA_STAMP = re.compile(r"\s*(?:\d{1,2}\.\d{1,2}\.\d{2,4}\s*)?\|?\s*\d{1,2}:\d{2}\s*min\.?\s*$", I)
 MEDIA_CAPTION = re.compile(r"(?:\|\s*)?\d{1,2}:\d{2}\s*min\.?\s*$|^\S+ (?:infografik|grafik|infographic|graphic)$", I)
 # A block that is only a date/time stamp: "sexta-feira, 22 de outubro de 2010 às 20:13", "18.05.2026", "Published 18 November 2019".
 DATE_STAMP = re.compile(
