@@ -4,6 +4,7 @@ with most ill-formed feeds; we only decide what counts as "not a feed at all".""
 from __future__ import annotations
 
 import calendar
+import io
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -60,7 +61,12 @@ def parse_feed(content: bytes, url: str = "", content_type: str = "") -> ParsedF
     if not content or not content.strip():
         raise FeedError("empty_feed", "the feed URL returned an empty body")
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    # Always a stream, never the bytes themselves: feedparser tries `open()` on a bytes or
+    # str argument first, so a feed whose body is "/etc/passwd" or "/dev/zero" would make
+    # us read a local file. A stream is read as it is.
+    parsed = feedparser.parse(
+        io.BytesIO(content), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     version = parsed.get("version", "")
     if not parsed.entries and not version:
         if _looks_like_html(content) or "html" in content_type:
