@@ -204,6 +204,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "staff", "root", "support", "deleted", "broadsheet"]
 ACCOUNT_CHANGE_EMAIL = True
+# A reset asked for an address with no account mails no one (anyone could make us mail any
+# address); allauth still shows the same "sent" page, so the form does not reveal who has one.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button confirms, so mail scanners following links do not
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
