@@ -66,6 +66,21 @@ def test_a_page_carries_strict_security_headers(client, article):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options",
+                    "Cross-Origin-Opener-Policy")
+
+
+@pytest.mark.parametrize("path", ["/static/web/site.js", "/static/community/community.css"])
+def test_a_static_file_carries_the_same_security_headers_as_a_page(client, article, path):
+    """whitenoise answers static files itself; an SVG or HTML file opened directly is a document too."""
+    static = client.get(path)
+    page = client.get(article.get_absolute_url())
+    assert static.status_code == 200 and type(static).__name__ == "WhiteNoiseFileResponse"
+    assert b"".join(static.streaming_content)  # the real file, served
+    for header in SECURITY_HEADERS:
+        assert static.get(header) == page[header], header
+
+
 def test_no_page_has_inline_script_or_style(client, article, alice, policy):
     import lxml.html
 
