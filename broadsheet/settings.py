@@ -59,14 +59,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise, which answers static files without calling what is below it: so a
+    # static file gets the same CSP and X-Frame-Options as a page (both only add a header).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -204,6 +206,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "staff", "root", "support", "deleted", "broadsheet"]
 ACCOUNT_CHANGE_EMAIL = True
+# A reset asked for an address with no account mails no one (anyone could make us mail any
+# address); allauth still shows the same "sent" page, so the form does not reveal who has one.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button confirms, so mail scanners following links do not
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -233,15 +238,24 @@ AXES_CLIENT_IP_CALLABLE = "broadsheet.community.net.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a log of every reader's log-ins
 AXES_LOCKOUT_TEMPLATE = "community/locked_out.html"
 
-# django-ratelimit for comments and reports, per account and per IP, in the shared cache.
+# django-ratelimit for comments and reports, per account and per IP, counted where every web
+# process sees the same count: Redis when REDIS_URL is set, else a table in the database
+# (made by community's migration 0002; the local-memory cache is per process).
 RATELIMIT_IP_META_KEY = "broadsheet.community.net.client_ip"
+if not env("REDIS_URL"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "broadsheet.lib.dbcache.SharedCounterCache",
+        "LOCATION": "broadsheet_ratelimit_cache",
+        # culling counts the table on each write; a counter lives a window (+5 s), so this
+        # holds every live counter of a busy site; expired rows are deleted first when it fills
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 COMMUNITY_RATE_USER = env("BROADSHEET_COMMENT_RATE_USER")
 COMMUNITY_RATE_IP = env("BROADSHEET_COMMENT_RATE_IP")
 SILENCED_SYSTEM_CHECKS = [
-    # Local-memory cache (embedded default): counts are per process, so with N web workers a
-    # limit is at most N times looser. Set REDIS_URL for exact limits across processes.
-    "django_ratelimit.E003",
-    # Django's own RedisCache increments atomically; django-ratelimit only lists django-redis.
+    # Django's own RedisCache increments atomically, and so does SharedCounterCache (see
+    # broadsheet/lib/dbcache.py); django-ratelimit only lists django-redis and memcached.
     "django_ratelimit.W001",
 ]
 

@@ -30,6 +30,18 @@ def _fetch_settings(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request, django_db_blocker):
+    """Rate-limit counters live in a database table that a transactional test's flush keeps."""
+    yield
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if "django_db_setup" in request.fixturenames and "ratelimit" in settings.CACHES:
+        with django_db_blocker.unblock():
+            caches["ratelimit"].clear()
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 
