@@ -64,6 +64,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_SITE_NAME", "Broadsheet", "Name shown in the masthead and titles."),
         Setting("BROADSHEET_USER_AGENT", "Broadsheet/0.1 (+https://github.com/broadsheet; news aggregator)", "User-Agent sent with every fetch."),
         Setting("BROADSHEET_FETCH_TIMEOUT", "15", "Seconds before one HTTP request is abandoned.", _float),
+        Setting("BROADSHEET_FETCH_DEADLINE", "0",
+                "Wall-clock seconds one fetch may take in all: lookup, connect, redirects, body and retries "
+                "(0: the same as BROADSHEET_FETCH_TIMEOUT).", _float),
         Setting("BROADSHEET_FETCH_MAX_BYTES", "10000000", "Largest response body read, in bytes; larger ones are refused.", _int),
         Setting("BROADSHEET_FETCH_MAX_REDIRECTS", "5", "Redirects followed before a fetch fails.", _int),
         Setting("BROADSHEET_FETCH_PER_HOST", "2", "Requests in flight at once to one host (per process).", _int),

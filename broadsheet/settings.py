@@ -263,6 +263,7 @@ SILENCED_SYSTEM_CHECKS = [
 FETCH = {
     "user_agent": env("BROADSHEET_USER_AGENT"),
     "timeout": env("BROADSHEET_FETCH_TIMEOUT"),
+    "deadline": env("BROADSHEET_FETCH_DEADLINE"),  # 0: the timeout
     "max_bytes": env("BROADSHEET_FETCH_MAX_BYTES"),
     "max_redirects": env("BROADSHEET_FETCH_MAX_REDIRECTS"),
     "per_host": env("BROADSHEET_FETCH_PER_HOST"),
