@@ -31,6 +31,7 @@ class CrawlSummary:
     new: int = 0
     known: int = 0
     skipped_entries: int = 0
+    entries_waiting: int = 0  # left in their feeds for a later poll by the caps per poll and per source
     articles_ok: int = 0
     duplicates: int = 0
     articles_failed: int = 0
@@ -41,7 +42,8 @@ class CrawlSummary:
     def lines(self) -> list[str]:
         out = [
             f"feeds: {self.feeds_ok} ok ({self.feeds_not_modified} unchanged), {self.feeds_failed} failed",
-            f"entries: {self.entries} seen, {self.new} new, {self.known} already known, {self.skipped_entries} without link",
+            f"entries: {self.entries} seen, {self.new} new, {self.known} already known, {self.skipped_entries} without link, "
+            f"{self.entries_waiting} left for later polls",
             f"articles: {self.articles_ok} stored, {self.duplicates} duplicates, {self.articles_failed} failed, "
             f"{self.retry_later} to retry later, {self.processed} processed",
         ]
@@ -120,6 +122,7 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
             summary.new += len(result.new_ids)
             summary.known += result.known
             summary.skipped_entries += result.skipped
+            summary.entries_waiting += result.waiting
             new_ids.extend(result.new_ids)
             if bar:
                 bar.update()
