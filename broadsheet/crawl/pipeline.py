@@ -103,7 +103,10 @@ def poll_feed(feed: Feed) -> PollResult:
     now = timezone.now()
     feed.last_fetch_at = now
     try:
-        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        # A feed that failed last time gets one try, not the inline retries: a dead host
+        # then costs one timeout per poll, and the schedule's backoff does the retrying.
+        retries = 0 if feed.consecutive_failures else None
+        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, retries=retries)
         if response.not_modified:
             result.not_modified = True
             _reschedule_ok(feed, 0, _max_age(response.headers))
