@@ -49,6 +49,7 @@ class PollResult:
     known: int = 0
     skipped: int = 0
     waiting: int = 0  # entries left for a later poll by the caps (per poll, per source)
+    warning: str = ""  # the feed was read, but ill-formed (truncated, garbage inside)
     error_kind: str = ""
     error: str = ""
 
@@ -114,6 +115,7 @@ def poll_feed(feed: Feed) -> PollResult:
             parsed = parse_feed(response.content, feed.url, response.headers.get("content-type", ""))
             result.entries = len(parsed.entries)
             result.skipped = parsed.skipped
+            result.warning = parsed.warning
             result.new_ids, result.known, result.waiting = store_entries(feed, parsed.entries)
             if not feed.title and parsed.title:
                 feed.title = parsed.title
@@ -123,6 +125,9 @@ def poll_feed(feed: Feed) -> PollResult:
                 # The feed still holds entries we have not taken: come back at the shortest interval.
                 feed.poll_minutes = settings.POLL_MIN_MINUTES * 2
             _reschedule_ok(feed, len(result.new_ids), _max_age(response.headers))
+            feed.last_warning = result.warning[:2000]
+            if result.warning:
+                log.warning("feed %s (%s) read with a warning: %s", feed.source.name, feed.url, result.warning)
         feed.last_success_at = now
         feed.consecutive_failures = 0
         feed.last_error = ""
