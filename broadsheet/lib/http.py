@@ -154,6 +154,7 @@ def resolve(host: str, port: int) -> list[tuple]:
     try:
         infos = future.result(timeout=None if budget is None else max(0.0, budget.left()))
     except FutureTimeout:
+        future.cancel()  # if it is still queued behind other lookups, it never runs
         raise FetchError("timeout", f"looking up {host} took longer than the deadline") from None
     except socket.gaierror as exc:
         raise FetchError("dns", f"cannot resolve {host}: {exc}") from None
