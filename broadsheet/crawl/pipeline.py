@@ -48,6 +48,8 @@ class PollResult:
     new_ids: list[int] = field(default_factory=list)
     known: int = 0
     skipped: int = 0
+    waiting: int = 0  # entries left for a later poll by the caps (per poll, per source)
+    warning: str = ""  # the feed was read, but ill-formed (truncated, garbage inside)
     error_kind: str = ""
     error: str = ""
 
@@ -102,7 +104,10 @@ def poll_feed(feed: Feed) -> PollResult:
     now = timezone.now()
     feed.last_fetch_at = now
     try:
-        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        # A feed that failed last time gets one try, not the inline retries: a dead host
+        # then costs one timeout per poll, and the schedule's backoff does the retrying.
+        retries = 0 if feed.consecutive_failures else None
+        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, retries=retries)
         if response.not_modified:
             result.not_modified = True
             _reschedule_ok(feed, 0, _max_age(response.headers))
@@ -110,17 +115,19 @@ def poll_feed(feed: Feed) -> PollResult:
             parsed = parse_feed(response.content, feed.url, response.headers.get("content-type", ""))
             result.entries = len(parsed.entries)
             result.skipped = parsed.skipped
-            for entry in parsed.entries:
-                article_id, created = _store_entry(feed, entry)
-                if created:
-                    result.new_ids.append(article_id)
-                else:
-                    result.known += 1
+            result.warning = parsed.warning
+            result.new_ids, result.known, result.waiting = store_entries(feed, parsed.entries)
             if not feed.title and parsed.title:
                 feed.title = parsed.title
             feed.etag = response.headers.get("etag", "")[:300]
             feed.last_modified = response.headers.get("last-modified", "")[:100]
+            if result.waiting:
+                # The feed still holds entries we have not taken: come back at the shortest interval.
+                feed.poll_minutes = settings.POLL_MIN_MINUTES * 2
             _reschedule_ok(feed, len(result.new_ids), _max_age(response.headers))
+            feed.last_warning = result.warning[:2000]
+            if result.warning:
+                log.warning("feed %s (%s) read with a warning: %s", feed.source.name, feed.url, result.warning)
         feed.last_success_at = now
         feed.consecutive_failures = 0
         feed.last_error = ""
@@ -142,9 +149,59 @@ def poll_feed(feed: Feed) -> PollResult:
     return result
 
 
-def _store_entry(feed: Feed, entry) -> tuple[int, bool]:
-    url = canonical_url(entry.link)
-    defaults = {
+LOOKUP_BATCH = 500  # canonical URLs looked up per query (well under every database's parameter limit)
+
+
+def newest_first(entries: list) -> list:
+    """Dated entries newest first, then undated ones in the feed's own order."""
+    return sorted(entries, key=lambda e: (e.published is None, -e.published.timestamp() if e.published else 0))
+
+
+def store_entries(feed: Feed, entries: list) -> tuple[list[int], int, int]:
+    """Store a feed's new entries as PENDING articles, within the caps. Returns (new ids, known, waiting).
+
+    At most FEED_MAX_NEW_PER_POLL new entries per poll, newest first, and no more than
+    FEED_MAX_PENDING_PER_SOURCE articles of the source waiting to be fetched: a feed of
+    100,000 entries costs a few queries and queues a bounded batch; the rest are still in
+    the feed and are taken by later polls. Known URLs are found by one query per batch of
+    LOOKUP_BATCH entries, and the new rows go in with one INSERT.
+    """
+    pending = Article.objects.filter(source_id=feed.source_id, status=Article.Status.PENDING).count()
+    room = max(0, min(settings.FEED_MAX_NEW_PER_POLL, settings.FEED_MAX_PENDING_PER_SOURCE - pending))
+    fresh: dict[str, object] = {}
+    known = looked_at = new_seen = 0
+    ordered = newest_first(entries)
+    while len(fresh) < room and looked_at < len(ordered):
+        batch: dict[str, object] = {}
+        for entry in ordered[looked_at:looked_at + LOOKUP_BATCH]:
+            batch.setdefault(canonical_url(entry.link), entry)  # the same link twice in a feed: once
+        looked_at = min(looked_at + LOOKUP_BATCH, len(ordered))
+        existing = set(Article.objects.filter(url__in=list(batch)).values_list("url", flat=True))
+        known += len(existing)
+        for url, entry in batch.items():
+            if url in existing or url in fresh:
+                continue
+            new_seen += 1
+            if len(fresh) < room:
+                fresh[url] = entry
+    waiting = (len(ordered) - looked_at) + (new_seen - len(fresh))  # not looked at, or over the cap
+    ids = _insert(feed, fresh)
+    return ids, known + len(fresh) - len(ids), waiting  # fresh ones another poll stored first are known
+
+
+def _insert(feed: Feed, fresh: dict) -> list[int]:
+    if not fresh:
+        return []
+    rows = [Article(url=url, **_entry_fields(feed, entry)) for url, entry in fresh.items()]
+    try:
+        with transaction.atomic():
+            return [row.pk for row in Article.objects.bulk_create(rows)]
+    except IntegrityError:  # another feed's poll stored one of these URLs since our lookup
+        return [pk for pk, created in (_store_entry(feed, url, entry) for url, entry in fresh.items()) if created]
+
+
+def _entry_fields(feed: Feed, entry) -> dict:
+    fields = {
         "source_id": feed.source_id,
         "feed": feed,
         "guid": entry.guid,
@@ -154,11 +211,15 @@ def _store_entry(feed: Feed, entry) -> tuple[int, bool]:
         "section": feed.section,
     }
     if _plausible(entry.published):
-        defaults["published"] = entry.published
-        defaults["published_known"] = True
+        fields["published"] = entry.published
+        fields["published_known"] = True
+    return fields
+
+
+def _store_entry(feed: Feed, url: str, entry) -> tuple[int, bool]:
     try:
         with transaction.atomic():
-            article, created = Article.objects.get_or_create(url=url, defaults=defaults)
+            article, created = Article.objects.get_or_create(url=url, defaults=_entry_fields(feed, entry))
     except IntegrityError:  # another worker stored the same URL between our read and write
         article, created = Article.objects.get(url=url), False
     return article.pk, created

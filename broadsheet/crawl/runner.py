@@ -25,12 +25,14 @@ log = logging.getLogger("broadsheet.crawl")
 @dataclass
 class CrawlSummary:
     feeds_ok: int = 0
+    feeds_warned: int = 0  # read, but ill-formed (truncated, garbage inside): not counted in feeds_ok
     feeds_failed: int = 0
     feeds_not_modified: int = 0
     entries: int = 0
     new: int = 0
     known: int = 0
     skipped_entries: int = 0
+    entries_waiting: int = 0  # left in their feeds for a later poll by the caps per poll and per source
     articles_ok: int = 0
     duplicates: int = 0
     articles_failed: int = 0
@@ -40,8 +42,10 @@ class CrawlSummary:
 
     def lines(self) -> list[str]:
         out = [
-            f"feeds: {self.feeds_ok} ok ({self.feeds_not_modified} unchanged), {self.feeds_failed} failed",
-            f"entries: {self.entries} seen, {self.new} new, {self.known} already known, {self.skipped_entries} without link",
+            f"feeds: {self.feeds_ok} ok ({self.feeds_not_modified} unchanged), {self.feeds_warned} read with warnings, "
+            f"{self.feeds_failed} failed",
+            f"entries: {self.entries} seen, {self.new} new, {self.known} already known, {self.skipped_entries} without link, "
+            f"{self.entries_waiting} left for later polls",
             f"articles: {self.articles_ok} stored, {self.duplicates} duplicates, {self.articles_failed} failed, "
             f"{self.retry_later} to retry later, {self.processed} processed",
         ]
@@ -110,7 +114,9 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
                 summary.feeds_failed += 1
                 summary.errors["feed:crash"] += 1
                 continue
-            if result.ok:
+            if result.ok and result.warning:
+                summary.feeds_warned += 1
+            elif result.ok:
                 summary.feeds_ok += 1
                 summary.feeds_not_modified += result.not_modified
             else:
@@ -120,6 +126,7 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
             summary.new += len(result.new_ids)
             summary.known += result.known
             summary.skipped_entries += result.skipped
+            summary.entries_waiting += result.waiting
             new_ids.extend(result.new_ids)
             if bar:
                 bar.update()
