@@ -14,10 +14,11 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
 
 from broadsheet.api.openapi import document
 from broadsheet.articles.models import Article
+from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
 from broadsheet.web.sections import sections as taxonomy, slug_for
 
@@ -94,7 +95,7 @@ def _make_cursor(item: Article) -> str:
     return f"{(item.published - EPOCH) // timedelta(microseconds=1)}_{item.pk}"
 
 
-@require_GET
+@read_only
 def articles(request):
     try:
         limit = _limit(request)
@@ -125,7 +126,7 @@ def articles(request):
     return JsonResponse({"articles": [_article_json(a) for a in page], "next_cursor": next_cursor})
 
 
-@require_GET
+@read_only
 def article(request, pk: int):
     item = Article.objects.filter(pk=pk, status=Article.Status.OK).select_related("source").first()
     if item is None:
@@ -133,12 +134,12 @@ def article(request, pk: int):
     return JsonResponse(_article_json(item, full=True))
 
 
-@require_GET
+@read_only
 def sections(request):
     return JsonResponse({"sections": [{"name": name, "slug": slug_for(name)} for name in taxonomy()]})
 
 
-@require_GET
+@read_only
 def sources(request):
     data = [
         {"id": s.pk, "name": s.name, "homepage": s.homepage, "country": s.country or None, "language": s.language or None}
@@ -147,10 +148,11 @@ def sources(request):
     return JsonResponse({"sources": data})
 
 
-@require_GET
+@read_only
 def openapi(request):
     return JsonResponse(document(request.build_absolute_uri("/api/")))
 
 
+@csrf_exempt  # any method: the answer is the same 404, and nothing is written
 def not_found(request, rest: str = ""):
     return _error(404, "no such endpoint; see /api/openapi.json")

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
 from django_ratelimit.core import is_ratelimited
 
 from broadsheet.articles.models import Article
@@ -17,6 +16,7 @@ from broadsheet.enrich import questions
 from broadsheet.enrich.models import ArticleEnrichment, Tag
 from broadsheet.enrich.pipeline import story_articles, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
+from broadsheet.lib.methods import read_only
 
 ANSWER_TTL = 6 * 3600
 PER_PAGE = 30
@@ -27,7 +27,7 @@ def _visible():
     return Article.objects.filter(status=Article.Status.OK).select_related("source")
 
 
-@require_GET
+@read_only
 def article_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The panel body when ready; else 202 with a placeholder and the work queued once."""
     article = get_object_or_404(_visible(), pk=pk)
@@ -58,7 +58,7 @@ def _answer(request: HttpRequest, scope: str, articles: list) -> HttpResponse:
     return render(request, "enrich/_answer.html", {"question": question, "result": result})
 
 
-@require_GET
+@read_only
 def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(_visible(), pk=pk)
     articles = story_articles(article)
@@ -76,7 +76,7 @@ def _story_set(request: HttpRequest) -> list:
     return articles
 
 
-@require_GET
+@read_only
 def story_panel(request: HttpRequest) -> HttpResponse:
     articles = _story_set(request)
     data = story_summary(story_key(articles), articles)
@@ -84,13 +84,13 @@ def story_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id})
 
 
-@require_GET
+@read_only
 def story_ask(request: HttpRequest) -> HttpResponse:
     articles = _story_set(request)
     return _answer(request, "s:" + ",".join(str(a.pk) for a in articles), articles)
 
 
-@require_GET
+@read_only
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = Tag.objects.filter(key=tag_key(slug)).first()
     if found is None:
