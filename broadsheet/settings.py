@@ -143,7 +143,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"broadsheet": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "broadsheet": {"handlers": ["console"], "level": "INFO"},
+        # Every 500 with its traceback, DEBUG or not: Django's default sends these only to
+        # mail_admins when DEBUG is off (nobody, without ADMINS), and gunicorn never sees them.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # --- security, accounts, comments (community app, issue 4) ----------------------------------

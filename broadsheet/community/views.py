@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -119,8 +121,20 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/report.html", {"form": form, "comment": comment})
 
 
+def _possible_username(name: str) -> bool:
+    """What a user name can be (Django's own rule), so a NUL never reaches the database."""
+    try:
+        UnicodeUsernameValidator()(name)
+    except ValidationError:
+        return False
+    return len(name) <= 150
+
+
 @read_only
 def profile(request: HttpRequest, username: str) -> HttpResponse:
+    if not _possible_username(username):
+        return render(request, "web/bad_request.html", {"message": "That is not a user name: user names have at most "
+                      "150 letters, digits and @ . + - _ characters."}, status=400)
     user = get_object_or_404(get_user_model(), username=username, is_active=True)
     own = request.user.is_authenticated and request.user.pk == user.pk
     shown = [Comment.Status.VISIBLE, Comment.Status.PENDING] if own else [Comment.Status.VISIBLE]
