@@ -258,6 +258,7 @@ if not env("REDIS_URL"):
 RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 COMMUNITY_RATE_USER = env("BROADSHEET_COMMENT_RATE_USER")
 COMMUNITY_RATE_IP = env("BROADSHEET_COMMENT_RATE_IP")
+ENRICH_PANEL_RATE = env("BROADSHEET_PANEL_RATE")  # AI-panel fragments per IP (enrich/views.py)
 SILENCED_SYSTEM_CHECKS = [
     # Django's own RedisCache increments atomically, and so does SharedCounterCache (see
     # broadsheet/lib/dbcache.py); django-ratelimit only lists django-redis and memcached.
