@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from broadsheet.api.forms import CURSOR, MAX_ID, MAX_LIMIT
+from broadsheet.web.sections import sections, slug_for
+
 ARTICLE = {
     "type": "object",
     "required": ["id", "url", "title", "authors", "published", "section", "source", "page"],
@@ -42,12 +45,14 @@ def document(base_url: str) -> dict:
             "/articles": {"get": {
                 "summary": "Newest articles first",
                 "parameters": [
-                    query("section", {"type": "string"}, "Section slug, see /sections"),
-                    query("source", {"type": "integer"}, "Source id, see /sources"),
-                    query("since", {"type": "string", "format": "date-time"}, "Published at or after"),
-                    query("until", {"type": "string", "format": "date-time"}, "Published before"),
-                    query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 30}, "Page size"),
-                    query("cursor", {"type": "string"}, "next_cursor of the previous page"),
+                    query("section", {"type": "string", "enum": [slug_for(name) for name in sections()]},
+                          "Section slug, see /sections"),
+                    query("source", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Source id, see /sources"),
+                    query("since", {"type": "string", "format": "date-time"}, "Published at or after (with a UTC offset)"),
+                    query("until", {"type": "string", "format": "date-time"}, "Published before (with a UTC offset)"),
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 30}, "Page size"),
+                    query("cursor", {"type": "string", "pattern": CURSOR.pattern.join("^$")},
+                          "next_cursor of the previous page"),
                 ],
                 "responses": {
                     "200": _json({"type": "object", "properties": {
@@ -58,7 +63,8 @@ def document(base_url: str) -> dict:
             }},
             "/articles/{id}": {"get": {
                 "summary": "One article with its paragraphs",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 0}, "description": "Article id"}],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Article"}),
                               "404": _json({"$ref": "#/components/schemas/Error"}, "No such article")},
             }},
