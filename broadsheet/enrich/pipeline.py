@@ -42,18 +42,32 @@ def compute(article) -> dict:
 def enrich_article(article) -> None:
     """Pipeline step: section, hashtags, entities, gist and key points of one article."""
     result = compute(article)
+    values = {"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
+              "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"}
+    if ArticleEnrichment.objects.filter(article_id=article.pk, llm_version=text_version(article),
+                                        generator__startswith="llm:").exists():
+        del values["gist"], values["key_points"], values["generator"]  # the model's rewrite of this same text stays
     with transaction.atomic():
         type(article).objects.filter(pk=article.pk).update(section=result["section"])
         article.section = result["section"]
-        ArticleEnrichment.objects.update_or_create(
-            article_id=article.pk,
-            defaults={"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
-                      "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"})
+        ArticleEnrichment.objects.update_or_create(article_id=article.pk, defaults=values)
         save_tags(article.pk, result["hashtags"])
-    if llm.configured():
+    if llm.configured() and claim_llm_rewrite(article):
         from broadsheet.enrich.tasks import rewrite_with_llm
 
         rewrite_with_llm.enqueue(article.pk)
+
+
+def claim_llm_rewrite(article) -> bool:
+    """True once per version of an article's text: a conditional UPDATE, so of several
+    workers or repeats enriching the same text only one queues the (paid) LLM call."""
+    version = text_version(article)
+    return ArticleEnrichment.objects.filter(article_id=article.pk).exclude(llm_version=version).update(
+        llm_version=version) == 1
+
+
+def text_version(article) -> str:
+    return hashlib.sha256(f"{article.title}\n{article.body}".encode()).hexdigest()
 
 
 def save_tags(article_id: int, names: list[str]) -> None:
