@@ -95,3 +95,14 @@ def test_a_second_on_demand_enrichment_of_an_enriched_article_does_nothing(monke
     enrich_article(article)
     monkeypatch.setattr("broadsheet.enrich.pipeline.compute", lambda a: pytest.fail("enriched again"))
     enrich_later.call(article.pk)
+
+
+def test_the_migration_drops_the_summaries_keyed_by_a_clients_id_list():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    StorySummary.objects.create(key="ids:" + "0" * 40, signature="x")
+    StorySummary.objects.create(key="story:1", signature="y")
+    import_module("broadsheet.enrich.migrations.0003_drop_id_list_summaries").drop(apps, None)
+    assert list(StorySummary.objects.values_list("key", flat=True)) == ["story:1"]
