@@ -118,3 +118,24 @@ def test_a_server_error_is_logged_with_its_traceback_when_debug_is_off(site, set
     monkeypatch.setattr("broadsheet.web.views.top_stories", broken)
     assert Client(raise_request_exception=False).get("/").status_code == 500
     assert "Traceback" in stream.getvalue() and "the top stories are on fire" in stream.getvalue()
+
+
+def test_no_bad_form_value_from_a_signed_in_reader_ends_in_a_server_error(site, client, django_user_model, settings):
+    from broadsheet.community import services
+
+    settings.COMMUNITY_RATE_USER = settings.COMMUNITY_RATE_IP = "10000/m"  # reach the forms, not the limit
+    user = django_user_model.objects.create_user("alice", "alice@example.org", "a long enough password")
+    client.force_login(user)
+    comment = services.post_comment(user, site, "A first comment on the parade.")
+    forms = {f"/community/article/{site.pk}/comment/": ["body", "parent"],
+             f"/community/comment/{comment.pk}/edit/": ["body"],
+             f"/community/comment/{comment.pk}/report/": ["reason", "note"],
+             "/community/account/": ["display_name", "bio"]}
+    seen = set()
+    for url, fields in forms.items():
+        for field in fields:
+            for value in EVERY:
+                response = client.post(url, {"body": "Fine words.", "reason": "spam", field: value})
+                assert response.status_code < 500, (url, field, value)
+                seen.add(response.status_code)
+    assert seen >= {302, 400}  # both accepted and refused values reached the views
