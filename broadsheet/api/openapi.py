@@ -36,7 +36,9 @@ def _json(schema: dict, description: str = "OK") -> dict:
 
 
 def document(base_url: str) -> dict:
-    query = lambda name, schema, text: {"name": name, "in": "query", "required": False, "schema": schema, "description": text}  # noqa: E731
+    # allowEmptyValue: `?section=` is read as no section, as a web form with an empty field sends it.
+    query = lambda name, schema, text: {"name": name, "in": "query", "required": False, "allowEmptyValue": True,  # noqa: E731
+                                        "schema": schema, "description": text}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Broadsheet API", "version": "1", "description": "Read-only access to articles, sections and sources."},
