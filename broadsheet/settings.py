@@ -143,7 +143,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"broadsheet": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "broadsheet": {"handlers": ["console"], "level": "INFO"},
+        # Every 500 with its traceback, DEBUG or not: Django's default sends these only to
+        # mail_admins when DEBUG is off (nobody, without ADMINS), and gunicorn never sees them.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # --- security, accounts, comments (community app, issue 4) ----------------------------------
@@ -253,6 +258,7 @@ if not env("REDIS_URL"):
 RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 COMMUNITY_RATE_USER = env("BROADSHEET_COMMENT_RATE_USER")
 COMMUNITY_RATE_IP = env("BROADSHEET_COMMENT_RATE_IP")
+ENRICH_PANEL_RATE = env("BROADSHEET_PANEL_RATE")  # AI-panel fragments per IP (enrich/views.py)
 SILENCED_SYSTEM_CHECKS = [
     # Django's own RedisCache increments atomically, and so does SharedCounterCache (see
     # broadsheet/lib/dbcache.py); django-ratelimit only lists django-redis and memcached.

@@ -65,3 +65,44 @@ def test_the_crawler_task_runs_the_step_after_the_embedding(monkeypatch):
     article.refresh_from_db()
     assert article.embedding and article.processed_at
     assert ArticleEnrichment.objects.get(article=article).section == article.section != ""
+
+
+def _queued(task_name: str) -> list:
+    from django_tasks_db.models import DBTaskResult
+
+    return [r.args_kwargs["args"] for r in DBTaskResult.objects.filter(task_path__endswith=task_name)]
+
+
+def test_the_llm_rewrite_of_an_article_is_queued_once_per_version_of_its_text(monkeypatch):
+    monkeypatch.setattr("broadsheet.enrich.llm.configured", lambda: True)
+    article = make_article()
+    for _ in range(3):
+        enrich_article(Article.objects.get(pk=article.pk))  # repeats: a retried task, a second worker
+    assert _queued("rewrite_with_llm") == [[article.pk]]
+    ArticleEnrichment.objects.filter(article=article).update(generator="llm:m", gist={"text": "Written.", "sources": []})
+    enrich_article(Article.objects.get(pk=article.pk))
+    assert ArticleEnrichment.objects.get(article=article).gist["text"] == "Written."  # the model's version stays
+    Article.objects.filter(pk=article.pk).update(body=PARADE + "\n\nThe Kremlin later thanked the guests.")
+    enrich_article(Article.objects.get(pk=article.pk))
+    assert _queued("rewrite_with_llm") == [[article.pk], [article.pk]]
+    assert ArticleEnrichment.objects.get(article=article).generator == "extractive"
+
+
+def test_a_second_on_demand_enrichment_of_an_enriched_article_does_nothing(monkeypatch):
+    from broadsheet.enrich.tasks import enrich_later
+
+    article = make_article()
+    enrich_article(article)
+    monkeypatch.setattr("broadsheet.enrich.pipeline.compute", lambda a: pytest.fail("enriched again"))
+    enrich_later.call(article.pk)
+
+
+def test_the_migration_drops_the_summaries_keyed_by_a_clients_id_list():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    StorySummary.objects.create(key="ids:" + "0" * 40, signature="x")
+    StorySummary.objects.create(key="story:1", signature="y")
+    import_module("broadsheet.enrich.migrations.0003_drop_id_list_summaries").drop(apps, None)
+    assert list(StorySummary.objects.values_list("key", flat=True)) == ["story:1"]
