@@ -42,6 +42,18 @@ def _fresh_rate_limits(request, django_db_blocker):
             caches["ratelimit"].clear()
 
 
+@pytest.fixture
+def enqueued(monkeypatch):
+    """Records each task enqueued (nothing runs), on any queue backend: the database queue
+    of the embedded default and RQ when REDIS_URL is set. enqueued("name") lists the
+    argument lists that the task of that function name was enqueued with, in order."""
+    from django_tasks.base import Task
+
+    calls: list[tuple[str, list]] = []
+    monkeypatch.setattr(Task, "enqueue", lambda self, *args, **kwargs: calls.append((self.func.__name__, list(args))))
+    return lambda name: [args for task, args in calls if task == name]
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

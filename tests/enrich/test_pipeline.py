@@ -67,24 +67,18 @@ def test_the_crawler_task_runs_the_step_after_the_embedding(monkeypatch):
     assert ArticleEnrichment.objects.get(article=article).section == article.section != ""
 
 
-def _queued(task_name: str) -> list:
-    from django_tasks_db.models import DBTaskResult
-
-    return [r.args_kwargs["args"] for r in DBTaskResult.objects.filter(task_path__endswith=task_name)]
-
-
-def test_the_llm_rewrite_of_an_article_is_queued_once_per_version_of_its_text(monkeypatch):
+def test_the_llm_rewrite_of_an_article_is_queued_once_per_version_of_its_text(monkeypatch, enqueued):
     monkeypatch.setattr("broadsheet.enrich.llm.configured", lambda: True)
     article = make_article()
     for _ in range(3):
         enrich_article(Article.objects.get(pk=article.pk))  # repeats: a retried task, a second worker
-    assert _queued("rewrite_with_llm") == [[article.pk]]
+    assert enqueued("rewrite_with_llm") == [[article.pk]]
     ArticleEnrichment.objects.filter(article=article).update(generator="llm:m", gist={"text": "Written.", "sources": []})
     enrich_article(Article.objects.get(pk=article.pk))
     assert ArticleEnrichment.objects.get(article=article).gist["text"] == "Written."  # the model's version stays
     Article.objects.filter(pk=article.pk).update(body=PARADE + "\n\nThe Kremlin later thanked the guests.")
     enrich_article(Article.objects.get(pk=article.pk))
-    assert _queued("rewrite_with_llm") == [[article.pk], [article.pk]]
+    assert enqueued("rewrite_with_llm") == [[article.pk], [article.pk]]
     assert ArticleEnrichment.objects.get(article=article).generator == "extractive"
 
 

@@ -138,27 +138,21 @@ def test_panel_requests_past_the_rate_are_answered_429(client, settings):
     assert refused.status_code == 429 and "try again" in refused.content.decode()
 
 
-def _queued_rewrites() -> list:
-    from django_tasks_db.models import DBTaskResult
-
-    return [r.args_kwargs["args"] for r in DBTaskResult.objects.filter(task_path__endswith="rewrite_story_later")]
-
-
-def test_the_llm_rewrite_of_a_story_is_queued_once_per_article_set(client, monkeypatch):
+def test_the_llm_rewrite_of_a_story_is_queued_once_per_article_set(client, monkeypatch, enqueued):
     monkeypatch.setattr("broadsheet.enrich.llm.configured", lambda: True)
     story = _story_of_three()
     url = reverse("enrich:story-panel", args=[story.pk])
     for _ in range(5):
         client.get(url)
-    assert len(_queued_rewrites()) == 1
+    assert len(enqueued("rewrite_story_later")) == 1
     newer = make_article(publisher=make_source("C", "https://c.example/"), n=0)
     make_story([newer]).members.update(story=story)
     client.get(url)
     client.get(url)
-    assert [len(ids) for _, ids in _queued_rewrites()] == [3, 4]
+    assert [len(ids) for _, ids in enqueued("rewrite_story_later")] == [3, 4]
 
 
-def test_of_two_requests_racing_over_a_new_article_set_only_one_queues_the_llm(monkeypatch):
+def test_of_two_requests_racing_over_a_new_article_set_only_one_queues_the_llm(monkeypatch, enqueued):
     from broadsheet.enrich import summaries
     from broadsheet.enrich.pipeline import story_articles_of, story_key, story_summary
 
@@ -176,4 +170,4 @@ def test_of_two_requests_racing_over_a_new_article_set_only_one_queues_the_llm(m
 
     monkeypatch.setattr(summaries, "summarize_story", slow)
     story_summary(key, articles)
-    assert raced and len(_queued_rewrites()) == 1
+    assert raced and len(enqueued("rewrite_story_later")) == 1
