@@ -100,3 +100,23 @@ def test_the_migration_drops_the_summaries_keyed_by_a_clients_id_list():
     StorySummary.objects.create(key="story:1", signature="y")
     import_module("broadsheet.enrich.migrations.0003_drop_id_list_summaries").drop(apps, None)
     assert list(StorySummary.objects.values_list("key", flat=True)) == ["story:1"]
+
+
+def test_the_crawler_embeds_a_batch_in_one_model_call_with_the_vectors_of_one_by_one(monkeypatch):
+    import numpy as np
+
+    from broadsheet.crawl.process import process_articles
+    from broadsheet.enrich import embeddings
+
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    articles = [make_article(BUDGET_TITLE, BUDGET, n=1), make_article(n=2), make_article("Budget vote delayed", BUDGET[:300], n=3)]
+    calls = []
+    real = embeddings.embed
+    monkeypatch.setattr(embeddings, "embed", lambda texts, **kw: calls.append(len(texts)) or real(texts, **kw))
+    assert process_articles([a.pk for a in articles]) == [a.pk for a in articles]
+    assert calls == [3]
+    for article in articles:
+        article.refresh_from_db()
+        alone = real([embeddings.article_text(article.title, article.body)])[0]
+        assert np.allclose(embeddings.from_bytes(article.embedding), alone, atol=1e-5)
+        assert article.processed_at and ArticleEnrichment.objects.filter(article=article).exists()

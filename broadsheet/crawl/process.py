@@ -1,0 +1,144 @@
+"""The third crawl step: the ARTICLE_PIPELINE over stored articles, one or a batch at a time.
+
+A step is a function of one Article (settings.ARTICLE_PIPELINE). It may also carry:
+
+- `step.batch(articles, prepared=None)`: the same over a batch in one go (the embedding
+  step: one model call for the batch). Allowed only when the step's result for one
+  article depends on nothing the other steps write, since it runs over the whole batch
+  before the next steps run on any article of it.
+- `step.prepare(articles)`: the pure part of `batch` (no database, safe in another
+  thread), whose result `batch` stores. When the pipeline starts with such steps, they
+  are prepared for the next batch in a helper thread while the current batch goes
+  through the other steps: the model runs on one core (torch releases the GIL) while
+  story assignment and enrichment run on another.
+
+The steps without a batch form run article by article in the order given, each article
+through all of them before the next: story assignment depends on the articles placed
+before, so a batch ends exactly as `process_article` on each id in that order would.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from broadsheet.articles.models import Article
+
+log = logging.getLogger("broadsheet.crawl")
+BATCH = 64  # articles per batch (one model call); longer lists are cut into batches of this size
+
+
+def process_article(article_id: int) -> bool:
+    """Run the enrichment pipeline on one stored article. Safe to repeat; a step's error is raised."""
+    return bool(process_articles([article_id], raise_errors=True))
+
+
+def process_articles(article_ids: list[int], *, raise_errors: bool = False) -> list[int]:
+    """Run the ARTICLE_PIPELINE over stored articles, in batches of BATCH; the ids processed.
+
+    Ids that are not stored articles with status OK are skipped, as are those that a step
+    failed on: logged and left unprocessed, so `requeue_stale` offers them again later,
+    while the others go on. With `raise_errors` the step's error is raised instead.
+    """
+    steps = [import_string(path) for path in settings.ARTICLE_PIPELINE]
+    ahead = _leading_prepared(steps)
+    wanted = list(dict.fromkeys(article_ids))
+    chunks = [wanted[i : i + BATCH] for i in range(0, len(wanted), BATCH)]
+    done: list[int] = []
+    helper = ThreadPoolExecutor(1, thread_name_prefix="prepare") if ahead and len(chunks) > 1 else None
+    try:
+        upcoming = _load_and_prepare(chunks[0], ahead, helper) if chunks else None
+        for index in range(len(chunks)):
+            articles, prepared = upcoming
+            if index + 1 < len(chunks):
+                upcoming = _load_and_prepare(chunks[index + 1], ahead, helper)
+            done += _run(steps, articles, prepared, raise_errors)
+    finally:
+        if helper:
+            helper.shutdown(wait=True, cancel_futures=True)
+    return done
+
+
+def _leading_prepared(steps: list) -> list:
+    """The steps at the head of the pipeline that can be prepared ahead of their turn."""
+    lead = []
+    for step in steps:
+        if not (hasattr(step, "batch") and hasattr(step, "prepare")):
+            break
+        lead.append(step)
+    return lead
+
+
+def _load_and_prepare(ids: list[int], ahead: list, helper: ThreadPoolExecutor | None) -> tuple[list, dict]:
+    found = Article.objects.select_related("source", "feed").filter(pk__in=ids, status=Article.Status.OK)
+    by_id = {article.pk: article for article in found}
+    articles = [by_id[pk] for pk in ids if pk in by_id]
+    prepared: dict = {}
+    if helper and articles:
+        prepared = {step: helper.submit(step.prepare, articles) for step in ahead}
+    return articles, prepared
+
+
+def _run(steps: list, articles: list[Article], prepared: dict, raise_errors: bool) -> list[int]:
+    for stage in _stages(steps):
+        if not articles:
+            return []
+        if hasattr(stage[0], "batch"):
+            articles = _run_batch(stage[0], articles, prepared.get(stage[0]), raise_errors)
+        else:
+            articles = [a for a in articles if _still_ok(a) and _run_each(stage, a, raise_errors)]
+    if articles:
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(processed_at=timezone.now())
+    return [a.pk for a in articles]
+
+
+def _stages(steps: list) -> list[list]:
+    """The steps cut into stages: each step with a batch form alone, the runs between them together."""
+    stages: list[list] = []
+    for step in steps:
+        if hasattr(step, "batch") or not stages or hasattr(stages[-1][0], "batch"):
+            stages.append([step])
+        else:
+            stages[-1].append(step)
+    return stages
+
+
+def _still_ok(article: Article) -> bool:
+    """Re-read at its turn, as process_article would load it: a step run on an earlier
+    article (a copy folded into it) may have changed its status since the batch was read."""
+    article.refresh_from_db(fields=["status", "duplicate_of"])
+    return article.status == Article.Status.OK
+
+
+def _run_batch(step, articles: list[Article], prepared: Future | None, raise_errors: bool) -> list[Article]:
+    try:
+        if prepared is None:
+            step.batch(articles)
+        else:
+            step.batch(articles, prepared.result())
+        return articles
+    except Exception:
+        if raise_errors and len(articles) == 1:
+            raise
+        log.exception("step %s failed on a batch of %d articles; running it article by article", _name(step), len(articles))
+    return [a for a in articles if _run_each([step], a, raise_errors)]
+
+
+def _run_each(steps: list, article: Article, raise_errors: bool) -> bool:
+    for step in steps:
+        try:
+            step(article)
+        except Exception:
+            if raise_errors:
+                raise
+            log.exception("step %s failed on article %s: left for a later try", _name(step), article.pk)
+            return False
+    return True
+
+
+def _name(step) -> str:
+    return f"{getattr(step, '__module__', '')}.{getattr(step, '__qualname__', step)}"
