@@ -3,6 +3,9 @@
 `enrich_article` runs after `embeddings.embed_article` (settings.ARTICLE_PIPELINE): it
 writes Article.section and an ArticleEnrichment row with tags, entities and summary,
 and links Tag rows for the tag pages. Safe to repeat: every write is an upsert.
+
+The web views import this module: what needs numpy or the models (sections, summaries,
+embeddings) is imported in the functions that compute, never at import.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from broadsheet.enrich import llm, sections, summaries, tags
-from broadsheet.enrich.embeddings import from_bytes
+from broadsheet.enrich import llm, tags
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, StorySummary, Tag
 
 log = logging.getLogger("broadsheet.enrich")
@@ -25,6 +27,9 @@ log = logging.getLogger("broadsheet.enrich")
 
 def compute(article) -> dict:
     """Everything the step stores, without touching the database."""
+    from broadsheet.enrich import sections, summaries
+    from broadsheet.enrich.embeddings import from_bytes
+
     text = article.body or article.teaser or ""
     section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
                                 authors=article.authors, minilm=from_bytes(article.embedding),
@@ -158,6 +163,8 @@ def story_summary(key: str, articles: list[Any]) -> dict | None:
     stored = StorySummary.objects.filter(key=key).first()
     if stored and stored.signature == signature:
         return stored.data
+    from broadsheet.enrich import summaries
+
     data = summaries.summarize_story(articles)
     if stored is None:
         try:
