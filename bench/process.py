@@ -4,9 +4,12 @@ time against batches, on the same stored articles in the same run.
 Stores the articles of ../shared/data/clustering-dev (370 real reports, 72 stories) in a
 fresh SQLite database, warms the models, then processes them all with
 `process_article(id)` one by one (the baseline: what `crawl --once` did) and, after
-clearing every processing result, again with `process_articles(ids)` in batches: once
-with the embedding step's `prepare` hidden (batching alone) and once as shipped (the
-next batch embedded in a helper thread while the current one is placed and enriched).
+clearing every processing result, again with `process_articles(ids)` in batches.
+
+Tried and dropped (measured with this bench on the shared 2-core box, load ≈ 10): the
+next batch embedded in a helper thread while the current one was placed and enriched
+ran at 0.61x of one at a time; torch's Python-level forward and our steps fight for the
+GIL. Using both cores takes two processes (two task workers), not two threads.
 
     .venv/bin/python bench/process.py [--limit 370] [--batch 64]
 
@@ -94,7 +97,7 @@ def partition(ids: list[int]) -> set[frozenset]:
 
 
 class StepClock:
-    """Wall time per pipeline step, batch forms included (the helper thread's `prepare` apart)."""
+    """Wall time per pipeline step, batch forms included."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = defaultdict(float)
@@ -108,7 +111,7 @@ class StepClock:
                 self.spent[name] += time.perf_counter() - start
         return run
 
-    def wrap(self, path: str, overlap: bool):
+    def wrap(self, path: str):
         from django.utils.module_loading import import_string
 
         step = import_string(path)
@@ -116,8 +119,6 @@ class StepClock:
         wrapped = self.timed(name, step)
         if hasattr(step, "batch"):
             wrapped.batch = self.timed(name, step.batch)
-        if hasattr(step, "prepare") and overlap:
-            wrapped.prepare = self.timed(f"{name} (prepared in the helper thread)", step.prepare)
         return wrapped
 
 
@@ -140,11 +141,11 @@ def main() -> None:
     light_embed(["warm up"])
     paths = list(settings.ARTICLE_PIPELINE)
     clocks, results = {}, {}
-    runs = {"one at a time": False, "batched, no helper": False, "batched": True}
-    for label, overlap in runs.items():
+    runs = ["one at a time", "batched"]
+    for label in runs:
         clear()
         clock = clocks[label] = StepClock()
-        steps = {p: clock.wrap(p, overlap) for p in paths}
+        steps = {p: clock.wrap(p) for p in paths}
         process.import_string = steps.__getitem__  # the pipeline's own steps, timed
         process.BATCH = args.batch
         start = time.perf_counter()
@@ -159,10 +160,9 @@ def main() -> None:
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     for label, (spent, done, _) in results.items():
         steps = ", ".join(f"{name} {secs:.1f} s" for name, secs in clocks[label].spent.items())
-        print(f"{label:19}: {spent:6.1f} s  {done / spent:6.1f} articles/s  ({steps})")
-    for label in list(runs)[1:]:
-        spent, done, _ = results[label]
-        print(f"ratio     {label} / one at a time: {done / spent / (n_base / base):5.2f}x articles/s")
+        print(f"{label:14}: {spent:6.1f} s  {done / spent:6.1f} articles/s  ({steps})")
+    spent, done, _ = results["batched"]
+    print(f"ratio     batched / one at a time: {done / spent / (n_base / base):5.2f}x articles/s")
     differ = [label for label in runs if results[label][2] != p_base]
     print(f"stories   {len(p_base)} groups one at a time; "
           + ("the same in every run" if not differ else f"DIFFERENT in: {', '.join(differ)}"))

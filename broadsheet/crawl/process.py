@@ -1,16 +1,10 @@
 """The third crawl step: the ARTICLE_PIPELINE over stored articles, one or a batch at a time.
 
-A step is a function of one Article (settings.ARTICLE_PIPELINE). It may also carry:
-
-- `step.batch(articles, prepared=None)`: the same over a batch in one go (the embedding
-  step: one model call for the batch). Allowed only when the step's result for one
-  article depends on nothing the other steps write, since it runs over the whole batch
-  before the next steps run on any article of it.
-- `step.prepare(articles)`: the pure part of `batch` (no database, safe in another
-  thread), whose result `batch` stores. When the pipeline starts with such steps, they
-  are prepared for the next batch in a helper thread while the current batch goes
-  through the other steps: the model runs on one core (torch releases the GIL) while
-  story assignment and enrichment run on another.
+A step is a function of one Article (settings.ARTICLE_PIPELINE). It may also carry
+`step.batch(articles)`: the same over a batch in one go (the embedding step: one model
+call for the batch). Allowed only when the step's result for one article depends on
+nothing the other steps write, since it runs over the whole batch before the next steps
+run on any article of it.
 
 The steps without a batch form run article by article in the order given, each article
 through all of them before the next: story assignment depends on the articles placed
@@ -20,8 +14,6 @@ before, so a batch ends exactly as `process_article` on each id in that order wo
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -45,50 +37,25 @@ def process_articles(article_ids: list[int], *, raise_errors: bool = False) -> l
     while the others go on. With `raise_errors` the step's error is raised instead.
     """
     steps = [import_string(path) for path in settings.ARTICLE_PIPELINE]
-    ahead = _leading_prepared(steps)
     wanted = list(dict.fromkeys(article_ids))
-    chunks = [wanted[i : i + BATCH] for i in range(0, len(wanted), BATCH)]
     done: list[int] = []
-    helper = ThreadPoolExecutor(1, thread_name_prefix="prepare") if ahead and len(chunks) > 1 else None
-    try:
-        upcoming = _load_and_prepare(chunks[0], ahead, helper) if chunks else None
-        for index in range(len(chunks)):
-            articles, prepared = upcoming
-            if index + 1 < len(chunks):
-                upcoming = _load_and_prepare(chunks[index + 1], ahead, helper)
-            done += _run(steps, articles, prepared, raise_errors)
-    finally:
-        if helper:
-            helper.shutdown(wait=True, cancel_futures=True)
+    for start in range(0, len(wanted), BATCH):
+        done += _run(steps, _load(wanted[start : start + BATCH]), raise_errors)
     return done
 
 
-def _leading_prepared(steps: list) -> list:
-    """The steps at the head of the pipeline that can be prepared ahead of their turn."""
-    lead = []
-    for step in steps:
-        if not (hasattr(step, "batch") and hasattr(step, "prepare")):
-            break
-        lead.append(step)
-    return lead
-
-
-def _load_and_prepare(ids: list[int], ahead: list, helper: ThreadPoolExecutor | None) -> tuple[list, dict]:
+def _load(ids: list[int]) -> list[Article]:
     found = Article.objects.select_related("source", "feed").filter(pk__in=ids, status=Article.Status.OK)
     by_id = {article.pk: article for article in found}
-    articles = [by_id[pk] for pk in ids if pk in by_id]
-    prepared: dict = {}
-    if helper and articles:
-        prepared = {step: helper.submit(step.prepare, articles) for step in ahead}
-    return articles, prepared
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _run(steps: list, articles: list[Article], prepared: dict, raise_errors: bool) -> list[int]:
+def _run(steps: list, articles: list[Article], raise_errors: bool) -> list[int]:
     for stage in _stages(steps):
         if not articles:
             return []
         if hasattr(stage[0], "batch"):
-            articles = _run_batch(stage[0], articles, prepared.get(stage[0]), raise_errors)
+            articles = _run_batch(stage[0], articles, raise_errors)
         else:
             articles = [a for a in articles if _still_ok(a) and _run_each(stage, a, raise_errors)]
     if articles:
@@ -114,12 +81,9 @@ def _still_ok(article: Article) -> bool:
     return article.status == Article.Status.OK
 
 
-def _run_batch(step, articles: list[Article], prepared: Future | None, raise_errors: bool) -> list[Article]:
+def _run_batch(step, articles: list[Article], raise_errors: bool) -> list[Article]:
     try:
-        if prepared is None:
-            step.batch(articles)
-        else:
-            step.batch(articles, prepared.result())
+        step.batch(articles)
         return articles
     except Exception:
         if raise_errors and len(articles) == 1:

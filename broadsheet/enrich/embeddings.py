@@ -69,23 +69,15 @@ def embed_article(article) -> None:
     embed_articles([article])
 
 
-def prepare_vectors(articles: list) -> dict[int, np.ndarray]:
-    """The vectors of the articles that lack one, by id: one model call, no database."""
+def embed_articles(articles: list) -> None:
+    """The step over a batch: the vectors of the articles that lack one, in one model call."""
     missing = [a for a in articles if not a.embedding]
     vectors = embed([article_text(a.title, a.body) for a in missing])
-    return {a.pk: vector for a, vector in zip(missing, vectors)}
-
-
-def embed_articles(articles: list, prepared: dict[int, np.ndarray] | None = None) -> None:
-    """The step over a batch: vectors from `prepare_vectors` (computed here when not given), stored."""
-    vectors = prepare_vectors(articles) if prepared is None else prepared
-    for article in articles:
-        if not article.embedding and article.pk in vectors:
-            article.embedding = to_bytes(vectors[article.pk])
-            type(article).objects.filter(pk=article.pk).update(embedding=article.embedding)
+    for article, vector in zip(missing, vectors):
+        article.embedding = to_bytes(vector)
+        type(article).objects.filter(pk=article.pk).update(embedding=article.embedding)
 
 
 # Read by crawl.process: a vector depends on its own article alone, so the step may run
-# over a whole batch (and be prepared in a helper thread) before the other steps.
+# over a whole batch before the story and enrich steps of each article.
 embed_article.batch = embed_articles  # type: ignore[attr-defined]
-embed_article.prepare = prepare_vectors  # type: ignore[attr-defined]

@@ -38,22 +38,15 @@ def topic_embedding(item: Article) -> None:
         Article.objects.filter(pk=item.pk).update(embedding=item.embedding)
 
 
-def prepare(items: list[Article]) -> dict[int, np.ndarray]:
-    calls["prepare"] += 1
-    return {a.pk: topic_vector(a) for a in items if not a.embedding}
-
-
-def embed_batch(items: list[Article], prepared: dict | None = None) -> None:
+def embed_batch(items: list[Article]) -> None:
     calls["batch"] += 1
-    vectors = prepare(items) if prepared is None else prepared
     for a in items:
-        if a.pk in vectors:
-            a.embedding = to_bytes(vectors[a.pk])
+        if not a.embedding:
+            a.embedding = to_bytes(topic_vector(a))
             Article.objects.filter(pk=a.pk).update(embedding=a.embedding)
 
 
 topic_embedding.batch = embed_batch
-topic_embedding.prepare = prepare
 STEPS = ["tests.crawl.test_process.topic_embedding", "broadsheet.stories.pipeline.process_article"]
 
 
@@ -97,7 +90,7 @@ def outcome() -> set[frozenset]:
 
 def test_a_batch_ends_in_the_same_stories_as_one_by_one(arrivals, settings, monkeypatch):
     settings.ARTICLE_PIPELINE = STEPS
-    monkeypatch.setattr(process, "BATCH", 4)  # three batches: the next one is prepared while one is placed
+    monkeypatch.setattr(process, "BATCH", 4)  # three batches
     start_over()
     processed = [pk for pk in arrivals if process.process_article(pk)]
     one_by_one = outcome()
@@ -107,7 +100,7 @@ def test_a_batch_ends_in_the_same_stories_as_one_by_one(arrivals, settings, monk
     done = process.process_articles(arrivals)
     assert outcome() == one_by_one
     assert done == processed
-    assert calls == {"prepare": 3, "batch": 3}  # one model call a batch, never one an article
+    assert calls == {"batch": 3}  # one model call a batch, never one an article
     assert not Article.objects.filter(pk__in=done, processed_at__isnull=True).exists()
 
 
