@@ -76,12 +76,16 @@ def text_version(article) -> str:
 
 
 def save_tags(article_id: int, names: list[str]) -> None:
-    wanted = []
-    for rank, name in enumerate(names):
-        tag, _ = Tag.objects.get_or_create(key=tags.key(name), defaults={"name": name})
-        wanted.append(tag.pk)
-        ArticleTag.objects.update_or_create(article_id=article_id, tag=tag, defaults={"rank": rank})
-    ArticleTag.objects.filter(article_id=article_id).exclude(tag_id__in=wanted).delete()
+    """The article's tags, in rank order, in four queries (not three per tag): upserts, so
+    a repeat or another worker storing the same new tag at once changes nothing."""
+    first = {}
+    for name in names:
+        first.setdefault(tags.key(name), name)  # a tag keeps its first spelling
+    Tag.objects.bulk_create([Tag(key=k, name=n) for k, n in first.items()], ignore_conflicts=True)
+    ids = dict(Tag.objects.filter(key__in=first).values_list("key", "pk"))
+    ArticleTag.objects.filter(article_id=article_id).exclude(tag_id__in=ids.values()).delete()
+    ArticleTag.objects.bulk_create([ArticleTag(article_id=article_id, tag_id=ids[k], rank=rank) for rank, k in enumerate(first)],
+                                   update_conflicts=True, unique_fields=["article", "tag"], update_fields=["rank"])
 
 
 def rewrite_article(article) -> bool:

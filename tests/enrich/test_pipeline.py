@@ -120,3 +120,17 @@ def test_the_crawler_embeds_a_batch_in_one_model_call_with_the_vectors_of_one_by
         alone = real([embeddings.article_text(article.title, article.body)])[0]
         assert np.allclose(embeddings.from_bytes(article.embedding), alone, atol=1e-5)
         assert article.processed_at and ArticleEnrichment.objects.filter(article=article).exists()
+
+
+def test_an_articles_tags_are_stored_in_a_few_queries_and_a_repeat_reorders_and_drops(django_assert_max_num_queries):
+    from broadsheet.enrich.pipeline import save_tags
+
+    article = make_article(n=4)
+    Tag.objects.create(key="kimjongun", name="KimJongUn")
+    with django_assert_max_num_queries(4):  # one tag or eight: the same few queries
+        save_tags(article.pk, ["Kim Jong-un", "Moscow", "VictoryDay", "Putin", "NorthKorea", "RedSquare"])
+    assert Tag.objects.get(key="kimjongun").name == "KimJongUn"  # an existing tag keeps its spelling
+    save_tags(article.pk, ["Putin", "KimJongUn", "Kim Jong Un"])
+    rows = ArticleTag.objects.filter(article=article).order_by("rank").values_list("tag__key", "rank")
+    assert list(rows) == [("putin", 0), ("kimjongun", 1)]
+    assert Tag.objects.count() == 6  # tags no article carries now stay for the others
