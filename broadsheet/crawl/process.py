@@ -1,10 +1,12 @@
 """The third crawl step: the ARTICLE_PIPELINE over stored articles, one or a batch at a time.
 
 A step is a function of one Article (settings.ARTICLE_PIPELINE). It may also carry
-`step.batch(articles)`: the same over a batch in one go (the embedding step: one model
-call for the batch). Allowed only when the step's result for one article depends on
-nothing the other steps write, since it runs over the whole batch before the next steps
-run on any article of it.
+`step.batch(articles)`: the same over a batch in one go, run at the step's place in the
+pipeline: after the steps before it have run on every article of the batch, before the
+steps after it run on any. Allowed only when that ends in the state the step run article
+by article would leave: the embedding step (a vector depends on its own article alone:
+one model call for the batch) and the story summary step (the last; a story's summary
+depends on the articles it ends with: once per story the batch touched).
 
 The steps without a batch form run article by article in the order given, each article
 through all of them before the next: story assignment depends on the articles placed

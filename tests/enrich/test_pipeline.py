@@ -134,3 +134,27 @@ def test_an_articles_tags_are_stored_in_a_few_queries_and_a_repeat_reorders_and_
     rows = ArticleTag.objects.filter(article=article).order_by("rank").values_list("tag__key", "rank")
     assert list(rows) == [("putin", 0), ("kimjongun", 1)]
     assert Tag.objects.count() == 6  # tags no article carries now stay for the others
+
+
+def test_the_story_summary_is_stored_once_per_batch_so_the_panel_only_reads_it(client, monkeypatch):
+    from broadsheet.enrich import summaries
+    from broadsheet.enrich.pipeline import _signature, story_articles_of, story_key, summarize_story_of
+    from broadsheet.stories.models import Member, Story
+
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    publishers = [make_source("A", "https://a.example/"), make_source("B", "https://b.example/")]
+    articles = [make_article(publisher=publishers[i % 2], n=i) for i in range(3)]
+    story = Story.objects.create(article_count=3)
+    for article in articles:
+        Member.objects.create(article=article, story=story, published=article.published, source_id=article.source_id)
+    calls = []
+    real = summaries.summarize_story
+    monkeypatch.setattr(summaries, "summarize_story", lambda items, **kw: calls.append(len(items)) or real(items, **kw))
+    summarize_story_of.batch(articles)
+    assert calls == [3]  # one story, summarised once for the batch
+    stored = StorySummary.objects.get(key=story_key(story.pk))
+    assert stored.data["summary"] and stored.signature == _signature(story_articles_of(story.pk))
+    monkeypatch.setattr(summaries, "summarize_story", lambda items, **kw: pytest.fail("computed on a page view"))
+    from django.urls import reverse
+
+    assert client.get(reverse("enrich:story-panel", args=[story.pk])).status_code == 200

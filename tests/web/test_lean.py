@@ -15,6 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
+from broadsheet.enrich.pipeline import summarize_story_of
 from broadsheet.stories.models import Member, Related, Story
 from broadsheet.web.sections import slug_for
 from tests.web.factories import article, source
@@ -56,9 +57,11 @@ def stored_site() -> list[str]:
     tag = Tag.objects.create(key="parade", name="Parade")
     ArticleTag.objects.create(article=a, tag=tag)
     Related.objects.create(article=b, other=a, rank=0, similarity=0.8)
+    summarize_story_of.batch([a, b])  # what the pipeline stores, so the story panel only reads
     return [reverse("web:home"), reverse("web:section", args=[slug_for("News")]), reverse("web:article", args=[a.pk]),
             reverse("web:source", args=[a.source_id]), reverse("stories:story", args=[story.pk]),
             reverse("enrich:tag", args=["parade"]), reverse("enrich:article-panel", args=[b.pk]),
+            reverse("enrich:story-panel", args=[story.pk]),
             reverse("api:articles"), reverse("api:article", args=[a.pk]), reverse("api:sections"),
             reverse("api:sources"), reverse("api:openapi")]
 
