@@ -289,4 +289,5 @@ ARTICLE_PIPELINE: list[str] = [
     "broadsheet.enrich.embeddings.embed_article",
     "broadsheet.stories.pipeline.process_article",
     "broadsheet.enrich.pipeline.enrich_article",
+    "broadsheet.enrich.pipeline.summarize_story_of",
 ]

@@ -1,8 +1,9 @@
-"""The crawl orchestrator: the only crawl code that writes to the database.
+"""The crawl orchestrator: with crawl/process.py, the only crawl code that writes to the database.
 
 poll_feed (fetch + parse a feed, store new entries as PENDING articles)
   -> fetch_article (robots, fetch, decode, extract, exact-duplicate check, store)
-  -> process_article (the ARTICLE_PIPELINE steps: embed, stories, enrichment)
+  -> process_article / process_articles (the ARTICLE_PIPELINE steps: embed, stories,
+     enrichment; in crawl/process.py, re-exported here)
 
 Each step is idempotent: an article is keyed by its canonical URL, a step that finds
 its work already done returns at once, and a row left PENDING by a killed worker is
@@ -21,9 +22,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from broadsheet.articles.models import Article
+from broadsheet.crawl.process import process_article, process_articles  # noqa: F401  (the third step, kept here)
 from broadsheet.crawl.feeds import FeedError, parse_feed
 from broadsheet.extract import ExtractError, extract
 from broadsheet.lib import http
@@ -357,17 +358,6 @@ def fetch_article(article_id: int, extractor=extract) -> str:
         article.status = Article.Status.OK
     article.save()
     return "duplicate" if original is not None else "ok"
-
-
-def process_article(article_id: int) -> bool:
-    """Run the enrichment pipeline on one stored article. Safe to repeat."""
-    article = Article.objects.select_related("source", "feed").filter(pk=article_id, status=Article.Status.OK).first()
-    if article is None:
-        return False
-    for path in settings.ARTICLE_PIPELINE:
-        import_string(path)(article)
-    Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
-    return True
 
 
 def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], list[int]]:

@@ -3,6 +3,9 @@
 `enrich_article` runs after `embeddings.embed_article` (settings.ARTICLE_PIPELINE): it
 writes Article.section and an ArticleEnrichment row with tags, entities and summary,
 and links Tag rows for the tag pages. Safe to repeat: every write is an upsert.
+
+The web views import this module: what needs numpy or the models (sections, summaries,
+embeddings) is imported in the functions that compute, never at import.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from broadsheet.enrich import llm, sections, summaries, tags
-from broadsheet.enrich.embeddings import from_bytes
+from broadsheet.enrich import llm, tags
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, StorySummary, Tag
 
 log = logging.getLogger("broadsheet.enrich")
@@ -25,6 +27,9 @@ log = logging.getLogger("broadsheet.enrich")
 
 def compute(article) -> dict:
     """Everything the step stores, without touching the database."""
+    from broadsheet.enrich import sections, summaries
+    from broadsheet.enrich.embeddings import from_bytes
+
     text = article.body or article.teaser or ""
     section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
                                 authors=article.authors, minilm=from_bytes(article.embedding),
@@ -71,12 +76,16 @@ def text_version(article) -> str:
 
 
 def save_tags(article_id: int, names: list[str]) -> None:
-    wanted = []
-    for rank, name in enumerate(names):
-        tag, _ = Tag.objects.get_or_create(key=tags.key(name), defaults={"name": name})
-        wanted.append(tag.pk)
-        ArticleTag.objects.update_or_create(article_id=article_id, tag=tag, defaults={"rank": rank})
-    ArticleTag.objects.filter(article_id=article_id).exclude(tag_id__in=wanted).delete()
+    """The article's tags, in rank order, in four queries (not three per tag): upserts, so
+    a repeat or another worker storing the same new tag at once changes nothing."""
+    first = {}
+    for name in names:
+        first.setdefault(tags.key(name), name)  # a tag keeps its first spelling
+    Tag.objects.bulk_create([Tag(key=k, name=n) for k, n in first.items()], ignore_conflicts=True)
+    ids = dict(Tag.objects.filter(key__in=first).values_list("key", "pk"))
+    ArticleTag.objects.filter(article_id=article_id).exclude(tag_id__in=ids.values()).delete()
+    ArticleTag.objects.bulk_create([ArticleTag(article_id=article_id, tag_id=ids[k], rank=rank) for rank, k in enumerate(first)],
+                                   update_conflicts=True, unique_fields=["article", "tag"], update_fields=["rank"])
 
 
 def rewrite_article(article) -> bool:
@@ -138,6 +147,31 @@ def story_articles_of(story_id: int) -> list:
                 .select_related("source").order_by("-published", "-pk")[:MAX_STORY_ARTICLES])
 
 
+def summarize_story_of(article) -> None:
+    """Pipeline step, the last: the summary of the article's story, stored now so that the
+    story's AI panel only reads it (a web worker that computes one loads WordLlama and
+    numpy: 53 MB -> 148 MB measured)."""
+    summarize_stories_of([article])
+
+
+def summarize_stories_of(articles: list) -> None:
+    """The step over a batch: each story the batch's articles sit in, summarised once, from
+    the articles it holds once the whole batch is placed (what the panel will read)."""
+    from broadsheet.articles.models import Article
+
+    stories = Article.objects.filter(pk__in=[a.pk for a in articles], status=Article.Status.OK,
+                                     story_member__isnull=False).values_list("story_member__story_id", flat=True)
+    for story_id in sorted(set(stories)):
+        articles_now = story_articles_of(story_id)
+        if articles_now:
+            story_summary(story_key(story_id), articles_now)
+
+
+# Read by crawl.process: a story's summary depends on its articles alone, so summarising each
+# story once after the whole batch is placed ends as summarising it after each article would.
+summarize_story_of.batch = summarize_stories_of  # type: ignore[attr-defined]
+
+
 def story_key(story_id: int) -> str:
     """Storage key of a story's summary: one row per story, whatever articles it holds."""
     return f"story:{story_id}"
@@ -158,6 +192,8 @@ def story_summary(key: str, articles: list[Any]) -> dict | None:
     stored = StorySummary.objects.filter(key=key).first()
     if stored and stored.signature == signature:
         return stored.data
+    from broadsheet.enrich import summaries
+
     data = summaries.summarize_story(articles)
     if stored is None:
         try:
