@@ -201,3 +201,10 @@ def test_a_running_row_of_a_worker_without_heartbeat_is_failed_once_past_the_dea
     assert tasks.recover_dead_workers() == 1
     running.refresh_from_db()
     assert running.status == "FAILED"
+
+
+def test_the_admin_lists_the_workers_and_what_each_is_running(admin_client, feed):
+    dead_worker("fetch_article", 42, name="box-7-abc")
+    page = admin_client.get("/admin/crawl/taskworker/")
+    assert page.status_code == 200
+    assert b"box-7-abc" in page.content and b"fetch_article" in page.content
