@@ -88,6 +88,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_PORT", "8000", "Port of the web site started by `broadsheet run`.", _int),
         Setting("BROADSHEET_WEB_WORKERS", "2", "Web worker processes started by `broadsheet run`.", _int),
         Setting("BROADSHEET_TASK_WORKERS", "2", "Task worker processes started by `broadsheet run`.", _int),
+        Setting("BROADSHEET_TASK_DEADLINE", "120",
+                "Seconds one task (a feed poll, a page fetch, an article's processing) may run before it is stopped and marked failed.", _float),
+        Setting("BROADSHEET_TASK_LEASE", "30",
+                "Seconds without a heartbeat after which a task worker counts as dead and the task it held is queued again.", _float),
         # --- security, accounts, comments (community app) ---
         Setting("BROADSHEET_PRODUCTION", "false", "Serve over HTTPS only: secure cookies, HSTS, http→https redirect. Turn on behind TLS.", _bool),
         Setting("BROADSHEET_HSTS_SECONDS", "31536000", "HSTS max-age sent in production (with includeSubDomains and preload).", _int),

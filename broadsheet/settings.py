@@ -118,7 +118,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
+    # No RQ job timeout: each task arms its own deadline (crawl/tasks.py), and RQ's alarm
+    # would replace it; `broadsheet worker` runs RQ's SimpleWorker without one.
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL"), "DEFAULT_TIMEOUT": -1}}
     INSTALLED_APPS += ["django_rq"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -281,6 +283,8 @@ POLL_MAX_MINUTES = env("BROADSHEET_POLL_MAX_MINUTES")
 FEED_MAX_NEW_PER_POLL = env("BROADSHEET_FEED_MAX_NEW_PER_POLL")
 FEED_MAX_PENDING_PER_SOURCE = env("BROADSHEET_FEED_MAX_PENDING_PER_SOURCE")
 CRAWL_WORKERS = env("BROADSHEET_CRAWL_WORKERS")
+TASK_DEADLINE = env("BROADSHEET_TASK_DEADLINE")
+TASK_LEASE = env("BROADSHEET_TASK_LEASE")
 CRAWL_EXTRACT_PROCESSES = env("BROADSHEET_CRAWL_EXTRACT_PROCESSES") or (os.cpu_count() or 1)
 
 # Steps run on each newly stored article, in order, by the `process_article` task.

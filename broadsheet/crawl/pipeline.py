@@ -37,7 +37,9 @@ log = logging.getLogger("broadsheet.crawl")
 HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
 MAX_ATTEMPTS = 3
 # Worth another try later: what the client retries at once, plus what may clear in minutes.
-TRANSIENT = http.TRANSIENT | {"dns", "robots_unreachable"}
+TRANSIENT = http.TRANSIENT | {"dns", "robots_unreachable", "deadline", "worker_died"}
+# A task stopped at its deadline, and one whose worker process died under it.
+DEADLINE, WORKER_DIED = "deadline", "worker_died"
 
 
 @dataclass
@@ -380,3 +382,65 @@ def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], li
 def mark_queued(ids: list[int]) -> None:
     if ids:
         Article.objects.filter(pk__in=ids).update(queued_at=timezone.now())
+
+
+# --- a task that did not finish: stopped at its deadline, or its worker died ---------
+
+
+def abandon_poll(feed_id: int, kind: str, message: str) -> bool:
+    """Release the feed a poll held. Returns whether to poll it again at once.
+
+    A deadline is the feed's fault: a failure, with backoff. A dead worker may not be (an
+    operator's kill, a reboot): the first time the feed is due at once, a second death in a
+    row counts as a failure, so a feed that kills its worker every time backs off."""
+    feed = Feed.objects.select_related("source").filter(pk=feed_id).first()
+    if feed is None:
+        return False
+    again = kind == WORKER_DIED and feed.last_error_kind != WORKER_DIED
+    if again:
+        feed.next_check_at = timezone.now()
+    else:
+        feed.consecutive_failures += 1
+        _reschedule_failed(feed, None)
+    feed.last_error, feed.last_error_kind = message[:2000], kind
+    feed.claimed_until = None
+    feed.save(update_fields=["next_check_at", "consecutive_failures", "last_error", "last_error_kind", "claimed_until"])
+    log.warning("feed %s (%s): %s", feed.source.name, feed.url, message)
+    return again
+
+
+def abandon_fetch(article_id: int, kind: str, message: str) -> str:
+    """What to run next for an article whose fetch did not finish: "fetch", "process" or ""."""
+    article = Article.objects.select_related("source").filter(pk=article_id).first()
+    if article is None:
+        return ""
+    if article.status == Article.Status.PENDING:
+        # Counts as an attempt, so a page that kills its worker every time ends FAILED.
+        outcome = _fail(article, kind, message)
+        return "fetch" if outcome == "retry" and kind == WORKER_DIED else ""
+    if _processing_never_queued(article):  # stored, then the worker died before queueing it
+        return "process"
+    return ""
+
+
+def _processing_never_queued(article: Article) -> bool:
+    return (article.status == Article.Status.OK and article.processed_at is None
+            and (article.queued_at is None or (article.fetched_at is not None and article.queued_at < article.fetched_at)))
+
+
+def abandon_process(article_id: int, kind: str, message: str) -> bool:
+    """Whether to process the article again at once: once after a dead worker; after that,
+    and after a deadline, requeue_stale tries again later."""
+    article = Article.objects.filter(pk=article_id, status=Article.Status.OK, processed_at__isnull=True).first()
+    if article is None:
+        return False
+    again = kind == WORKER_DIED and article.error_kind != WORKER_DIED
+    Article.objects.filter(pk=article_id).update(error=message[:2000], error_kind=kind)
+    log.warning("processing article %s: %s", article_id, message)
+    return again
+
+
+def lost_entries(feed_id: int) -> list[int]:
+    """Entries a poll stored but never queued (its worker died first)."""
+    return list(Article.objects.filter(feed_id=feed_id, status=Article.Status.PENDING, queued_at__isnull=True,
+                                       attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:500])

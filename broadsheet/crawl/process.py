@@ -61,7 +61,8 @@ def _run(steps: list, articles: list[Article], raise_errors: bool) -> list[int]:
         else:
             articles = [a for a in articles if _still_ok(a) and _run_each(stage, a, raise_errors)]
     if articles:
-        Article.objects.filter(pk__in=[a.pk for a in articles]).update(processed_at=timezone.now())
+        # error_kind is cleared: on a stored article it only ever says an earlier run was lost.
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(processed_at=timezone.now(), error="", error_kind="")
     return [a.pk for a in articles]
 
 
