@@ -40,3 +40,15 @@ def test_on_the_whole_dev_set_the_pinned_floors_hold():
     for key in ("title", "authors", "date", "language"):
         assert ours[key] >= FULL_FLOORS[key], key
     assert ours["pages_per_s"] >= FULL_FLOORS["speed"] * bare["pages_per_s"]
+
+
+def test_the_halves_keep_a_publishers_pages_on_one_side_whatever_its_domains():
+    rows = [{"id": f"{pub}-{n}", "site": site, "publisher": pub}
+            for n, (pub, site) in enumerate([("Zeit", "zeit.de"), ("Zeit", "zeit.at"), ("Blick", "blick.ch")] * 20)]
+    rows += [{"id": f"aeb-{n}", "site": "zeit.at", "publisher": None} for n in range(5)]  # same domain, no publisher
+    rows += [{"id": f"other-{n}", "site": f"site{n}.org", "publisher": None} for n in range(40)]
+    side = bench.halves(rows)
+    zeit = {side[r["id"]] for r in rows if r["site"].startswith("zeit")}
+    assert len(zeit) == 1
+    assert set(side.values()) == set(bench.HALVES)  # forty other groups fall on both sides
+    assert bench.halves(list(reversed(rows))) == side  # fixed, whatever the order of the rows
