@@ -21,6 +21,10 @@ SLIM_ABOVE = 1_000_000  # larger pages lose their scripts (except JSON-LD), styl
 MAX_BYTES = 1_500_000  # then are cut here
 MAX_TAGS = 15_000  # and after this many tags (almost 3x the largest page measured)
 MIN_TEXT = 200  # below this, look for the article serialised in a script
+# When our cleaning keeps less than this share of the words trafilatura found, the guessing
+# rules are distrusted and the text is cleaned again with the safe rules only (issue 10: two
+# unseen pages lost half their story). On extraction-dev one page falls below it, rightly.
+KEEP_SHARE = 0.6
 
 
 class ExtractError(ValueError):
@@ -148,11 +152,16 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     if not people and hints.get("author"):
         people = authors_mod.parse(hints["author"])
     titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
-    text = body_mod.clean(raw, captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people], orgs=sites,
-                          furniture=furniture)
+    evidence = dict(captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people],
+                    orgs=sites, furniture=furniture)
+    text = body_mod.clean(raw, **evidence)
     text = body_mod.restore_subheads(text, subheads)
     text = _rescue_with_article_body(text, page)
     text = _filter_by_article_body(text, page, standfirst, titles)
+    if body_mod.words(text) < KEEP_SHARE * body_mod.words(raw):
+        safe = body_mod.restore_subheads(body_mod.clean(raw, safe=True, **evidence), subheads)
+        if body_mod.words(safe) > body_mod.words(text):
+            text = safe
     text = body_mod.with_standfirst(text, standfirst, visible)
     if not text.strip():
         raise ExtractError("no article text found")

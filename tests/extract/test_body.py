@@ -379,3 +379,23 @@ def test_an_opening_paragraph_that_ends_with_the_headline_words_is_kept():
     first = f"Early on Tuesday morning the {title.lower()}"
     raw = "\n".join([first, *STORY[:2]])
     assert clean(raw, titles=[title]).split("\n\n")[0] == first
+
+
+STORY_TWICE = STORY + [s.replace("bridge", "crossing").replace("council", "board") for s in STORY]
+
+
+def test_when_a_guessing_rule_takes_most_of_the_story_the_safe_rules_alone_clean_it():
+    # The JSON-LD articleBody holds an earlier, different version of the story: blocks of
+    # ours missing from it are not furniture, and dropping them would lose the story.
+    earlier = [f"Earlier version paragraph {n} said the vote on the river crossing was delayed to a later "
+               "meeting because the engineers had not finished their report on the costs." for n in range(6)]
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(STORY[:2] + earlier)}
+    body = body_of(page(*STORY_TWICE, ld=ld))
+    assert body.split("\n\n") == STORY_TWICE
+
+
+def test_furniture_identified_by_the_page_stays_out_even_when_it_is_most_of_the_text():
+    headlines = "".join(f'<li><a href="/n/{n}">Other headline number {n} about the regional football league '
+                        f"and its new season</a></li>" for n in range(20))
+    body = body_of(page(*STORY[:2], after=f"<ul>{headlines}</ul>"))
+    assert body.split("\n\n") == STORY[:2]
