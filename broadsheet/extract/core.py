@@ -151,7 +151,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         people = authors_mod.from_text(raw)
     if not people and hints.get("author"):
         people = authors_mod.parse(hints["author"])
-    titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
+    # Every title field, the social ones too: the one we did not pick may open the text.
+    titles = {headline, fallback_title, *page.h1[:2], *(meta.clean_text(t) for t in (
+        page.ld.get("headline"), page.meta.get("og:title"), page.meta.get("twitter:title")))}
     evidence = dict(captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people],
                     orgs=sites, furniture=furniture)
     text = body_mod.clean(raw, **evidence)
