@@ -192,3 +192,37 @@ def test_a_title_segment_that_is_no_section_of_the_page_stays():
 def title_of(og_title: str, ld: dict) -> str:
     html = page(title="Daily Example", ld=ld, head=f'<meta property="og:title" content="{og_title}">')
     return extract(html.replace("<h1>Daily Example</h1>", ""), URL).title
+
+
+@pytest.mark.parametrize("raw, people", [
+    ("By Tim Reynolds, AP Sports Writer", [("Tim Reynolds", "AP Sports Writer")]),
+    ("Tim Reynolds AP Sports Writer", [("Tim Reynolds", "AP Sports Writer")]),
+    ("Analysis by Stephen Collinson, CNN Editor-at-large", [("Stephen Collinson", "CNN Editor-at-large")]),
+    ("Lyse Doucet, Chief International Correspondent", [("Lyse Doucet", "Chief International Correspondent")]),
+    ("Jane Doe — Senior Editor", [("Jane Doe", "Senior Editor")]),
+    ("Par Marie Dupont, envoyée spéciale à Kyiv", [("Marie Dupont", "envoyée spéciale à Kyiv")]),
+    ("Ein Kommentar von Hans Müller, Redakteur", [("Hans Müller", "Redakteur")]),
+])
+def test_a_job_title_in_a_byline_goes_to_the_role_not_the_name(raw, people):
+    assert [(p["name"], p["role"]) for p in parse(raw)] == people
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("Jeff Foust — November", ["Jeff Foust"]),
+    ("Carrie ArnoldNovember", ["Carrie Arnold"]),
+    ("Por María López – Madrid", ["María López"]),
+    ("Von Anna BergAktualisiert", ["Anna Berg"]),
+])
+def test_a_date_or_place_glued_to_a_byline_is_cut(raw, names):
+    assert [p["name"] for p in parse(raw)] == names
+
+
+def test_a_visible_byline_with_its_date_yields_the_name_alone():
+    html = page(before='<div class="byline">By Jeff Foust — November 30, 2026</div>')
+    assert [a["name"] for a in extract(html, URL).authors] == ["Jeff Foust"]
+
+
+@pytest.mark.parametrize("raw", ["Ann DeMay", "Mary Staff Jones", "John Editor", "Hans Schreiber", "Marcia Marchand",
+                                 "Guardian staff reporter"])
+def test_names_that_contain_role_or_month_words_are_left_whole(raw):
+    assert [p["name"] for p in parse(raw)] == [raw]
