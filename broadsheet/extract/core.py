@@ -100,8 +100,8 @@ def _filter_by_article_body(text: str, page: meta.PageMeta, standfirst: str, tit
         return text
     reference = " ".join([meta.clean_text_keep_lines(article_body), standfirst, *titles])
     ours = len(body_mod.WORD.findall(text))
-    if len(body_mod.WORD.findall(article_body)) < 0.7 * ours:
-        return text
+    if len(body_mod.WORD.findall(article_body)) < 0.7 * ours or body_mod.contained(text, reference) < 0.7:
+        return text  # too short to judge by, or another text than the one shown (an earlier version)
     kept = [p for p in text.split("\n\n") if body_mod.overlap(p, reference) >= 0.5]
     return "\n\n".join(kept) if kept else text
 

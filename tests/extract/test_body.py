@@ -399,3 +399,20 @@ def test_furniture_identified_by_the_page_stays_out_even_when_it_is_most_of_the_
                         f"and its new season</a></li>" for n in range(20))
     body = body_of(page(*STORY[:2], after=f"<ul>{headlines}</ul>"))
     assert body.split("\n\n") == STORY[:2]
+
+
+MORE_STORY = [
+    "Traffic will be diverted over the northern ring road, which the police expect to be busy during the morning rush in the first weeks.",
+    "A local historian said the stone arches of the old structure date from the eighteenth century and asked that some of them be kept.",
+    "The regional government has promised to pay for a third of the costs, with the rest coming from a loan the town will repay over thirty years.",
+    "Fishermen who moor below the bridge will be offered places in the harbour basin until the new piers are finished next autumn.",
+]
+
+
+def test_json_ld_text_of_another_version_never_decides_which_paragraphs_stay():
+    # articleBody of an earlier version: the first five paragraphs and three that were rewritten since.
+    story = STORY + MORE_STORY
+    rewritten = [f"In an earlier version, paragraph {n} reported that the vote had been postponed until the engineers "
+                 "delivered a report on the costs of the project and the detour." for n in range(3)]
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(story[:5] + rewritten)}
+    assert body_of(page(*story, ld=ld)).split("\n\n") == story
