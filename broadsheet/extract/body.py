@@ -305,10 +305,19 @@ def _is_keyword_list(text: str) -> bool:
     return len(parts) >= 3 and _words(text) <= 4 * len(parts) and not text.rstrip().endswith((".", "!", "?"))
 
 
+def _is_date_stamp(text: str) -> bool:
+    """Only a date: "Updated 18 November 2019, 14:03", "18.05.2026", never a sentence with a year."""
+    text = text.lstrip("-*• ")
+    if _words(text) > 12 or not rules.DATE_STAMP.match(text):
+        return False
+    other = [w for w in WORD.findall(text.casefold()) if not w.isdigit() and w not in rules.STAMP_WORDS]
+    return len(other) <= rules.STAMP_MAX_OTHER_WORDS
+
+
 def _is_stamp(text: str) -> bool:
     if len(text) > 200:
         return False
-    return (_words(text) <= 12 and bool(rules.DATE_STAMP.match(text.lstrip("-*• ")))) or bool(
+    return _is_date_stamp(text) or bool(
         rules.PLACEHOLDER.match(text)) or bool(rules.MEDIA_CAPTION.search(text))
 
 

@@ -416,3 +416,14 @@ def test_json_ld_text_of_another_version_never_decides_which_paragraphs_stay():
                  "delivered a report on the costs of the project and the detour." for n in range(3)]
     ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(story[:5] + rewritten)}
     assert body_of(page(*story, ld=ld)).split("\n\n") == story
+
+
+def test_a_short_sentence_with_a_date_in_it_is_story_not_a_date_stamp():
+    for line in ("Work starts in March 2026.", "Election results 2024", "Opened in 1887"):
+        assert clean("\n".join([STORY[0], line, STORY[1]])) == "\n\n".join([STORY[0], line, STORY[1]])
+
+
+def test_date_stamps_in_several_languages_are_dropped():
+    for line in ("Updated Nov. 18, 2019, 4:15 p.m. ET", "Veröffentlicht am 18. Mai 2024 um 10:12 Uhr",
+                 "sexta-feira, 22 de outubro de 2010 às 20:13", "Stand: 18.05.2026 14:03 Uhr"):
+        assert clean("\n".join([STORY[0], line, STORY[1]])) == "\n\n".join(STORY[:2]), line
