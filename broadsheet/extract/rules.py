@@ -122,9 +122,12 @@ SOURCE_ITEM = re.compile(r"^- [\w.-]+\.(?:com|org|net|de|fr|es|it|co\.uk|uk|at|c
 # Template placeholders left in the page: "$$ARTICLEAD$$", "{{ad}}".
 PLACEHOLDER = re.compile(r"^\W*(?:\$\$|\{\{|\[\[|%%)\w+(?:\$\$|\}\}|\]\]|%%)\W*$")
 # Headings that open an author or company bio at the end.
+# Only headings about the writer: "About <company>" closes a press release, whose readers (and
+# the reference texts) keep it.
 BIO_HEADING = re.compile(
-    r"^(?:about (?:the )?(?:authors?|writer|\S+(?: \S+){0,3})|die autorin|der autor|die autoren|zur person|über (?:den|die) autor(?:in)?|"
-    r"à propos (?:de l'auteur|d[eu] \S+)|sobre (?:el|la|o|a) autor[a]?|acerca de \S+|l'autore|om forfatteren)\s*:?$",
+    r"^(?:about (?:the )?(?:authors?|writers?|contributors?|reporters?)|die autorin|der autor|die autoren|zur person|"
+    r"über (?:den|die) autor(?:in|en)?|à propos de l'auteur|sobre (?:el|la|o|a) autor[a]?|sobre los autores|"
+    r"l'autore|om forfatteren)\s*:?$",
     I,
 )
 # A bio sentence: "<Name> is a reporter ...", "Korrespondent <Name> ist bei ...".

@@ -103,8 +103,13 @@ def test_it_drops_an_author_bio_at_the_end():
     assert clean(raw, people=["Jane Doe"]) == "\n\n".join(STORY)
 
 
-def test_it_drops_a_company_boilerplate_after_an_about_heading():
-    raw = "\n".join([*STORY, "About Bridgeco", "Bridgeco is a leading builder of bridges with offices in twelve countries."])
+def test_a_press_release_keeps_its_closing_about_the_company_section():
+    about = ["About Bridgeco", "Bridgeco is a leading builder of bridges with offices in twelve countries."]
+    assert clean("\n".join([*STORY, *about])) == "\n\n".join([*STORY, *about])
+
+
+def test_it_drops_an_about_the_author_section_at_the_end():
+    raw = "\n".join([*STORY, "About the author", "She has covered the town's infrastructure for two decades."])
     assert clean(raw) == "\n\n".join(STORY)
 
 
