@@ -5,7 +5,9 @@ BODY_CHARS characters: a live blog must not weigh a hundred times a report), its
 source's name and its tags. Triggers on articles, article tags and sources keep it
 current whatever writes them (the pipeline, the admin, a bulk insert, a bench fill).
 
-- SQLite: an FTS5 table `search_fts` (unicode61 tokenizer, diacritics folded). It keeps
+- SQLite: an FTS5 table `search_fts` (unicode61 tokenizer, diacritics folded, words
+  reduced by the Porter stemmer so "winds" finds "wind": English rules, but applied alike
+  to text and query, they only merge a few word forms in other languages). It keeps
   its own copy of the text: an external-content table would need the exact old values
   of the source name and tags to remove a row, which triggers on three tables cannot
   give reliably.
@@ -60,7 +62,7 @@ def _sqlite_reindex(article_id: str) -> str:
 
 SQLITE_SQL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    "title, body, source, tags, tokenize = 'unicode61 remove_diacritics 2')",
+    "title, body, source, tags, tokenize = 'porter unicode61 remove_diacritics 2')",
     f"""CREATE TRIGGER IF NOT EXISTS search_article_ai AFTER INSERT ON articles_article WHEN new.status = 'ok'
         BEGIN {_sqlite_rows("a.id = new.id")} END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_article_au

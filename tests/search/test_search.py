@@ -164,3 +164,9 @@ def test_postgresql_stems_each_article_in_its_own_language():
     assert titles("launches") == ["Ministers are launching new housing plans"]
     assert titles("skatter", language="sv") == ["Regeringen sänker skatterna"]
     assert titles("the housing") == ["Ministers are launching new housing plans"]  # 'the' is a stop word
+
+
+def test_a_word_finds_its_other_forms():
+    article("High winds ground the rocket", body="Launches resume when it calms.")
+    assert titles("wind") == ["High winds ground the rocket"]
+    assert titles("launch") == ["High winds ground the rocket"]
