@@ -1,9 +1,9 @@
 """The two ways to find candidate articles: FTS5 on SQLite, tsvector on PostgreSQL.
 
-Each returns at most CANDIDATES matches as (article id, relevance, published, story id),
-newest rows first, with the filters applied in the same query. Bounding the candidates
-bounds the work for a word that half the archive contains; ranking and grouping by story
-happen on that set (engine.py).
+Each takes at most CANDIDATES matches, newest rows first, with the filters applied in
+the same query (bounding the candidates bounds the work for a word that half the archive
+contains), ranks them and keeps each story's best member, all in one SQL statement, and
+returns one page of (article id, story id, score) with the number of stories found.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from datetime import datetime, timezone as dt_timezone
 
 from django.core.cache import cache
 from django.db import connection
-from django.utils.dateparse import parse_datetime
 
 from broadsheet.search.schema import CONFIGS
 from broadsheet.search.terms import fts5_match
@@ -50,25 +49,47 @@ def _where(filters: Filters) -> tuple[str, list]:
     return "".join(" AND " + part for part in sql), params
 
 
-def _published(value) -> datetime:
-    # SQLite hands raw SQL a naive UTC text timestamp; PostgreSQL an aware datetime.
-    value = parse_datetime(value) if isinstance(value, str) else value
-    return value.replace(tzinfo=dt_timezone.utc) if value.tzinfo is None else value
+RECENCY_HALF_LIFE_HOURS = 72  # the recent share of the score halves at this age
+RECENCY_SHARE = 0.6  # the part of the score that fades with age
+
+# Ranked in the database, on the bounded candidate set `c` (id, rel, published, story):
+# relevance scaled to the best candidate's, times 1 - SHARE + SHARE / (1 + age / HALF_LIFE),
+# so a close match from last month still outranks a passing mention from this morning;
+# then each story's best member only (an article outside any story stands alone).
+RANKED = f"""
+, s AS (
+    SELECT id, story, coalesce(rel / nullif(max(rel) OVER (), 0), 0)
+           * ({1 - RECENCY_SHARE} + {RECENCY_SHARE} / (1 + {{age}} / {RECENCY_HALF_LIFE_HOURS})) AS score
+    FROM c),
+b AS (
+    SELECT id, story, score,
+           row_number() OVER (PARTITION BY coalesce(story, -id) ORDER BY score DESC, id DESC) AS n
+    FROM s)
+SELECT id, story, score, count(*) OVER () FROM b WHERE n = 1 ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"""
 
 
-def sqlite_candidates(terms: list[str], filters: Filters) -> list[tuple]:
+def _ranked(sql: str, params: list, limit: int, offset: int) -> tuple[list[tuple], int]:
+    """([(article id, story id, score)], number of stories among the candidates)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit, offset])
+        rows = cursor.fetchall()
+    return [(pk, story, float(score)) for pk, story, score, _ in rows], (rows[0][3] if rows else 0)
+
+
+def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, now: datetime) -> tuple[list, int]:
     where, params = _where(filters)
     # bm25 is lower for better matches; the weights favour the headline, then tags, the source, the text.
     sql = f"""
-        SELECT f.rowid, -bm25(search_fts, 10.0, 1.0, 2.0, 4.0), a.published, m.story_id
-        FROM search_fts f
-        JOIN articles_article a ON a.id = f.rowid
-        LEFT JOIN stories_member m ON m.article_id = a.id
-        WHERE search_fts MATCH %s{where}
-        ORDER BY f.rowid DESC LIMIT {CANDIDATES}"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [fts5_match(terms), *params])
-        return [(pk, rel, _published(when), story) for pk, rel, when, story in cursor.fetchall()]
+        WITH c AS (
+            SELECT f.rowid AS id, -bm25(search_fts, 10.0, 1.0, 2.0, 4.0) AS rel, a.published AS published,
+                   m.story_id AS story
+            FROM search_fts f
+            JOIN articles_article a ON a.id = f.rowid
+            LEFT JOIN stories_member m ON m.article_id = a.id
+            WHERE search_fts MATCH %s{where}
+            ORDER BY f.rowid DESC LIMIT {CANDIDATES})""" + RANKED.format(age="max((julianday(%s) - julianday(published)) * 24, 0)")
+    stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return _ranked(sql, [fts5_match(terms), *params, stamp], limit, offset)
 
 
 def _languages() -> list[str]:
@@ -110,24 +131,24 @@ def pg_tsquery(terms: list[str], filters: Filters) -> str | None:
     return " & ".join(parts) or None
 
 
-def postgres_candidates(terms: list[str], filters: Filters) -> list[tuple]:
+def postgres_ranked(terms: list[str], filters: Filters, limit: int, offset: int, now: datetime) -> tuple[list, int]:
     tsquery = pg_tsquery(terms, filters)
     if tsquery is None:
-        return []
+        return [], 0
     where, params = _where(filters)
     sql = f"""
-        SELECT a.id, ts_rank(d.document, q.query, 32), a.published, m.story_id
-        FROM search_document d CROSS JOIN (SELECT %s::tsquery AS query) q
-        JOIN articles_article a ON a.id = d.article_id
-        LEFT JOIN stories_member m ON m.article_id = a.id
-        WHERE d.document @@ q.query{where}
-        ORDER BY d.article_id DESC LIMIT {CANDIDATES}"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [tsquery, *params])
-        return cursor.fetchall()
+        WITH c AS (
+            SELECT a.id AS id, ts_rank(d.document, q.query, 32) AS rel, a.published AS published, m.story_id AS story
+            FROM search_document d CROSS JOIN (SELECT %s::tsquery AS query) q
+            JOIN articles_article a ON a.id = d.article_id
+            LEFT JOIN stories_member m ON m.article_id = a.id
+            WHERE d.document @@ q.query{where}
+            ORDER BY d.article_id DESC LIMIT {CANDIDATES})""" + RANKED.format(
+        age="greatest(extract(epoch FROM (%s - published)) / 3600, 0)")
+    return _ranked(sql, [tsquery, *params, now], limit, offset)
 
 
-def candidates(terms: list[str], filters: Filters) -> list[tuple]:
+def ranked(terms: list[str], filters: Filters, limit: int, offset: int, now: datetime) -> tuple[list, int]:
     if connection.vendor == "postgresql":
-        return postgres_candidates(terms, filters)
-    return sqlite_candidates(terms, filters)
+        return postgres_ranked(terms, filters, limit, offset, now)
+    return sqlite_ranked(terms, filters, limit, offset, now)

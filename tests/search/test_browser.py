@@ -14,14 +14,14 @@ WIDTHS = {"desktop": (1280, 900), "phone": (390, 800)}
 
 @pytest.fixture
 def news():
-    a = article("Rocket launch delayed by high winds", hours_ago=3, image="",
+    a = article("Rocket launch delayed by high winds", hours_ago=3, image="", language="en",
                 publisher=source("Space Daily", "https://space.example/"))
-    b = article("High winds ground the rocket for a second day", hours_ago=2, image="",
+    b = article("High winds ground the rocket for a second day", hours_ago=2, image="", language="en",
                 publisher=source("Wire", "https://wire.example/"))
     story = Story.objects.create(headline=a.title, article_count=2, source_count=2, last_published=b.published)
     for item in (a, b):
         Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
-    article("Wind farm opens offshore", hours_ago=1, image="", section="Business")
+    article("Wind farm opens offshore", hours_ago=1, image="", section="Business", language="en")
     return story
 
 
