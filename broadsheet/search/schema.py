@@ -15,6 +15,9 @@ current whatever writes them (the pipeline, the admin, a bulk insert, a bench fi
   article's words are stemmed with the text search configuration of its language where
   the server has one, 'simple' otherwise (see `CONFIGS`).
 
+An update that leaves the indexed columns as they were (the pipeline saving a timestamp)
+does not touch the index.
+
 `install()` is idempotent: the migration runs it, and so does every `migrate`
 (post_migrate), because SQLite drops a table's triggers when Django rebuilds the table
 to alter a column; when a trigger was missing the index is rebuilt from the articles.
@@ -63,19 +66,21 @@ def _sqlite_reindex(article_id: str) -> str:
 SQLITE_SQL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "title, body, source, tags, tokenize = 'porter unicode61 remove_diacritics 2')",
-    f"""CREATE TRIGGER IF NOT EXISTS search_article_ai AFTER INSERT ON articles_article WHEN new.status = 'ok'
+    f"""CREATE TRIGGER search_article_ai AFTER INSERT ON articles_article WHEN new.status = 'ok'
         BEGIN {_sqlite_rows("a.id = new.id")} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS search_article_au
+    f"""CREATE TRIGGER search_article_au
         AFTER UPDATE OF title, body, status, source_id ON articles_article
-        WHEN old.status = 'ok' OR new.status = 'ok'
+        WHEN (old.status = 'ok' OR new.status = 'ok')
+          AND (old.title IS NOT new.title OR old.body IS NOT new.body OR old.status IS NOT new.status
+               OR old.source_id IS NOT new.source_id)
         BEGIN DELETE FROM search_fts WHERE rowid = old.id; {_sqlite_reindex("new.id")} END""",
-    """CREATE TRIGGER IF NOT EXISTS search_article_ad AFTER DELETE ON articles_article WHEN old.status = 'ok'
+    """CREATE TRIGGER search_article_ad AFTER DELETE ON articles_article WHEN old.status = 'ok'
         BEGIN DELETE FROM search_fts WHERE rowid = old.id; END""",
-    f"""CREATE TRIGGER IF NOT EXISTS search_tag_ai AFTER INSERT ON enrich_articletag
+    f"""CREATE TRIGGER search_tag_ai AFTER INSERT ON enrich_articletag
         BEGIN {_sqlite_reindex("new.article_id")} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS search_tag_ad AFTER DELETE ON enrich_articletag
+    f"""CREATE TRIGGER search_tag_ad AFTER DELETE ON enrich_articletag
         BEGIN {_sqlite_reindex("old.article_id")} END""",
-    f"""CREATE TRIGGER IF NOT EXISTS search_source_au AFTER UPDATE OF name ON sources_source
+    f"""CREATE TRIGGER search_source_au AFTER UPDATE OF name ON sources_source
         BEGIN
           DELETE FROM search_fts WHERE rowid IN (SELECT id FROM articles_article WHERE source_id = new.id AND status = 'ok');
           {_sqlite_rows("a.source_id = new.id")}
@@ -117,7 +122,10 @@ def _pg_sql(available: set[str], unaccent: bool) -> list[str]:
         """CREATE OR REPLACE FUNCTION search_article_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               IF TG_OP = 'DELETE' THEN DELETE FROM search_document WHERE article_id = OLD.id; RETURN NULL; END IF;
-              IF TG_OP = 'UPDATE' AND NEW.status <> 'ok' AND OLD.status <> 'ok' THEN RETURN NULL; END IF;
+              IF TG_OP = 'UPDATE' AND ((NEW.status <> 'ok' AND OLD.status <> 'ok')
+                  OR (NEW.title IS NOT DISTINCT FROM OLD.title AND NEW.body IS NOT DISTINCT FROM OLD.body
+                      AND NEW.status IS NOT DISTINCT FROM OLD.status AND NEW.language IS NOT DISTINCT FROM OLD.language
+                      AND NEW.source_id IS NOT DISTINCT FROM OLD.source_id)) THEN RETURN NULL; END IF;
               PERFORM search_reindex(NEW.id);
               RETURN NULL;
             END $$""",
@@ -174,6 +182,8 @@ def install(connection) -> bool:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'")
             missing = set(SQLITE_TRIGGERS) - {row[0] for row in cursor.fetchall()}
+            for name in SQLITE_TRIGGERS:  # recreated, so a changed definition takes effect
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             for statement in SQLITE_SQL:
                 cursor.execute(statement)
         elif connection.vendor == "postgresql":
