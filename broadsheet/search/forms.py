@@ -38,7 +38,8 @@ def _numbers(message: str) -> dict:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=MAX_CHARS, strip=True, error_messages={
+    # Counted as sent (spaces too, as the OpenAPI maxLength counts them), stripped after.
+    q = forms.CharField(required=False, max_length=MAX_CHARS, strip=False, error_messages={
         "max_length": f"is too long: search for at most {MAX_CHARS} characters"})
     section = forms.CharField(required=False, max_length=100)
     source = WholeNumberField(required=False, min_value=1, max_value=MAX_ID, error_messages=_numbers("must be a source id"))
@@ -49,6 +50,9 @@ class SearchForm(forms.Form):
                              error_messages=_numbers(f"must be a whole number from 1 to {MAX_LIMIT}"))
     cursor = WholeNumberField(required=False, min_value=0, max_value=CANDIDATES,
                               error_messages=_numbers("is malformed: use the next_cursor of the previous page"))
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
 
     def clean_section(self) -> str | None:
         slug = self.cleaned_data["section"]

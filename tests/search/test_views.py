@@ -113,3 +113,9 @@ def test_the_api_without_words_returns_no_results(client, coverage):
 def test_search_reads_in_a_few_queries(client, coverage, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get("/search/", {"q": "wind"})
+
+
+def test_the_length_limit_counts_the_query_as_sent_as_the_openapi_document_says(client, coverage):
+    padded = "rocket" + "\t" * 300
+    assert client.get("/api/search", {"q": padded}).status_code == 400
+    assert client.get("/api/search", {"q": "  rocket  "}).json()["query"] == ["rocket"]
