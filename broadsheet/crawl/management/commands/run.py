@@ -145,8 +145,14 @@ class Command(BaseCommand):
 
     def _say_if_no_admin(self) -> None:
         from django.contrib.auth import get_user_model
+        from django.db import DatabaseError
 
-        if not get_user_model().objects.filter(is_superuser=True, is_active=True).exists():
+        try:
+            missing = not get_user_model().objects.filter(is_superuser=True, is_active=True).exists()
+        except DatabaseError:  # not migrated yet: `make run` migrates first; the site will say what is wrong
+            self.stdout.write("the database is not set up yet: run `broadsheet migrate`")
+            return
+        if missing:
             self.stdout.write("no admin account yet: create one with `broadsheet createsuperuser` "
                               "(in another terminal; then sign in at /admin/)")
 
