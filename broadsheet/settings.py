@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "broadsheet.extract",
     "broadsheet.enrich",
     "broadsheet.stories",
+    "broadsheet.search",
     "broadsheet.web",
     "broadsheet.api",
     "broadsheet.community",

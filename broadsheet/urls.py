@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("community/", include("broadsheet.community.urls")),
     path("story/", include("broadsheet.stories.urls")),
+    path("search/", include("broadsheet.search.urls")),
     path("", include("broadsheet.web.urls")),
     path("", include("broadsheet.enrich.urls")),
 ]

@@ -22,6 +22,8 @@ PAGES: dict[str, tuple[str, dict, dict, tuple[str, ...]]] = {
     "enrich:story-panel": ("/ai/story/{pk}/panel/", {"pk": INT}, {}, ("GET",)),
     "enrich:story-ask": ("/ai/story/{pk}/ask/", {"pk": INT}, {"q": STR}, ("GET",)),
     "enrich:tag": ("/tag/{slug}/", {"slug": STR}, {"page": STR}, ("GET",)),
+    "search:page": ("/search/", {}, {"q": STR, "section": STR, "source": INT, "language": STR, "since": STR,
+                                     "until": STR, "limit": INT, "cursor": STR}, ("GET",)),
     "community:profile": ("/community/u/{username}/", {"username": STR}, {}, ("GET",)),
     "community:post": ("/community/{kind}/{pk}/comment/", {"kind": STR, "pk": INT}, {}, ("POST",)),
     "community:edit": ("/community/comment/{pk}/edit/", {"pk": INT}, {}, ("GET", "POST")),
@@ -34,10 +36,12 @@ PAGES: dict[str, tuple[str, dict, dict, tuple[str, ...]]] = {
     "api:article": ("/api/articles/{pk}", {"pk": INT}, {}, ("GET",)),
     "api:sections": ("/api/sections", {}, {}, ("GET",)),
     "api:sources": ("/api/sources", {}, {}, ("GET",)),
+    "api:search": ("/api/search", {}, {"q": STR, "section": STR, "source": INT, "language": STR, "since": STR,
+                                       "until": STR, "limit": INT, "cursor": STR}, ("GET",)),
     "api:openapi": ("/api/openapi.json", {}, {}, ("GET",)),
 }
 # Apps whose every named pattern must be listed above (admin and allauth are not ours).
-OUR_NAMESPACES = {"web", "stories", "enrich", "community", "api"}
+OUR_NAMESPACES = {"web", "stories", "enrich", "community", "api", "search"}
 
 
 def example(name: str, **values) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from broadsheet.api.forms import CURSOR, MAX_ID, MAX_LIMIT
+from broadsheet.search.forms import MAX_LIMIT as SEARCH_MAX_LIMIT
+from broadsheet.search.terms import MAX_CHARS as SEARCH_MAX_CHARS
 from broadsheet.web.sections import sections, slug_for
 
 ARTICLE = {
@@ -28,6 +30,18 @@ ARTICLE = {
         "paywalled": {"type": "boolean", "description": "Only on /articles/{id}"},
     },
 }
+SEARCH_RESULT = {
+    "type": "object",
+    "required": ["score", "article", "story"],
+    "properties": {
+        "score": {"type": "number", "description": "Relevance times recency, 0 to 1"},
+        "article": {"$ref": "#/components/schemas/Article"},
+        "story": {"type": ["object", "null"], "description": "The story the article belongs to", "properties": {
+            "id": {"type": "integer"}, "headline": {"type": "string"}, "page": {"type": "string"},
+            "article_count": {"type": "integer"}, "source_count": {"type": "integer"},
+            "last_published": {"type": ["string", "null"], "format": "date-time"}}},
+    },
+}
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
 
 
@@ -41,7 +55,7 @@ def document(base_url: str) -> dict:
                                         "schema": schema, "description": text}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Broadsheet API", "version": "1", "description": "Read-only access to articles, sections and sources."},
+        "info": {"title": "Broadsheet API", "version": "1", "description": "Read-only access to articles, sections and sources, and search."},
         "servers": [{"url": base_url.rstrip("/")}],
         "paths": {
             "/articles": {"get": {
@@ -70,8 +84,33 @@ def document(base_url: str) -> dict:
                 "responses": {"200": _json({"$ref": "#/components/schemas/Article"}),
                               "404": _json({"$ref": "#/components/schemas/Error"}, "No such article")},
             }},
+            "/search": {"get": {
+                "summary": "Stories matching some words, best first (one result per story: its best-matching article)",
+                "description": "Words are read literally (no operators); every word must match the headline, text, "
+                               "source name or tags. Accents and case are ignored.",
+                "parameters": [
+                    query("q", {"type": "string", "maxLength": SEARCH_MAX_CHARS},
+                          "The words to search for (none: no results)"),
+                    query("section", {"type": "string", "enum": [slug_for(name) for name in sections()]},
+                          "Section slug, see /sections"),
+                    query("source", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Source id, see /sources"),
+                    query("language", {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$"},
+                          "Language code of the article (en, sv, pt-BR)"),
+                    query("since", {"type": "string"}, "Published on or after: a day (2026-11-28) or a time with offset"),
+                    query("until", {"type": "string"}, "Published before a time, or up to the end of a day"),
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": SEARCH_MAX_LIMIT, "default": 20}, "Page size"),
+                    query("cursor", {"type": "string", "pattern": "^[0-9]{1,4}$"}, "next_cursor of the previous page"),
+                ],
+                "responses": {
+                    "200": _json({"type": "object", "required": ["query", "results", "next_cursor"], "properties": {
+                        "query": {"type": "array", "items": {"type": "string"}, "description": "The words searched for"},
+                        "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
+                        "next_cursor": {"type": ["string", "null"]}}}),
+                    "400": _json({"$ref": "#/components/schemas/Error"}, "Bad parameter (a query too long, a NUL ...)"),
+                },
+            }},
             "/sections": {"get": {"summary": "The section taxonomy", "responses": {"200": _json({"type": "object"})}}},
             "/sources": {"get": {"summary": "Publishers", "responses": {"200": _json({"type": "object"})}}},
         },
-        "components": {"schemas": {"Article": ARTICLE, "Error": ERROR}},
+        "components": {"schemas": {"Article": ARTICLE, "Error": ERROR, "SearchResult": SEARCH_RESULT}},
     }

@@ -81,7 +81,7 @@ def test_sections_and_sources_are_listed(client):
 def test_the_openapi_document_describes_every_endpoint(client):
     doc = client.get("/api/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/articles", "/articles/{id}", "/sections", "/sources"}
+    assert set(doc["paths"]) == {"/articles", "/articles/{id}", "/search", "/sections", "/sources"}
     article()
     listed = client.get("/api/articles").json()["articles"][0]
     required = doc["components"]["schemas"]["Article"]["required"]

@@ -29,3 +29,23 @@ def reltime(value):
 @register.filter
 def byline(authors) -> list[dict]:
     return [a for a in (authors or []) if isinstance(a, dict) and a.get("name")]
+
+
+@register.filter
+def stamp(value) -> str:
+    """'18 Nov, 17:19' in the current year, '18 Nov 2019, 17:19' in any other."""
+    if not value:
+        return ""
+    from django.utils.dateformat import format as date_format
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    this_year = local.year == timezone.localtime(timezone.now()).year
+    return date_format(local, "j M, H:i" if this_year else "j M Y, H:i")
+
+
+@register.simple_tag
+def site_title() -> str:
+    """The site's name from settings alone (the 500 page has no context processors)."""
+    from django.conf import settings
+
+    return settings.SITE_NAME

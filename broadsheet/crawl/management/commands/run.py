@@ -59,6 +59,7 @@ class Command(BaseCommand):
 
             self.stdout.write(f"no sources yet: loaded {load_default_sources()} default feeds "
                               "(set BROADSHEET_LOAD_DEFAULT_SOURCES=false to start empty)")
+        self._say_if_no_admin()
         web: subprocess.Popen | None = None
         python = sys.executable
         if not opts["no_web"]:
@@ -67,8 +68,7 @@ class Command(BaseCommand):
                 "--bind", f"{opts['host']}:{opts['port']}", "--workers", str(env("BROADSHEET_WEB_WORKERS")),
                 "--access-logfile", "-", "--log-level", "warning", "--graceful-timeout", "5",
             ], preexec_fn=_die_with_parent)
-            self.stdout.write(f"web site on http://{opts['host']}:{opts['port']}/  (admin: /admin/, "
-                              "create an account with `broadsheet createsuperuser`)")
+            self.stdout.write(f"web site on http://{opts['host']}:{opts['port']}/  (admin: /admin/)")
         workers: list[subprocess.Popen] = []
         if not opts["no_worker"]:
             workers = [self._start_worker() for _ in range(max(1, opts["workers"]))]
@@ -142,6 +142,19 @@ class Command(BaseCommand):
             log.exception("looking for dead workers failed")
         finally:
             close_old_connections()
+
+    def _say_if_no_admin(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db import DatabaseError
+
+        try:
+            missing = not get_user_model().objects.filter(is_superuser=True, is_active=True).exists()
+        except DatabaseError:  # not migrated yet: `make run` migrates first; the site will say what is wrong
+            self.stdout.write("the database is not set up yet: run `broadsheet migrate`")
+            return
+        if missing:
+            self.stdout.write("no admin account yet: create one with `broadsheet createsuperuser` "
+                              "(in another terminal; then sign in at /admin/)")
 
     _offline_said = False
 
