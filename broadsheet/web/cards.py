@@ -1,0 +1,146 @@
+"""Story cards: the unit of every list (home, section, source).
+
+A list is one indexed query on the story table (its card columns are kept by
+stories.store.refresh()), then one pass here that builds each card's links from URL
+patterns reversed once per request and its comment count from one cache read. Pages are
+keyset-paged on (last_published, id) with the API's cursor format, so a deep page costs
+what the first one does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.urls import reverse
+
+from broadsheet.api.forms import make_cursor
+from broadsheet.articles.models import Article
+from broadsheet.community.services import count_key, prime_counts
+from broadsheet.stories.models import Member, Story
+from broadsheet.web.sections import slug_for
+
+FIELDS = ("id", "headline", "lead_id", "image", "teaser", "section", "language", "source_names", "source_count",
+          "article_count", "last_published")
+
+
+@dataclass
+class Card:
+    story_id: int
+    lead_id: int | None
+    headline: str
+    image: str
+    teaser: str
+    section: str
+    language: str
+    source_names: list[str]
+    source_count: int
+    article_count: int
+    last_published: datetime
+    url: str = ""
+    story_url: str = ""
+    section_url: str = ""
+    comments: int = 0
+
+    @property
+    def sources_label(self) -> str:
+        """'A, B and 3 more' from the names kept on the story."""
+        more = self.source_count - len(self.source_names)
+        names = ", ".join(self.source_names)
+        return f"{names} and {more} more" if more > 0 else names
+
+    @property
+    def cursor(self) -> str:
+        return make_cursor(self.last_published, self.story_id)
+
+
+def listed():
+    return Story.objects.filter(listed=True).only(*FIELDS)
+
+
+def newest_first(rows, before: tuple[datetime, int] | None = None):
+    """Stories newest first, after the cursor `before` if given (keyset, no OFFSET)."""
+    if before is not None:
+        when, pk = before
+        from django.db.models import Q
+
+        rows = rows.filter(Q(last_published__lt=when) | Q(last_published=when, pk__lt=pk))
+    return rows.order_by("-last_published", "-id")
+
+
+def _pattern(name: str) -> str:
+    """A URL pattern reversed once, with a slot for the id: '/article/{}/'."""
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def build(stories: list[Story]) -> list[Card]:
+    """Cards for stories, in one pass: links and comment counts without a query per card."""
+    article_url, story_url = _pattern("web:article"), _pattern("stories:story")
+    section_url = reverse("web:section", args=["x"]).removesuffix("x/") + "{}/"
+    slugs: dict[str, str] = {}
+    cards = []
+    for s in stories:
+        card = Card(s.pk, s.lead_id, s.headline, s.image, s.teaser, s.section, s.language, list(s.source_names or []),
+                    s.source_count, s.article_count, s.last_published)
+        card.story_url = story_url.format(s.pk)
+        # A lone report is its own card: the reader goes straight to the article.
+        card.url = article_url.format(s.lead_id) if s.article_count == 1 and s.lead_id else card.story_url
+        if s.section:
+            if s.section not in slugs:
+                slugs[s.section] = slug_for(s.section)
+            card.section_url = section_url.format(slugs[s.section])
+        cards.append(card)
+    _comment_counts(cards)
+    return cards
+
+
+def _comment_counts(cards: list[Card]) -> None:
+    """A lone report's card counts its article's comments; a story's card the story's."""
+    alone = [c for c in cards if c.url != c.story_url]
+    stories = [c for c in cards if c.url == c.story_url]
+    keys: dict[str, Card] = {}
+    for model, group, pk in ((Article, alone, "lead_id"), (Story, stories, "story_id")):
+        if not group:
+            continue
+        prime_counts([model(pk=getattr(c, pk)) for c in group])
+        ct = ContentType.objects.get_for_model(model)
+        keys.update({count_key(ct.pk, getattr(c, pk)): c for c in group})
+    for key, count in cache.get_many(list(keys)).items():
+        keys[key].comments = count or 0
+
+
+def page(rows, before, size: int) -> tuple[list[Card], str | None]:
+    """One page of cards and the cursor of the next (None on the last page)."""
+    found = list(newest_first(rows, before)[: size + 1])
+    more = len(found) > size
+    cards = build(found[:size])
+    return cards, (cards[-1].cursor if more and cards else None)
+
+
+def by_source(source_id: int, before, size: int) -> tuple[list[Card], str | None]:
+    """A publisher's stories, newest report first, each once: from its members (keyset on
+    the member's (published, article id)), a bounded read however many it has."""
+    from django.db.models import Q
+
+    members = Member.objects.filter(source_id=source_id, article__status=Article.Status.OK)
+    if before is not None:
+        when, pk = before
+        members = members.filter(Q(published__lt=when) | Q(published=when, article_id__lt=pk))
+    rows = list(members.order_by("-published", "-article_id").values_list("story_id", "published", "article_id")
+                [: size * 4])
+    order: list[int] = []
+    next_cursor, seen = None, None  # seen: the last member row this page consumed
+    for story_id, published, article_id in rows:
+        if story_id not in order:
+            if len(order) == size:
+                next_cursor = make_cursor(*seen)
+                break
+            order.append(story_id)
+        seen = (published, article_id)
+    else:
+        if len(rows) == size * 4:  # the read was cut before a page of distinct stories filled
+            next_cursor = make_cursor(*seen)
+    found = {s.pk: s for s in listed().filter(pk__in=order)}
+    return build([found[pk] for pk in order if pk in found]), next_cursor
