@@ -296,3 +296,4 @@ ARTICLE_PIPELINE: list[str] = [
     "broadsheet.enrich.pipeline.enrich_article",
     "broadsheet.enrich.pipeline.summarize_story_of",
 ]
+PAGE_CACHE_SECONDS = env("BROADSHEET_PAGE_CACHE_SECONDS")  # whole anonymous pages (web/pagecache.py)

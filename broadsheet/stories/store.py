@@ -19,6 +19,7 @@ from broadsheet.enrich.embeddings import from_bytes
 from broadsheet.stories.cluster import Doc, Neighbour, Params
 from broadsheet.stories.models import Member, Story
 from broadsheet.stories.vectors import MemoryVectors
+from broadsheet.web.pagecache import bump_version
 
 
 class _VectorCache:
@@ -229,3 +230,4 @@ def refresh(story_id: Hashable) -> None:
         article_count=stats["n"], source_count=stats["sources"], country_count=stats["countries"],
         first_published=stats["first"], last_published=stats["last"], centroid=centroid,
         updated_at=timezone.now(), **card)
+    bump_version()

@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
 from broadsheet.stories.models import Story
+from broadsheet.web.pagecache import cache_anonymous
 
 
 @read_only
+@cache_anonymous
 def story(request, pk: int):
     item = get_object_or_404(Story, pk=pk)
     if item.merged_into_id:

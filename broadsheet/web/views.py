@@ -12,6 +12,7 @@ from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
 from broadsheet.web import cards
+from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import by_slug, sections
 
 PER_SECTION = 6
@@ -46,6 +47,7 @@ def _bad_cursor(request):
 
 
 @read_only
+@cache_anonymous
 def home(request):
     """Top stories, the latest stories, then each section's newest: one indexed query each,
     every story once on the page."""
@@ -72,6 +74,7 @@ def home(request):
 
 
 @read_only
+@cache_anonymous
 def section(request, slug: str):
     name = by_slug(slug)
     if name is None:
@@ -86,6 +89,7 @@ def section(request, slug: str):
 
 
 @read_only
+@cache_anonymous
 def source(request, pk: int):
     publisher = get_object_or_404(Source, pk=pk)
     try:
@@ -98,6 +102,7 @@ def source(request, pk: int):
 
 
 @read_only
+@cache_anonymous
 def article(request, pk: int):
     item = Article.objects.filter(pk=pk).select_related("source", "story_member").first()
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
