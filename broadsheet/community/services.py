@@ -42,7 +42,8 @@ def prime_counts(targets: list[Model]) -> None:
         return
     ct = ContentType.objects.get_for_model(targets[0])
     keys = {count_key(ct.pk, t.pk): t.pk for t in targets}
-    missing = [pk for key, pk in keys.items() if key not in cache.get_many(list(keys))]
+    cached = cache.get_many(list(keys))  # once: in the comprehension it was read again per key
+    missing = [pk for key, pk in keys.items() if key not in cached]
     if not missing:
         return
     found = dict(Comment.objects.filter(content_type=ct, object_id__in=missing, status=Comment.Status.VISIBLE)
