@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db.models import Q
 from django.urls import reverse
 
 from broadsheet.api.forms import make_cursor
@@ -57,56 +59,61 @@ class Card:
 
 
 def listed():
-    return Story.objects.filter(listed=True).only(*FIELDS)
+    """Listed stories as rows of FIELDS (tuples: no model instance per card)."""
+    return Story.objects.filter(listed=True).values_list(*FIELDS)
 
 
 def newest_first(rows, before: tuple[datetime, int] | None = None):
     """Stories newest first, after the cursor `before` if given (keyset, no OFFSET)."""
     if before is not None:
         when, pk = before
-        from django.db.models import Q
-
         rows = rows.filter(Q(last_published__lt=when) | Q(last_published=when, pk__lt=pk))
     return rows.order_by("-last_published", "-id")
 
 
-def _pattern(name: str) -> str:
-    """A URL pattern reversed once, with a slot for the id: '/article/{}/'."""
-    return reverse(name, args=[987654321]).replace("987654321", "{}")
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[str, str, str]:
+    """URL patterns reversed once per process, with a slot for the id: '/article/{}/'."""
+    def slot(name, arg):
+        return reverse(name, args=[arg]).replace(str(arg), "{}")
+
+    return slot("web:article", 987654321), slot("stories:story", 987654321), slot("web:section", "sectionslug")
 
 
-def build(stories: list[Story]) -> list[Card]:
-    """Cards for stories, in one pass: links and comment counts without a query per card."""
-    article_url, story_url = _pattern("web:article"), _pattern("stories:story")
-    section_url = reverse("web:section", args=["x"]).removesuffix("x/") + "{}/"
-    slugs: dict[str, str] = {}
+def build(rows: list[tuple], counts: bool = True) -> list[Card]:
+    """Cards for story rows (FIELDS), in one pass: links without reverse() per card, and the
+    comment counts from one cache read (counts=False: the caller counts a whole page at once)."""
+    article_url, story_url, section_url = _patterns()
     cards = []
-    for s in stories:
-        card = Card(s.pk, s.lead_id, s.headline, s.image, s.teaser, s.section, s.language, list(s.source_names or []),
-                    s.source_count, s.article_count, s.last_published)
-        card.story_url = story_url.format(s.pk)
+    for pk, headline, lead_id, image, teaser, section, language, names, sources, articles, last in rows:
+        card = Card(pk, lead_id, headline, image, teaser, section, language, list(names or []), sources, articles, last)
+        card.story_url = story_url.format(pk)
         # A lone report is its own card: the reader goes straight to the article.
-        card.url = article_url.format(s.lead_id) if s.article_count == 1 and s.lead_id else card.story_url
-        if s.section:
-            if s.section not in slugs:
-                slugs[s.section] = slug_for(s.section)
-            card.section_url = section_url.format(slugs[s.section])
+        card.url = article_url.format(lead_id) if articles == 1 and lead_id else card.story_url
+        if section:
+            card.section_url = section_url.format(_slug(section))
         cards.append(card)
-    _comment_counts(cards)
+    if counts:
+        comment_counts(cards)
     return cards
 
 
-def _comment_counts(cards: list[Card]) -> None:
+@lru_cache(maxsize=256)
+def _slug(section: str) -> str:
+    return slug_for(section)
+
+
+def comment_counts(cards: list[Card]) -> None:
     """A lone report's card counts its article's comments; a story's card the story's."""
-    alone = [c for c in cards if c.url != c.story_url]
-    stories = [c for c in cards if c.url == c.story_url]
     keys: dict[str, Card] = {}
-    for model, group, pk in ((Article, alone, "lead_id"), (Story, stories, "story_id")):
+    for model, lone in ((Article, True), (Story, False)):
+        group = [c for c in cards if (c.url != c.story_url) == lone]
         if not group:
             continue
-        prime_counts([model(pk=getattr(c, pk)) for c in group])
         ct = ContentType.objects.get_for_model(model)
-        keys.update({count_key(ct.pk, getattr(c, pk)): c for c in group})
+        ids = {c.lead_id if lone else c.story_id for c in group}
+        prime_counts([model(pk=pk) for pk in ids])
+        keys.update({count_key(ct.pk, c.lead_id if lone else c.story_id): c for c in group})
     for key, count in cache.get_many(list(keys)).items():
         keys[key].comments = count or 0
 
@@ -122,8 +129,6 @@ def page(rows, before, size: int) -> tuple[list[Card], str | None]:
 def by_source(source_id: int, before, size: int) -> tuple[list[Card], str | None]:
     """A publisher's stories, newest report first, each once: from its members (keyset on
     the member's (published, article id)), a bounded read however many it has."""
-    from django.db.models import Q
-
     members = Member.objects.filter(source_id=source_id, article__status=Article.Status.OK)
     if before is not None:
         when, pk = before
@@ -142,5 +147,5 @@ def by_source(source_id: int, before, size: int) -> tuple[list[Card], str | None
     else:
         if len(rows) == size * 4:  # the read was cut before a page of distinct stories filled
             next_cursor = make_cursor(*seen)
-    found = {s.pk: s for s in listed().filter(pk__in=order)}
+    found = {row[0]: row for row in listed().filter(pk__in=order)}
     return build([found[pk] for pk in order if pk in found]), next_cursor

@@ -33,7 +33,7 @@ def top_stories(anchor) -> list[cards.Card]:
     the (listed, last_published) index bounded by the window, not by the table)."""
     rows = (cards.listed().filter(source_count__gte=2, last_published__gte=anchor - TOP_STORY_WINDOW)
             .order_by("-source_count", "-last_published", "-id")[:TOP_STORIES])
-    return cards.build(list(rows))
+    return cards.build(list(rows), counts=False)
 
 
 def _cursor(request):
@@ -54,21 +54,22 @@ def home(request):
     now = timezone.now()
     stories, as_of = top_stories(now), None
     shown = {c.story_id for c in stories}
-    newest = cards.build(list(cards.newest_first(cards.listed())[: LATEST + len(shown)]))
-    if not stories and newest and newest[0].last_published < now - TOP_STORY_WINDOW:
+    newest = list(cards.newest_first(cards.listed())[: LATEST + len(shown)])
+    if not stories and newest and newest[0][-1] < now - TOP_STORY_WINDOW:
         # A site that has not crawled for longer still leads with the stories of its last news,
         # labelled with their date instead of passing for today's.
-        as_of = newest[0].last_published
+        as_of = newest[0][-1]
         stories = top_stories(as_of)
         shown = {c.story_id for c in stories}
-    latest = [c for c in newest if c.story_id not in shown][:LATEST]
+    latest = cards.build([row for row in newest if row[0] not in shown][:LATEST], counts=False)
     shown |= {c.story_id for c in latest}
     groups = []
     for name in sections():
         rows = cards.newest_first(cards.listed().filter(section=name))[: PER_SECTION + len(shown)]
-        items = [c for c in cards.build(list(rows)) if c.story_id not in shown][:PER_SECTION]
+        items = cards.build([row for row in rows if row[0] not in shown][:PER_SECTION], counts=False)
         if items:
             groups.append((name, items))
+    cards.comment_counts(stories + latest + [c for _, items in groups for c in items])
     return render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories,
                                              "stories_as_of": as_of})
 
