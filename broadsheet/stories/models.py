@@ -36,8 +36,11 @@ class Story(models.Model):
         ordering = ["-last_published"]
         indexes = [
             # Home "Latest" and every section list, newest first, keyset-paged on (last_published, id).
-            models.Index(fields=["listed", "-last_published", "-id"], name="story_listed_pub"),
-            models.Index(fields=["listed", "section", "-last_published", "-id"], name="story_section_pub"),
+            # Partial (listed stories only): Django writes the filter as a bare `WHERE listed`,
+            # which SQLite matches to an index's condition but not to a boolean key column.
+            models.Index(fields=["-last_published", "-id"], name="story_listed_pub", condition=models.Q(listed=True)),
+            models.Index(fields=["section", "-last_published", "-id"], name="story_section_pub",
+                         condition=models.Q(listed=True)),
         ]
 
     def __str__(self) -> str:
