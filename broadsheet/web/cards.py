@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.urls import reverse
 
 from broadsheet.api.forms import make_cursor
 from broadsheet.articles.models import Article
-from broadsheet.community.services import count_key, prime_counts
+from broadsheet.community.services import prime_count_ids
 from broadsheet.stories.models import Member, Story
 from broadsheet.web.sections import slug_for
 
@@ -104,18 +102,16 @@ def _slug(section: str) -> str:
 
 
 def comment_counts(cards: list[Card]) -> None:
-    """A lone report's card counts its article's comments; a story's card the story's."""
-    keys: dict[str, Card] = {}
-    for model, lone in ((Article, True), (Story, False)):
-        group = [c for c in cards if (c.url != c.story_url) == lone]
-        if not group:
-            continue
-        ct = ContentType.objects.get_for_model(model)
-        ids = {c.lead_id if lone else c.story_id for c in group}
-        prime_counts([model(pk=pk) for pk in ids])
-        keys.update({count_key(ct.pk, c.lead_id if lone else c.story_id): c for c in group})
-    for key, count in cache.get_many(list(keys)).items():
-        keys[key].comments = count or 0
+    """A lone report's card counts its article's comments; a story's card the story's: one
+    cache read for each kind (and a grouped query for the ones not cached)."""
+    alone = [c for c in cards if c.url != c.story_url]
+    stories = [c for c in cards if c.url == c.story_url]
+    by_article = prime_count_ids(Article, list({c.lead_id for c in alone}))
+    by_story = prime_count_ids(Story, list({c.story_id for c in stories}))
+    for card in alone:
+        card.comments = by_article.get(card.lead_id) or 0
+    for card in stories:
+        card.comments = by_story.get(card.story_id) or 0
 
 
 def page(rows, before, size: int) -> tuple[list[Card], str | None]:

@@ -100,3 +100,17 @@ def test_a_list_page_costs_the_same_queries_with_four_times_the_rows(client, set
     small = _queries(client, target)
     add(15, 5)
     assert _queries(client, target) == small <= 16
+
+
+@pytest.mark.parametrize("seconds", [5, 61, 3600 * 2, 86400 * 3, 86400 * 15, 86400 * 40, 86400 * 800])
+def test_a_card_says_how_long_ago_as_the_rest_of_the_site_does(seconds):
+    from datetime import timedelta
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from broadsheet.web.templatetags.news import _time_html
+
+    now = timezone.now()
+    then = now - timedelta(seconds=seconds)
+    assert _time_html(then, now) == Template("{% load news %}{% reltime value %}").render(Context({"value": then})).strip()
