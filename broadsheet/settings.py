@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Cached anonymous pages, with the headers the stack below gave them (web/pagecache.py).
+    "broadsheet.web.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above whitenoise, which answers static files without calling what is below it: so a
     # static file gets the same CSP and X-Frame-Options as a page (both only add a header).

@@ -109,6 +109,52 @@ def cache_anonymous(view):
         stored = {"content": response.content, "content_type": response["Content-Type"], "at": time.time(),
                   "etag": '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'}
         cache.set(key, stored, seconds)
-        return _answer(request, stored, seconds)
+        answer = _answer(request, stored, seconds)
+        answer.page_cache_key = key  # for PageCacheMiddleware, which keeps it with its final headers
+        return answer
 
     return cached
+
+
+FULL = ":full"
+_HOP = {"set-cookie", "content-length", "connection"}
+
+
+class PageCacheMiddleware:
+    """First in MIDDLEWARE: answers an anonymous GET whose page is cached before any other
+    middleware runs (sessions, CSRF, CSP, accounts), replaying the headers the whole stack
+    gave that page when it was stored. A hit then costs two cache reads; through the view
+    decorator alone it cost the whole middleware stack as well."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        redirect = settings.SECURE_SSL_REDIRECT and not request.is_secure()  # SecurityMiddleware's to answer
+        if request.method in ("GET", "HEAD") and seconds > 0 and not redirect and is_anonymous(request):
+            try:
+                stored = cache.get(_key(request, _version()) + FULL)
+            except Exception:  # a bad Host header and the like: let the stack answer it
+                stored = None
+            if stored is not None:
+                return self._replay(request, stored)
+        response = self.get_response(request)
+        key = getattr(response, "page_cache_key", None)
+        if key and response.status_code == 200 and not response.cookies:
+            headers = {k: v for k, v in response.items() if k.lower() not in _HOP}
+            cache.set(key + FULL, {"content": response.content, "headers": headers}, seconds)
+        return response
+
+    @staticmethod
+    def _replay(request, stored):
+        headers = stored["headers"]
+        if _not_modified(request, headers.get("ETag", "")):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(stored["content"])
+        for name, value in headers.items():
+            if response.status_code == 304 and name.lower() == "content-type":
+                continue
+            response[name] = value
+        return response

@@ -109,3 +109,35 @@ def test_a_story_card_change_shows_at_once(client):
     assert "Full coverage" not in client.get("/section/news/").content.decode()
     story_of(first, article("Leader stays away", hours_ago=2))
     assert "Full coverage" in client.get("/section/news/").content.decode()
+
+
+def test_a_page_served_from_the_cache_carries_the_security_headers_of_the_first(client):
+    article("Parade held")
+    first = client.get("/")
+    second = client.get("/")
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                 "Cache-Control", "ETag", "Vary", "Content-Type"):
+        assert second[name] == first[name], name
+    assert "Set-Cookie" not in str(second.serialize_headers())
+
+
+def test_plain_http_is_still_redirected_when_https_is_required(client, settings):
+    article("Parade held")
+    client.get("/", secure=True)
+    settings.SECURE_SSL_REDIRECT = True
+    from django.test import Client
+
+    response = Client().get("/")  # a new handler: SecurityMiddleware reads the setting when built
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
+def test_a_cached_page_is_answered_before_the_rest_of_the_middleware_runs(client, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    article("Parade held")
+    client.get("/")
+    calls = []
+    real = SessionMiddleware.process_request
+    monkeypatch.setattr(SessionMiddleware, "process_request", lambda self, request: calls.append(1) or real(self, request))
+    assert client.get("/").status_code == 200
+    assert calls == []
