@@ -70,8 +70,13 @@ def home(request):
         if items:
             groups.append((name, items))
     cards.comment_counts(stories + latest + [c for _, items in groups for c in items])
-    return render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories,
-                                             "stories_as_of": as_of})
+    response = render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories,
+                                                 "stories_as_of": as_of})
+    if not latest and not stories:
+        # The first-run page follows feeds, their reach and the admin account, which bump no
+        # page version: never stored, so it changes as soon as they do (and it is cheap).
+        response["Cache-Control"] = "no-cache"
+    return response
 
 
 @read_only
