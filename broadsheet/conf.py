@@ -104,6 +104,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_EMAIL_FROM", "Broadsheet <noreply@localhost>", "Sender of account e-mail (verification, password reset)."),
         Setting("BROADSHEET_COMMENT_RATE_USER", "5/m", "Comments (and reports) one account may post, per s/m/h/d (django-ratelimit syntax)."),
         Setting("BROADSHEET_COMMENT_RATE_IP", "20/m", "Comments (and reports) one IP address may post, per s/m/h/d."),
+        Setting("BROADSHEET_PAGE_CACHE_SECONDS", "60",
+                "Seconds an anonymous reader's page is kept whole in the cache and by proxies "
+                "(Cache-Control max-age); 0 turns page caching off. A new story or comment refreshes it sooner.", _int),
         Setting("BROADSHEET_PANEL_RATE", "120/m", "Requests for AI-panel fragments one IP address may make, per s/m/h/d (a page polls its panel every 3 s while it is prepared)."),
         Setting("BROADSHEET_LOGIN_FAILURES", "5", "Failed log-ins (per account and IP; an account's e-mail counts as the account) before the pair is locked out.", _int),
         Setting("BROADSHEET_LOGIN_COOLOFF_MINUTES", "15", "How long a log-in lockout lasts.", _int),

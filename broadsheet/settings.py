@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Cached anonymous pages, with the headers the stack below gave them (web/pagecache.py).
+    "broadsheet.web.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above whitenoise, which answers static files without calling what is below it: so a
     # static file gets the same CSP and X-Frame-Options as a page (both only add a header).
@@ -296,3 +298,4 @@ ARTICLE_PIPELINE: list[str] = [
     "broadsheet.enrich.pipeline.enrich_article",
     "broadsheet.enrich.pipeline.summarize_story_of",
 ]
+PAGE_CACHE_SECONDS = env("BROADSHEET_PAGE_CACHE_SECONDS")  # whole anonymous pages (web/pagecache.py)

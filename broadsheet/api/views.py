@@ -18,6 +18,7 @@ from broadsheet.api.openapi import document
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
+from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import sections as taxonomy, slug_for
 
 
@@ -55,6 +56,7 @@ def _article_json(article: Article, full: bool = False) -> dict:
 
 
 @read_only
+@cache_anonymous
 def articles(request):
     query = ArticlesQuery(request.GET)
     if not query.is_valid():

@@ -38,16 +38,26 @@ def visible_count(target: Model) -> int:
 
 def prime_counts(targets: list[Model]) -> None:
     """Fill the count cache for a page of objects with one grouped query (only the missing ones)."""
-    if not targets:
-        return
-    ct = ContentType.objects.get_for_model(targets[0])
-    keys = {count_key(ct.pk, t.pk): t.pk for t in targets}
-    missing = [pk for key, pk in keys.items() if key not in cache.get_many(list(keys))]
-    if not missing:
-        return
-    found = dict(Comment.objects.filter(content_type=ct, object_id__in=missing, status=Comment.Status.VISIBLE)
-                 .values_list("object_id").annotate(n=Count("id")).values_list("object_id", "n"))
-    cache.set_many({count_key(ct.pk, pk): found.get(pk, 0) for pk in missing}, 600)
+    if targets:
+        prime_count_ids(type(targets[0]), [t.pk for t in targets])
+
+
+def prime_count_ids(model: type[Model], ids: list[int]) -> dict[int, int]:
+    """prime_counts() by ids (no model instance per card); returns {id: visible comments}."""
+    if not ids:
+        return {}
+    ct = ContentType.objects.get_for_model(model)
+    keys = {count_key(ct.pk, pk): pk for pk in ids}
+    cached = cache.get_many(list(keys))  # once: in the comprehension it was read again per key
+    counts = {keys[key]: n for key, n in cached.items()}
+    missing = [pk for key, pk in keys.items() if key not in cached]
+    if missing:
+        found = dict(Comment.objects.filter(content_type=ct, object_id__in=missing, status=Comment.Status.VISIBLE)
+                     .values_list("object_id").annotate(n=Count("id")).values_list("object_id", "n"))
+        fresh = {pk: found.get(pk, 0) for pk in missing}
+        cache.set_many({count_key(ct.pk, pk): n for pk, n in fresh.items()}, 600)
+        counts.update(fresh)
+    return counts
 
 
 def check_can_post(user) -> CommunitySettings:

@@ -19,12 +19,29 @@ class Story(models.Model):
     country_count = models.PositiveIntegerField(default=0)
     centroid = models.BinaryField(null=True, blank=True, editable=False, help_text="float32 mean of member vectors")
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What a card needs, kept by store.refresh() so a list is one indexed query on this table.
+    listed = models.BooleanField(default=False, help_text="Shown in lists: not merged away, with a visible member")
+    lead = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             help_text="Earliest visible member: its title is the headline, its page a lone card's link")
+    image = models.URLField(max_length=2000, blank=True, help_text="Earliest member's picture")
+    teaser = models.CharField(max_length=400, blank=True, help_text="Opening words of the lead")
+    section = models.CharField(max_length=60, blank=True, help_text="The section most members are filed under")
+    language = models.CharField(max_length=10, blank=True)
+    source_names = models.JSONField(default=list, blank=True, help_text="First few publishers, in order of reporting")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name_plural = "stories"
         ordering = ["-last_published"]
+        indexes = [
+            # Home "Latest" and every section list, newest first, keyset-paged on (last_published, id).
+            # Partial (listed stories only): Django writes the filter as a bare `WHERE listed`,
+            # which SQLite matches to an index's condition but not to a boolean key column.
+            models.Index(fields=["-last_published", "-id"], name="story_listed_pub", condition=models.Q(listed=True)),
+            models.Index(fields=["section", "-last_published", "-id"], name="story_section_pub",
+                         condition=models.Q(listed=True)),
+        ]
 
     def __str__(self) -> str:
         return self.headline or f"Story {self.pk}"
@@ -50,6 +67,8 @@ class Member(models.Model):
             models.Index(fields=["story", "published"], name="member_story_pub"),
             # Covers the window query (ids by publication time) without touching the table.
             models.Index(fields=["published", "article"], name="member_pub_article"),
+            # A publisher's page: its newest members, then their stories.
+            models.Index(fields=["source_id", "-published", "-article"], name="member_source_pub"),
         ]
 
 

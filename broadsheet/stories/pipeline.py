@@ -11,7 +11,7 @@ from django.db import transaction
 from broadsheet.articles.models import Article
 from broadsheet.stories import dedup, related
 from broadsheet.stories.cluster import Params, place
-from broadsheet.stories.models import Member
+from broadsheet.stories.models import Member, Story
 from broadsheet.stories.signals import signals
 from broadsheet.stories.store import DatabaseIndex, doc_for, refresh
 
@@ -19,16 +19,30 @@ log = logging.getLogger(__name__)
 PARAMS = Params()
 
 
+ALONE = -1.0  # Member.score of an article that has a story of its own for want of a vector
+
+
 def cluster(article: Article) -> int | None:
-    """The article's story: joined or opened now, or the one it already has."""
-    existing = Member.objects.filter(article=article).values_list("story_id", flat=True).first()
-    if existing is not None:
-        refresh(existing)
-        return existing
-    if not article.embedding:
-        log.warning("article %s has no embedding: not clustered", article.pk)
-        return None
+    """The article's story: joined or opened now, or the one it already has. An article with
+    no embedding gets a story of its own (every list shows stories, so it is still listed) and
+    is placed properly once it has one."""
+    existing = Member.objects.filter(article=article).values_list("story_id", "score").first()
+    if existing is not None and not (existing[1] == ALONE and article.embedding):
+        refresh(existing[0])
+        return existing[0]
+    if existing is not None:  # alone until now: leave that story and be placed by the vector
+        with transaction.atomic():
+            Member.objects.filter(article=article).delete()
+            refresh(existing[0])
     found = signals(article.title, article.body or article.teaser)
+    if not article.embedding:
+        log.warning("article %s has no embedding: a story of its own", article.pk)
+        with transaction.atomic():
+            story = Story.objects.create(headline=article.title[:1000])
+            Member.objects.create(article=article, story=story, published=article.published, source_id=article.source_id,
+                                  names=found.get("e", []), numbers=found.get("n", []), score=ALONE)
+            refresh(story.pk)
+        return story.pk
     with transaction.atomic():  # opening a story and joining it commit together or not at all
         return place(doc_for(article, signals=found), DatabaseIndex(article, found), PARAMS)
 

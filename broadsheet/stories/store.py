@@ -3,6 +3,7 @@ and the two database vector stores (pgvector HNSW; exact numpy over a time windo
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 import threading
 from functools import lru_cache
@@ -18,6 +19,7 @@ from broadsheet.enrich.embeddings import from_bytes
 from broadsheet.stories.cluster import Doc, Neighbour, Params
 from broadsheet.stories.models import Member, Story
 from broadsheet.stories.vectors import MemoryVectors
+from broadsheet.web.pagecache import bump_version
 
 
 class _VectorCache:
@@ -151,7 +153,8 @@ class DatabaseIndex:
 
     def merge(self, story: Hashable, into: Hashable) -> None:
         Member.objects.filter(story_id=story).update(story_id=into)
-        Story.objects.filter(pk=story).update(merged_into_id=into, article_count=0, source_count=0, country_count=0)
+        Story.objects.filter(pk=story).update(merged_into_id=into, article_count=0, source_count=0, country_count=0,
+                                              listed=False)
         Story.objects.filter(merged_into_id=story).update(merged_into_id=into)
 
     def recent_members(self, story: Hashable, limit: int) -> list[Doc]:
@@ -171,20 +174,60 @@ class DatabaseIndex:
         return new
 
 
+CARD_SOURCES = 3  # publishers named on a card
+TEASER_CHARS = 300
+
+
+def card_fields(rows: list[tuple], lead_text: str = "") -> dict:
+    """What a story's card shows, from its visible members as (article id, title, image, section,
+    language, source name) in order of publication, and the lead's text (body, else teaser).
+    The bench's filler uses it too."""
+    if not rows:
+        return {"listed": False, "lead_id": None, "headline": "", "image": "", "teaser": "", "section": "",
+                "language": "", "source_names": []}
+    lead = rows[0]
+    names: list[str] = []
+    for row in rows:
+        if row[5] not in names and len(names) < CARD_SOURCES:
+            names.append(row[5])
+    sections = Counter(row[3] for row in rows if row[3])
+    # the most common section; ties go to the earliest report's (Counter keeps first-seen order)
+    section = sections.most_common(1)[0][0] if sections else ""
+    opening = next((p.strip() for p in (lead_text or "").split("\n\n") if p.strip()), "")
+    if len(opening) > TEASER_CHARS:
+        opening = opening[:TEASER_CHARS].rsplit(" ", 1)[0] + "…"
+    return {"listed": True, "lead_id": lead[0], "headline": (lead[1] or "")[:1000],
+            "image": next((row[2] for row in rows if row[2]), ""), "teaser": opening, "section": section,
+            "language": lead[4] or "", "source_names": names}
+
+
+CARD_ROWS = 500  # members read for a card: a story's first reports decide it
+
+
 def refresh(story_id: Hashable) -> None:
-    """Recompute a story's counts, times, headline and centroid from its visible members."""
+    """Recompute a story's counts, times, card and centroid from its visible members."""
     members = Member.objects.filter(story_id=story_id, article__status=Article.Status.OK)
     stats = members.aggregate(
         n=Count("article_id"), sources=Count("source_id", distinct=True), first=Min("published"), last=Max("published"),
         countries=Count("article__source__country", distinct=True, filter=~Q(article__source__country="")))
-    earliest = members.order_by("published", "article_id").values_list("article__title", flat=True).first()
+    rows = list(members.order_by("published", "article_id").values_list(
+        "article_id", "article__title", "article__image", "article__section", "article__language",
+        "article__source__name")[:CARD_ROWS])
+    lead_text = ""
+    if rows:
+        body, teaser = Article.objects.filter(pk=rows[0][0]).values_list("body", "teaser").get()
+        lead_text = body or teaser
     blobs = [from_bytes(b) for b in members.values_list("article__embedding", flat=True)[:200]]
     blobs = [b for b in blobs if b is not None]
     centroid = None
     if blobs:
         mean = np.mean(np.stack(blobs), axis=0)
         centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
+    card = card_fields(rows, lead_text)
+    merged = Story.objects.filter(pk=story_id, merged_into__isnull=False).exists()
+    card["listed"] = card["listed"] and not merged
     Story.objects.filter(pk=story_id).update(
         article_count=stats["n"], source_count=stats["sources"], country_count=stats["countries"],
         first_published=stats["first"], last_published=stats["last"], centroid=centroid,
-        headline=(earliest or "")[:1000], updated_at=timezone.now())
+        updated_at=timezone.now(), **card)
+    bump_version()

@@ -181,6 +181,18 @@ def test_priming_the_card_counts_takes_one_query_for_a_page(article, alice, poli
     assert rendered == "[0][0][0][2][0][0]"
 
 
+def test_priming_the_counts_of_a_page_reads_the_cache_once(article, monkeypatch):
+    from django.core.cache import cache
+
+    from broadsheet.articles.models import Article
+
+    reads = []
+    real = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **kw: reads.append(len(keys)) or real(keys, *a, **kw))
+    services.prime_counts([Article(pk=pk) for pk in range(1, 31)])
+    assert reads == [30]
+
+
 def test_deleting_an_article_deletes_its_comments(article, alice, bob, policy):
     from broadsheet.articles.models import Article
 

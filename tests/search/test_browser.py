@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from broadsheet.stories.models import Member, Story
-from tests.web.factories import article, source
+from tests.web.factories import article, source, story_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +17,7 @@ def news():
                 publisher=source("Space Daily", "https://space.example/"))
     b = article("High winds ground the rocket for a second day", hours_ago=2, image="", language="en",
                 publisher=source("Wire", "https://wire.example/"))
-    story = Story.objects.create(headline=a.title, article_count=2, source_count=2, last_published=b.published)
-    for item in (a, b):
-        Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
+    story = story_of(a, b)
     article("Wind farm opens offshore", hours_ago=1, image="", section="Business", language="en")
     return story
 

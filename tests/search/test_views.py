@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from broadsheet.stories.models import Member, Story
-from tests.web.factories import article, source
+from tests.web.factories import article, source, story_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +20,7 @@ def coverage():
     """A launch reported by two publishers (one story) and an unrelated article."""
     a = article("Rocket launch delayed by wind", hours_ago=3, publisher=source("Space Daily", "https://space.example/"))
     b = article("Wind delays the rocket launch again", hours_ago=2, publisher=source("Wire", "https://wire.example/"))
-    story = Story.objects.create(headline=a.title, article_count=2, source_count=2, last_published=b.published)
-    for item in (a, b):
-        Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
+    story = story_of(a, b)
     article("Wind farm opens offshore", hours_ago=1)
     return story
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
 from broadsheet.enrich.pipeline import summarize_story_of
 from broadsheet.stories.models import Member, Related, Story
+from broadsheet.stories.store import refresh
 from broadsheet.web.sections import slug_for
 from tests.web.factories import article, source
 
@@ -45,10 +46,10 @@ def database_url() -> str:
 
 def stored_site() -> list[str]:
     """A story of two reports, enriched and related, as the pipeline leaves it; the URL of every page type."""
-    a = article("Parade without its guest", publisher=source("Daily Example"))
-    b = article("Leader skips the parade", publisher=source("Courier", "https://courier.example/"), hours_ago=1)
-    story = Story.objects.create(headline=a.title, article_count=2, source_count=2, first_published=a.published,
-                                 last_published=b.published)
+    a = article("Parade without its guest", publisher=source("Daily Example"), story=False)
+    b = article("Leader skips the parade", publisher=source("Courier", "https://courier.example/"), hours_ago=1,
+                story=False)
+    story = Story.objects.create(headline=a.title)
     for item in (a, b):
         Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
         ArticleEnrichment.objects.create(article=item, section="News", hashtags=["Parade"],
@@ -57,6 +58,7 @@ def stored_site() -> list[str]:
     tag = Tag.objects.create(key="parade", name="Parade")
     ArticleTag.objects.create(article=a, tag=tag)
     Related.objects.create(article=b, other=a, rank=0, similarity=0.8)
+    refresh(story.pk)  # counts and card, as the pipeline leaves them
     summarize_story_of.batch([a, b])  # what the pipeline stores, so the story panel only reads
     return [reverse("web:home"), reverse("web:section", args=[slug_for("News")]), reverse("web:article", args=[a.pk]),
             reverse("web:source", args=[a.source_id]), reverse("stories:story", args=[story.pk]),

@@ -9,8 +9,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from broadsheet.stories.models import Member, Story
-from tests.web.factories import article
+from tests.web.factories import article, story_of
 
 
 @pytest.mark.django_db
@@ -46,9 +45,7 @@ def test_the_timeline_shows_the_year_of_an_article_from_another_year_only(client
                   url="https://daily.example/2019")
     recent = article("Treaty anniversary", published=now.replace(month=1, day=2, hour=9, minute=5) if now.month > 1
                      else now.replace(day=1, hour=0, minute=1), url="https://daily.example/now")
-    story = Story.objects.create(headline="Treaty", article_count=2, source_count=1, last_published=recent.published)
-    for item in (old, recent):
-        Member.objects.create(article=item, story=story, published=item.published, source_id=item.source_id)
+    story = story_of(old, recent)
     page = client.get(story.get_absolute_url()).content.decode()
     assert ">18 Nov 2019, 17:19</time>" in page
     expected = recent.published.strftime("%-d %b, %H:%M")

@@ -1,0 +1,327 @@
+"""Page speed at scale: the site under load beside a bare-Django page of the same size.
+
+1. Fills a database with N articles as the pipeline would leave them (bulk inserts): 300
+   sources, stories of ~3.8 articles, members, sections, tags, enrichment rows, related rows
+   and each story's card (the same `card_fields()` that store.refresh() uses). SQLite in a
+   data dir (default a temp dir; reused with --data-dir if already filled), or DATABASE_URL.
+2. Starts the site with gunicorn (2 workers), once with the page cache off and once on,
+   and the baseline: bench/bare_site.py, a bare Django 5.2 page of the same size made from
+   one indexed query on the same database (2 workers).
+3. Loads each page with wrk on loopback (`apt-get install -y wrk`; falls back to a small
+   Python threaded client and says so) and prints req/s, p50/p99 and the ratio to the
+   baseline measured in the same run.
+
+    .venv/bin/python bench/serve.py --articles 300000 [--data-dir DIR] [--seconds 8] [--only-fill]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SOURCES, TAGS, STORY_SIZE, SPAN_PER_ARTICLE = 300, 5000, 3.8, timedelta(seconds=50)
+WORDS = ("minister council budget vote storm river market shares court ruling police report city harbour "
+         "election campaign talks border rates bank energy prices school hospital strike union match final "
+         "season record launch rocket study climate water drought festival museum film award").split()
+SECTIONS_WEIGHTS = [30, 15, 12, 10, 6, 6, 10, 5, 3, 3]
+
+
+def setup(data_dir: Path) -> None:
+    os.environ["BROADSHEET_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
+    import django
+
+    django.setup()
+
+
+# --- fill ------------------------------------------------------------------------------
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize()
+
+
+def fill(n: int, seed: int = 13) -> dict:
+    """Bulk-insert n articles with their stories; returns what the load needs (ids, cursors)."""
+    import numpy as np
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from broadsheet.articles.models import Article
+    from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
+    from broadsheet.sources.models import Source
+    from broadsheet.stories.models import Member, Related, Story
+    from broadsheet.stories.store import card_fields
+    from broadsheet.web.sections import sections
+
+    call_command("migrate", verbosity=0)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+    rng = random.Random(seed)
+    vec = np.random.default_rng(seed)
+    names = sections()
+    countries = ["GB", "US", "DE", "FR", "SE", "IN", "AU", "CA", "IE", "NZ"]
+    Source.objects.bulk_create([Source(name=f"Publisher {i:03d}", homepage=f"https://p{i}.example/",
+                                       country=countries[i % len(countries)], language="sv" if i % 25 == 0 else "en")
+                                for i in range(SOURCES)])
+    sources = list(Source.objects.values_list("pk", "name", "language"))
+    Tag.objects.bulk_create([Tag(key=f"tag{i}", name=f"Tag{i}") for i in range(TAGS)])
+    tag_ids = list(Tag.objects.values_list("pk", flat=True))
+    bodies = ["\n\n".join(_text(rng, rng.randint(40, 90)) + "." for _ in range(8)) for _ in range(64)]
+    now = timezone.now()
+    start = now - SPAN_PER_ARTICLE * n
+    # Which story each article joins: a new one with p = 1/STORY_SIZE, else one of the 40 newest.
+    open_stories: list[int] = []
+    story_of: list[int] = []
+    story_section: list[str] = []
+    for _ in range(n):
+        if not open_stories or rng.random() < 1 / STORY_SIZE:
+            story_section.append(rng.choices(names, SECTIONS_WEIGHTS[: len(names)] or None)[0])
+            open_stories = (open_stories + [len(story_section) - 1])[-40:]
+        story_of.append(rng.choice(open_stories[-40:]))
+    Story.objects.bulk_create([Story(headline="") for _ in story_section], batch_size=5000)
+    story_ids = list(Story.objects.order_by("pk").values_list("pk", flat=True))
+    batch = 5000
+    t0 = time.perf_counter()
+    for lo in range(0, n, batch):
+        chunk = range(lo, min(n, lo + batch))
+        articles = []
+        for i in chunk:
+            src = sources[rng.randrange(SOURCES)]
+            s = story_of[i]
+            section = story_section[s] if rng.random() < 0.9 else rng.choice(names)
+            articles.append(Article(
+                source_id=src[0], url=f"https://p{src[0]}.example/a/{i}", status=Article.Status.OK,
+                title=f"{_text(rng, 8)} {i}", published=start + SPAN_PER_ARTICLE * i, published_known=True,
+                section=section, language=src[2], image=f"https://img.p{src[0]}.example/{i}.jpg" if rng.random() < 0.7 else "",
+                body=bodies[i % len(bodies)], word_count=500, content_hash=f"{i:064x}",
+                embedding=vec.standard_normal(384, dtype=np.float32).tobytes(), fetched_at=now, processed_at=now))
+        with transaction.atomic():
+            Article.objects.bulk_create(articles, batch_size=1000)
+            members, enrich, tags, related = [], [], [], []
+            for i, a in zip(chunk, articles):
+                sid = story_ids[story_of[i]]
+                members.append(Member(article_id=a.pk, story_id=sid, published=a.published, source_id=a.source_id))
+                enrich.append(ArticleEnrichment(article_id=a.pk, section=a.section, hashtags=["Tag1", "Tag2"]))
+                for rank, t in enumerate(rng.sample(tag_ids, 3)):
+                    tags.append(ArticleTag(article_id=a.pk, tag_id=t, rank=rank))
+                if i > 3:
+                    for rank in range(3):
+                        related.append(Related(article_id=a.pk, other_id=a.pk - rank - 1, rank=rank, similarity=0.5))
+            Member.objects.bulk_create(members, batch_size=2000)
+            ArticleEnrichment.objects.bulk_create(enrich, batch_size=2000)
+            ArticleTag.objects.bulk_create(tags, batch_size=2000)
+            Related.objects.bulk_create(related, batch_size=2000)
+        print(f"  {lo + len(chunk):,} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+    stories = finish_cards()
+    print(f"filled {n:,} articles, {stories:,} stories in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return targets()
+
+
+def finish_cards() -> int:
+    """Counts and cards of every story from its members, as store.refresh() computes them
+    (card_fields), read in one ordered pass and written with executemany: per-story refresh()
+    calls or bulk_update's CASE statements take far longer at this size."""
+    from django.db import connection, transaction
+
+    from broadsheet.stories.store import card_fields
+
+    sql = ("SELECT m.story_id, a.id, a.title, a.image, a.section, a.language, s.name, m.published, a.source_id "
+           "FROM stories_member m JOIN articles_article a ON a.id = m.article_id JOIN sources_source s ON s.id = a.source_id "
+           "WHERE a.status = 'ok' ORDER BY m.story_id, m.published, a.id")
+    updates = []
+
+    def flush(sid, rows):
+        body = bodies.get(rows[0][0], "")
+        card = card_fields(rows, body)
+        updates.append((len(rows), len({r[7] for r in rows}), rows[0][6], rows[-1][6], card["listed"],
+                        card["lead_id"], card["headline"], card["image"], card["teaser"], card["section"],
+                        card["language"], json.dumps(card["source_names"]), sid))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT a.id, a.body FROM articles_article a WHERE a.id IN "
+                       "(SELECT MIN(article_id) FROM stories_member GROUP BY story_id)")
+        bodies = dict(cursor.fetchall())  # the lead's text (bench bodies repeat: cheap)
+        cursor.execute(sql)
+        current, rows = None, []
+        for sid, aid, title, image, section, language, name, published, source_id in cursor.fetchall():
+            if sid != current and rows:
+                flush(current, rows)
+                rows = []
+            current = sid
+            rows.append((aid, title, image, section, language, name, published, source_id))
+        if rows:
+            flush(current, rows)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE stories_story SET article_count = %s, source_count = %s, country_count = 1, first_published = %s, "
+            "last_published = %s, listed = %s, lead_id = %s, headline = %s, image = %s, teaser = %s, section = %s, "
+            "language = %s, source_names = %s WHERE id = %s", updates)
+    return len(updates)
+
+
+def targets() -> dict:
+    """URLs to load: the biggest recent story, a mid article, a busy source, a deep section page."""
+    from broadsheet.articles.models import Article
+    from broadsheet.stories.models import Story
+    from broadsheet.web.sections import sections, slug_for
+
+    section = sections()[0]
+    story = Story.objects.filter(listed=True).order_by("-last_published")[:200]
+    story = max(story, key=lambda s: s.article_count)
+    articles = Article.objects.filter(status="ok").order_by("-published")
+    article = articles[min(1000, articles.count() - 1)]
+    in_section = Story.objects.filter(listed=True, section=section).order_by("-last_published", "-pk")
+    deep = in_section[in_section.count() // 2]  # half-way down the section, however long it is
+    from broadsheet.api.forms import make_cursor
+
+    return {"home": "/", "section": f"/section/{slug_for(section)}/",
+            "section deep": f"/section/{slug_for(section)}/?before={make_cursor(deep.last_published, deep.pk)}",
+            "story": f"/story/{story.pk}/", "article": f"/article/{article.pk}/",
+            "source": f"/source/{article.source_id}/", "API list (50)": "/api/articles?limit=50"}
+
+
+# --- servers and load ---------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app: str, env: dict, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", app, "-w", "2", "-b", f"127.0.0.1:{port}",
+                             "--log-level", "warning", "--access-logfile", "/dev/null"],
+                            cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
+            return proc
+        except Exception:
+            time.sleep(0.1)
+    raise SystemExit(f"{app} did not start on port {port}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def load(url: str, seconds: int, connections: int) -> dict:
+    if shutil.which("wrk"):
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                             capture_output=True, text=True, check=True).stdout
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+        p50 = _ms(re.search(r"\s50%\s+(\S+)", out)[1])
+        p99 = _ms(re.search(r"\s99%\s+(\S+)", out)[1])
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors[1]) if errors else 0}
+    return _python_load(url, seconds, connections)
+
+
+def _python_load(url: str, seconds: int, connections: int) -> dict:
+    """Fallback when wrk is missing: threads with keep-alive-less urllib (slower than wrk)."""
+    times: list[float] = []
+    errors = [0]
+    end = time.perf_counter() + seconds
+
+    def worker():
+        while time.perf_counter() < end:
+            t = time.perf_counter()
+            try:
+                urllib.request.urlopen(url, timeout=30).read()
+                times.append(time.perf_counter() - t)
+            except Exception:
+                errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    times.sort()
+    q = statistics.quantiles(times, n=100) if len(times) > 1 else [0] * 99
+    return {"rate": len(times) / seconds, "p50": q[49] * 1000, "p99": q[98] * 1000, "errors": errors[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=300_000)
+    parser.add_argument("--data-dir", type=Path, help="reuse (or fill) this data dir; default: a new temp dir")
+    parser.add_argument("--seconds", type=int, default=8, help="load per page and server")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only-fill", action="store_true")
+    parser.add_argument("--pages", help="comma-separated page names to load (default: all)")
+    args = parser.parse_args()
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bs-serve-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup(data_dir)
+    from broadsheet.articles.models import Article
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from broadsheet.stories.models import Story
+
+    have = Article.objects.count()
+    if have and not Story.objects.filter(listed=True).exists():  # a fill stopped before its cards
+        print(f"cards of {finish_cards():,} stories written", file=sys.stderr)
+    pages = fill(args.articles) if have == 0 else targets()
+    n = Article.objects.count()
+    print(f"database: {n:,} articles in {data_dir} ({os.environ.get('DATABASE_URL') and 'PostgreSQL' or 'SQLite'})")
+    if args.only_fill:
+        return
+    if args.pages:
+        pages = {k: v for k, v in pages.items() if k in args.pages.split(",")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROADSHEET_DATA_DIR": str(data_dir),
+           "DJANGO_SETTINGS_MODULE": "broadsheet.settings", "OPENBLAS_NUM_THREADS": "1"}
+    tool = "wrk -t2" if shutil.which("wrk") else "python threads (wrk not installed)"
+    print(f"load: {tool} -c{args.connections}, {args.seconds} s per page and server; gunicorn 2 workers; "
+          f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    results: dict[str, dict] = {}
+    for mode, seconds in (("uncached", "0"), ("cached", "60")):
+        port = free_port()
+        site = serve("broadsheet.wsgi:application", {**env, "BROADSHEET_PAGE_CACHE_SECONDS": seconds}, port)
+        try:
+            for name, path in pages.items():
+                size = len(urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read())
+                bare_port = free_port()
+                bare = serve("bench.bare_site:application", {**env, "BARE_PAGE_BYTES": str(size)}, bare_port)
+                try:
+                    base = load(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections)
+                finally:
+                    stop(bare)
+                ours = load(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections)
+                results[f"{name}, {mode}"] = {"ours": ours, "bare": base, "bytes": size}
+                print(f"{name + ', ' + mode:32} {ours['rate']:8.0f} req/s  p50 {ours['p50']:7.1f} ms  "
+                      f"p99 {ours['p99']:7.1f} ms | bare {base['rate']:6.0f} req/s p99 {base['p99']:6.1f} ms"
+                      f" | ratio {ours['rate'] / base['rate']:5.2f}  ({size // 1024} KB"
+                      f"{', errors ' + str(ours['errors']) if ours['errors'] else ''})", flush=True)
+        finally:
+            stop(site)
+    (data_dir / "serve-results.json").write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Lists show stories, one card each, in bounded work however many rows there are."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from broadsheet.articles.models import Article
+from broadsheet.stories.models import Story
+from tests.web.factories import article, source, story_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _two_reports():
+    other = source("Other Times", "https://other.example/")
+    first = article("Parade held without guest", hours_ago=3, section="Politics")
+    second = article("Leader skips the parade", hours_ago=2, section="Politics", publisher=other)
+    return story_of(first, second), first, second, other
+
+
+def test_two_reports_of_one_event_are_one_card_on_home_section_and_source_pages(client):
+    story, first, second, other = _two_reports()
+    article("Budget passes", section="Politics", hours_ago=30)
+    for url in ("/", "/section/politics/", f"/source/{first.source_id}/", f"/source/{other.pk}/"):
+        page = client.get(url).content.decode()
+        assert page.count("Parade held without guest</a>") == 1, url
+        assert "Leader skips the parade</a>" not in page, url  # the story's card, not a second one
+        assert f'href="/story/{story.pk}/"' in page, url
+    assert "Budget passes" in client.get("/section/politics/").content.decode()
+
+
+def test_a_lone_report_is_a_one_source_card_that_links_to_the_article(client):
+    alone = article("A single report", section="Science")
+    page = client.get("/section/science/").content.decode()
+    assert f'<a href="/article/{alone.pk}/">A single report</a>' in page
+    assert "Full coverage" not in page and "Daily Example" in page
+
+
+def test_a_story_card_names_its_sources_and_says_how_many_more(client):
+    items = [article(f"Report {i}", hours_ago=i + 1, publisher=source(f"Paper {i}", f"https://p{i}.example/"))
+             for i in range(5)]
+    story_of(*items)
+    page = client.get("/section/news/").content.decode()
+    assert "Paper 4, Paper 3, Paper 2 and 2 more" in page and "5 sources, 5 articles" in page
+
+
+def test_a_hidden_report_leaves_its_story_card_and_a_story_with_none_left_is_not_listed(client):
+    from broadsheet.stories.store import refresh
+
+    story, first, second, _ = _two_reports()
+    Article.objects.filter(pk=first.pk).update(status=Article.Status.FAILED)
+    refresh(story.pk)
+    page = client.get("/section/politics/").content.decode()
+    assert "Leader skips the parade</a>" in page and "Parade held without guest" not in page
+    Article.objects.filter(pk=second.pk).update(status=Article.Status.FAILED)
+    refresh(story.pk)
+    assert not Story.objects.get(pk=story.pk).listed
+    assert "Leader skips the parade" not in client.get("/section/politics/").content.decode()
+
+
+def test_a_publisher_page_is_paged_by_cursor_without_repeating_a_story(client):
+    for i in range(35):
+        article(f"Match {i}", section="Sports", hours_ago=i + 1)
+    publisher = Article.objects.first().source_id
+    first = client.get(f"/source/{publisher}/").content.decode()
+    older = re.search(r'href="\?before=([0-9_]+)"', first)[1]
+    second = client.get(f"/source/{publisher}/?before={older}").content.decode()
+    shown = re.findall(r">(Match \d+)</a>", first) + re.findall(r">(Match \d+)</a>", second)
+    assert sorted(shown) == sorted(f"Match {i}" for i in range(35))
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # warm what is cached once per process (content types, settings rows)
+    with CaptureQueriesContext(connection) as done:
+        assert client.get(url).status_code == 200
+    return len(done)
+
+
+PAGES = ["/", "/section/sports/", "/source/{source}/", "/story/{story}/", "/api/articles?limit=50"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_list_page_costs_the_same_queries_with_four_times_the_rows(client, settings, url):
+    settings.PAGE_CACHE_SECONDS = 0
+    publisher = source()
+
+    def add(n, start):
+        for i in range(start, start + n):
+            story_of(article(f"Match {i}", section="Sports", hours_ago=i + 1, publisher=publisher),
+                     article(f"Report {i}", section="Sports", hours_ago=i + 1,
+                             publisher=source(f"Paper {i % 4}", f"https://p{i % 4}.example/")))
+
+    add(5, 0)
+    story = Story.objects.filter(listed=True).first()
+    target = url.format(source=publisher.pk, story=story.pk)
+    small = _queries(client, target)
+    add(15, 5)
+    assert _queries(client, target) == small <= 16
+
+
+@pytest.mark.parametrize("seconds", [5, 61, 3600 * 2, 86400 * 3, 86400 * 15, 86400 * 40, 86400 * 800])
+def test_a_card_says_how_long_ago_as_the_rest_of_the_site_does(seconds):
+    from datetime import timedelta
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from broadsheet.web.templatetags.news import _time_html
+
+    now = timezone.now()
+    then = now - timedelta(seconds=seconds)
+    assert _time_html(then, now) == Template("{% load news %}{% reltime value %}").render(Context({"value": then})).strip()
