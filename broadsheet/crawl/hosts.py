@@ -4,7 +4,9 @@ lib.http lets `per_host` requests be in flight to one host and makes any further
 wait on a semaphore. A pool that took jobs in arrival order would fill with threads
 asleep on the semaphore of one busy (or hanging) host while every other host's work
 waited behind them. Here a worker takes the next job of a host that has a free slot,
-hosts in turn (round robin), feed polls before page fetches (a poll brings the pages).
+hosts in turn (round robin), feed polls before page fetches (a poll brings the pages),
+except that up to `page_floor` page fetches may run while feeds wait, so extraction
+always has pages to work on.
 
 The standard library's queues hand out in one order only; this is the little that is
 needed on top (a dict of deques and a condition), so it is written here.
@@ -21,8 +23,9 @@ LANES = (FEED, PAGE)
 
 
 class HostQueue:
-    def __init__(self, per_host: int):
-        self.per_host = max(1, per_host)
+    def __init__(self, per_host: int, page_floor: int = 0):
+        self.per_host, self.page_floor = max(1, per_host), page_floor
+        self.running = [0, 0]  # jobs in flight per lane
         self.cond = threading.Condition()
         self.waiting: dict[str, tuple[deque, deque]] = {}
         self.in_flight: Counter = Counter()
@@ -37,24 +40,34 @@ class HostQueue:
                 self.ready[lane].setdefault(host)
             self.cond.notify()
 
-    def take(self) -> tuple[str, Any] | None:
-        """The next job (host, job); blocks while none is runnable; None once closed and drained."""
+    def take(self) -> tuple[str, int, Any] | None:
+        """The next (host, lane, job); blocks while none is runnable; None once closed and drained."""
         with self.cond:
             while True:
-                for lane in LANES:
+                for lane in (PAGE, FEED) if self.running[PAGE] < self.page_floor else LANES:
                     if self.ready[lane]:
                         host = next(iter(self.ready[lane]))
                         job = self.waiting[host][lane].popleft()
                         self.in_flight[host] += 1
+                        self.running[lane] += 1
                         self._place(host)
-                        return host, job
+                        return host, lane, job
                 if self.closed and not any(q for pair in self.waiting.values() for q in pair):
                     return None
                 self.cond.wait()
 
-    def done(self, host: str) -> None:
+    def release(self, host: str) -> None:
+        """The job is done with the host (its fetch is over) but not yet done: free the slot."""
         with self.cond:
             self.in_flight[host] -= 1
+            self._place(host)
+            self.cond.notify_all()
+
+    def done(self, host: str, lane: int, released: bool = False) -> None:
+        with self.cond:
+            if not released:
+                self.in_flight[host] -= 1
+            self.running[lane] -= 1
             self._place(host)
             self.cond.notify_all()
 

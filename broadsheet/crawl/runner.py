@@ -37,7 +37,7 @@ from broadsheet.sources.models import Feed
 
 log = logging.getLogger("broadsheet.crawl")
 
-STALLED_AFTER = 3.0  # seconds in one fetch before a worker no longer counts towards the pool
+STALLED_AFTER = 1.0  # seconds in one fetch (or a retry's wait) before a worker no longer counts towards the pool
 MAX_POOL_FACTOR = 8  # at most CRAWL_WORKERS x this many threads, stalled ones included
 BATCH = 32  # stored articles handed to processing at once
 EXTRACT_IN_PROCESSES_FROM = 20  # pages in a pass before extraction moves to a process pool
@@ -119,6 +119,7 @@ class Extractor:
                 self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
 
     def __call__(self, html: str, url: str, **kwargs):
+        self.workers.release_host()  # the page is fetched: its host's slot can serve another job
         if self.pool is None:
             return self.extract(html, url, **kwargs)
         with self.workers.waiting():  # waiting on a busy pool is not a stalled fetch
@@ -140,6 +141,7 @@ class Workers:
         self.busy_since: dict[int, float | None] = {}  # thread id -> when its current fetch began
         self.lock = threading.Lock()
         self.threads: list[threading.Thread] = []
+        self.local = threading.local()  # the host of this thread's job, until released
 
     def start(self) -> None:
         for _ in range(self.size):
@@ -154,7 +156,8 @@ class Workers:
         me = threading.get_ident()
         try:
             while (taken := self.jobs.take()) is not None:
-                host, (kind, fn, arg) = taken
+                host, lane, (kind, fn, arg) = taken
+                self.local.host = host
                 with self.lock:
                     self.busy_since[me] = time.monotonic()
                 try:
@@ -164,10 +167,17 @@ class Workers:
                 finally:
                     with self.lock:
                         self.busy_since[me] = None
-                    self.jobs.done(host)
+                    self.jobs.done(host, lane, released=self.local.host is None)
                     close_old_connections()  # drops a broken connection; keeps a healthy one
         finally:
             connection.close()  # this thread's own connection: only it can close it
+
+    def release_host(self) -> None:
+        """Called from a job once it needs its host no more (before a long extraction)."""
+        host = getattr(self.local, "host", None)
+        if host is not None:
+            self.local.host = None
+            self.jobs.release(host)
 
     class _Waiting:
         def __init__(self, workers: Workers):
@@ -292,8 +302,12 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
         return summary
     workers_wanted = max(1, settings.CRAWL_WORKERS)
     results: queue.Queue = queue.Queue()
-    jobs = HostQueue(settings.FETCH["per_host"])
-    workers = Workers(jobs, results, workers_wanted)
+    # Pages may take up to two workers per extraction process even while feeds wait, so
+    # extraction (the CPU-bound step) is busy from the first parsed feed on.
+    # The pool has that many threads more, so feed polls keep CRAWL_WORKERS of their own.
+    page_floor = 2 * max(1, settings.CRAWL_EXTRACT_PROCESSES)
+    jobs = HostQueue(settings.FETCH["per_host"], page_floor=page_floor)
+    workers = Workers(jobs, results, workers_wanted + page_floor)
     extractor = Extractor(workers)
     processor = Processor(results) if process else None
     bars = {name: progress(total, name) if progress else None

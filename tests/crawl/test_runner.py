@@ -119,6 +119,25 @@ def test_a_hanging_fetch_stops_counting_towards_the_pool(server, other_host, cra
     assert clock.seen["quick page 0"] < clock.seen["hanging feed answered"]
 
 
+def test_a_page_being_extracted_leaves_its_hosts_slot_to_the_next_fetch(server, crawl_settings, monkeypatch):
+    import broadsheet.extract
+
+    real = broadsheet.extract.extract
+
+    def slow_extract(html, url, **kwargs):
+        time.sleep(1.0)
+        return real(html, url, **kwargs)
+
+    monkeypatch.setattr(broadsheet.extract, "extract", slow_extract)
+    crawl_settings.CRAWL_EXTRACT_PROCESSES = 1  # in the crawling threads
+    clock = Clock()
+    site(server, clock, "quick", count=3)
+    summary = crawl_once()
+    assert summary.articles_ok == 3
+    first, third = sorted(clock.seen[f"quick page {i}"] for i in range(3))[::2]
+    assert third - first < 0.8  # fetched while the first two were still being extracted
+
+
 def test_articles_are_processed_while_other_pages_are_still_fetched(server, other_host, pipeline_step):
     clock, processed_at = Clock(), {}
     pipeline_step(lambda article: processed_at.setdefault(article.title, time.monotonic() - clock.start))
@@ -172,14 +191,27 @@ def test_the_host_queue_takes_hosts_in_turn_within_their_slots():
         jobs.put(PAGE, "a", f"a-page-{i}")
     jobs.put(PAGE, "b", "b-page")
     jobs.put(FEED, "b", "b-feed")
-    taken = [jobs.take()[1] for _ in range(4)]
+    taken = [jobs.take()[2] for _ in range(4)]
     assert taken == ["b-feed", "a-page-0", "b-page", "a-page-1"]  # feeds first, hosts in turn
     jobs.close()
-    waiting = threading.Thread(target=lambda: taken.append(jobs.take()[1]))
+    waiting = threading.Thread(target=lambda: taken.append(jobs.take()[2]))
     waiting.start()
     waiting.join(0.2)
     assert waiting.is_alive()  # host a has two in flight: its third page waits for a slot
-    jobs.done("a")
+    jobs.done("a", PAGE)
     waiting.join(1)
     assert taken[-1] == "a-page-2"
     assert jobs.take() is None  # closed and drained
+
+
+def test_a_few_pages_run_while_feeds_wait_so_extraction_is_never_idle():
+    from broadsheet.crawl.hosts import FEED, PAGE, HostQueue
+
+    jobs = HostQueue(per_host=2, page_floor=1)
+    for host in "abc":
+        jobs.put(FEED, host, f"{host}-feed")
+        jobs.put(PAGE, host, f"{host}-page")
+    taken = [jobs.take()[2] for _ in range(3)]
+    assert taken == ["a-page", "b-feed", "c-feed"]  # one page in flight, then feeds first, hosts in turn
+    jobs.done("a", PAGE)
+    assert jobs.take()[2] == "b-page"
