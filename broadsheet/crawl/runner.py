@@ -322,12 +322,15 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
     to_process = 0
     new_ids: list[int] = []
     workers.start()
+    next_top_up = 0.0
     try:
         while pending or to_process:
-            try:
-                kind, arg, value, error = results.get(timeout=0.5)
-            except queue.Empty:
+            if time.monotonic() >= next_top_up:  # on a clock: results may never stop coming
                 workers.top_up()
+                next_top_up = time.monotonic() + STALLED_AFTER / 4
+            try:
+                kind, arg, value, error = results.get(timeout=STALLED_AFTER / 4)
+            except queue.Empty:
                 continue
             if kind == "feed":
                 pending -= 1
