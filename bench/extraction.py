@@ -5,15 +5,20 @@ same pages in the same run and prints, for each, body token precision/recall/F1 
 pages), title exact match, author set match, published day match, language match and pages/s,
 with ours as a ratio of the baseline. Exits non-zero when a goal floor is missed.
 
+A figure holds only if it holds on pages the rules were not tuned on: the pages are split by
+publisher group (`halves`, fixed here) into a tuning half and a confirmation half, and every
+figure, the pages where we do worse than bare, and the speed are printed per half.
+
 Baseline: trafilatura.bare_extraction(html, url=url, with_metadata=True), defaults otherwise.
 
-Usage:  .venv/bin/python bench/extraction.py [--data DIR] [--only ID-SUBSTRING] [--show N]
-        [--variant NAME ...]   (extra trafilatura settings measured as further baselines)
+Usage:  .venv/bin/python bench/extraction.py [--data DIR] [--only ID-SUBSTRING] [--half H] [--show N]
+        [--titles] [--variant NAME ...]   (extra trafilatura settings measured as further baselines)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -30,10 +35,18 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
 DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 
-# Goal floors (issue 3). Body F1 is relative to bare trafilatura measured in the same run.
+# Goal floors (issue 10), checked per half; the run fails when the confirmation half misses
+# one. Body F1 is relative to bare trafilatura measured in the same run. The title floor is
+# checked on title_shown: exact, or the page's visible headline where the reference (each
+# fundus publisher parser's choice) took an SEO or social title, which the issue counts as right.
 BODY_F1_MARGIN = 0.03
-FLOORS = {"title": 0.95, "authors": 0.85, "date": 0.97}
-MIN_SPEED_RATIO = 0.5
+FLOORS = {"title": 0.85, "authors": 0.88, "date": 0.97}
+MIN_SPEED_RATIO = 0.6
+
+# The split into halves: fixed, so a rule tuned on one half is confirmed on the other.
+HALF_SALT = "broadsheet-extraction-halves-v1"
+HALVES = ("tuning", "confirmation")
+WORSE_BY = (0.01, 0.05)  # count pages whose body F1 is below bare's by more than these
 
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -101,6 +114,39 @@ def load(data: Path, only: str = "") -> list[dict]:
     return rows
 
 
+def site_groups(rows: list[dict]) -> dict[str, str]:
+    """Page id -> its publisher group: union-find over {site (registrable domain), fundus
+    publisher}, so a publisher's pages, under whatever domain, share one group; the group's
+    key is its smallest member name."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for row in rows:
+        find(row["site"])
+        if row.get("publisher"):
+            parent[find("publisher:" + row["publisher"])] = find(row["site"])
+    members: dict[str, list[str]] = {}
+    for name in list(parent):
+        members.setdefault(find(name), []).append(name.removeprefix("publisher:"))
+    return {row["id"]: min(members[find(row["site"])]) for row in rows}
+
+
+def halves(rows: list[dict]) -> dict[str, str]:
+    """Page id -> "tuning" or "confirmation", by a hash of its publisher group (about half each;
+    on extraction-dev 80 and 63 pages)."""
+    out = {}
+    for page_id, group in site_groups(rows).items():
+        fraction = int(hashlib.sha256(f"{HALF_SALT}|{group}".encode()).hexdigest()[:12], 16) / 16**12
+        out[page_id] = HALVES[0] if fraction < 0.5 else HALVES[1]
+    return out
+
+
 def ours(html: bytes, url: str) -> dict:
     from broadsheet.extract import ExtractError, extract
 
@@ -145,14 +191,14 @@ VARIANTS = {
 
 def run_all(runners: dict[str, Callable[[bytes, str], dict]], rows: list[dict]) -> tuple[dict, dict]:
     """Every runner on every page, interleaved page by page so that load from other
-    processes on a shared machine falls on all of them alike. -> outputs, seconds."""
+    processes on a shared machine falls on all of them alike. -> outputs, seconds per page."""
     outputs: dict[str, dict] = {name: {} for name in runners}
-    seconds = Counter()
+    seconds: dict[str, dict] = {name: {} for name in runners}
     for row in rows:
         for name, fn in runners.items():
             start = time.perf_counter()
             outputs[name][row["id"]] = fn(row["html_bytes"], row["url"])
-            seconds[name] += time.perf_counter() - start
+            seconds[name][row["id"]] = time.perf_counter() - start
     return outputs, seconds
 
 
@@ -190,13 +236,17 @@ def evaluate(name: str, fn: Callable[[bytes, str], dict], rows: list[dict], lang
         page["out"] = out
         per_page[row["id"]] = page
     result = {key: sums[key] / counts[key] for key in counts}
+    if counts["title"]:
+        visible, other = title_misses(rows, per_page)
+        result["title_misses"] = {"visible": visible, "other": other}
+        result["title_shown"] = (counts["title"] - other) / counts["title"]
     result["n"] = {key: counts[key] for key in counts}
     result["pages_per_s"] = len(rows) / elapsed if elapsed else 0.0
     result["seconds"] = elapsed
     return result, per_page
 
 
-METRICS = ("f1", "precision", "recall", "title", "authors", "date", "language", "pages_per_s")
+METRICS = ("f1", "precision", "recall", "title", "title_shown", "authors", "date", "language", "pages_per_s")
 
 
 def report(results: dict[str, dict], baseline: str = "bare") -> list[str]:
@@ -214,13 +264,34 @@ def report(results: dict[str, dict], baseline: str = "bare") -> list[str]:
     return lines
 
 
-def goals(results: dict[str, dict]) -> list[tuple[str, bool]]:
+def worse_than_bare(ours_pages: dict, bare_pages: dict, ids: list[str]) -> list[tuple[str, float]]:
+    """(page id, our body F1 minus bare's) for the pages where we do worse, worst first."""
+    deltas = [(i, ours_pages[i]["f1"] - bare_pages[i]["f1"]) for i in ids]
+    return sorted([d for d in deltas if d[1] < 0], key=lambda d: d[1])
+
+
+def report_worse(ours_pages: dict, bare_pages: dict, ids: list[str], show: int = 5) -> list[str]:
+    worse = worse_than_bare(ours_pages, bare_pages, ids)
+    counts = ", ".join(f"> {t}: {sum(1 for _, d in worse if d < -t)}" for t in WORSE_BY)
+    lines = [f"pages worse than bare by {counts}"]
+    for page_id, delta in worse[:show]:
+        o, b = ours_pages[page_id], bare_pages[page_id]
+        lines.append(f"  {page_id:<55} ours f1={o['f1']:.3f} (p={o['p']:.3f} r={o['r']:.3f})  bare f1={b['f1']:.3f}"
+                     f"  {delta:+.3f}")
+    return lines
+
+
+def goals(results: dict[str, dict], worse: list[tuple[str, float]] | None = None) -> list[tuple[str, bool]]:
     o, b = results["ours"], results["bare"]
     checks = [(f"body F1 {o['f1']:.4f} >= bare {b['f1']:.4f} + {BODY_F1_MARGIN}", o["f1"] >= b["f1"] + BODY_F1_MARGIN)]
     for key, floor in FLOORS.items():
+        key = "title_shown" if key == "title" else key
         checks.append((f"{key} {o.get(key, 0):.4f} >= {floor}", o.get(key, 0) >= floor))
     speed = o["pages_per_s"] / b["pages_per_s"] if b["pages_per_s"] else 0
     checks.append((f"speed {speed:.2f}x bare >= {MIN_SPEED_RATIO}x", speed >= MIN_SPEED_RATIO))
+    if worse is not None:
+        lost = [page for page, delta in worse if delta < -WORSE_BY[-1]]
+        checks.append((f"{len(lost)} pages worse than bare by > {WORSE_BY[-1]}", not lost))
     return checks
 
 
@@ -228,7 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--only", default="", help="run on pages whose id contains this")
+    parser.add_argument("--half", choices=HALVES, help="run on one half only")
     parser.add_argument("--show", type=int, default=0, help="list the N worst pages by our body F1")
+    parser.add_argument("--titles", action="store_true", help="list the title and author misses")
     parser.add_argument("--variant", action="append", default=[], choices=sorted(set(VARIANTS) - {"bare"}))
     parser.add_argument("--dump", type=Path, help="write per-page results as JSON lines")
     args = parser.parse_args(argv)
@@ -240,35 +313,95 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     rows = load(args.data, args.only)
+    side = halves(rows)
+    if args.half:
+        rows = [row for row in rows if side[row["id"]] == args.half]
     langs = {row["id"]: reference_language(row["body"]) for row in rows}
     # Warm both extractors once so import and first-call costs stay out of pages/s.
     trafilatura_runner()(rows[0]["html_bytes"], rows[0]["url"])
     ours(rows[0]["html_bytes"], rows[0]["url"])
 
-    results, pages = {}, {}
     runners = {"bare": trafilatura_runner()} | {v: trafilatura_runner(**VARIANTS[v]) for v in args.variant}
     runners["ours"] = ours
     outputs, seconds = run_all(runners, rows)
-    for name, fn in runners.items():
-        results[name], pages[name] = evaluate(name, fn, rows, langs, outputs[name], seconds[name])
 
     print(f"extraction-dev: {len(rows)} pages; baseline = trafilatura.bare_extraction defaults, with_metadata=True")
-    print("\n".join(report(results)))
     failed = 0
-    for text, ok in goals(results):
-        print(("PASS " if ok else "FAIL ") + text)
-        failed += not ok
+    for half in (None, *HALVES):
+        subset = [row for row in rows if half is None or side[row["id"]] == half]
+        if not subset:
+            continue
+        results, pages = {}, {}
+        for name, fn in runners.items():
+            elapsed = sum(seconds[name][row["id"]] for row in subset)
+            results[name], pages[name] = evaluate(name, fn, subset, langs, outputs[name], elapsed)
+        groups = len({site_groups(rows)[row["id"]] for row in subset})
+        print(f"\n== {half or 'all pages'}: {len(subset)} pages, {groups} publisher groups")
+        print("\n".join(report(results)))
+        ids = [row["id"] for row in subset]
+        worse = worse_than_bare(pages["ours"], pages["bare"], ids)
+        print("\n".join(report_worse(pages["ours"], pages["bare"], ids)))
+        if "title_misses" in results["ours"]:
+            kinds = results["ours"]["title_misses"]
+            print(f"title misses: {kinds['visible']} show the visible headline where the reference took another "
+                  f"field (title_shown counts them as right), {kinds['other']} other")
+        if half is None:
+            continue
+        for text, ok in goals(results, worse):
+            print(("PASS " if ok else "FAIL ") + text)
+            failed += not ok and half == "confirmation"
+        if args.titles:
+            print("\n".join(misses(subset, pages["ours"])))
     if args.show:
-        worst = sorted(pages["ours"].items(), key=lambda kv: kv[1]["f1"])[: args.show]
+        all_pages = {name: evaluate(name, fn, rows, langs, outputs[name], 1.0)[1] for name, fn in runners.items()}
+        worst = sorted(all_pages["ours"].items(), key=lambda kv: kv[1]["f1"])[: args.show]
+        print()
         for page_id, page in worst:
-            bare = pages["bare"][page_id]
+            bare = all_pages["bare"][page_id]
             print(f"{page_id:<55} ours p={page['p']:.3f} r={page['r']:.3f} f1={page['f1']:.3f}   bare f1={bare['f1']:.3f}")
     if args.dump:
+        all_pages = {name: evaluate(name, fn, rows, langs, outputs[name], 1.0)[1] for name, fn in runners.items()}
         with args.dump.open("w", encoding="utf-8") as fh:
-            for page_id in pages["ours"]:
-                fh.write(json.dumps({"id": page_id, "ours": pages["ours"][page_id], "bare": pages["bare"][page_id]},
-                                    ensure_ascii=False, default=str) + "\n")
+            for page_id in all_pages["ours"]:
+                fh.write(json.dumps({"id": page_id, "half": side[page_id], "ours": all_pages["ours"][page_id],
+                                     "bare": all_pages["bare"][page_id]}, ensure_ascii=False, default=str) + "\n")
     return 1 if failed else 0
+
+
+def title_misses(rows: list[dict], pages: dict) -> tuple[int, int]:
+    """Title misses in two kinds: (we show the page's visible headline and the reference took
+    another field, e.g. an SEO or social title; any other miss). The first is not a defect."""
+    from trafilatura.utils import load_html
+
+    from broadsheet.extract import core, meta, title
+
+    visible = other = 0
+    for row in rows:
+        page = pages[row["id"]]
+        if page.get("title") is not False:
+            continue
+        tree = load_html(core._prepare(row["html_bytes"]))
+        info = meta.read(tree)
+        if title.shows_visible(page["out"].get("title") or "", info, meta.site_names(info, row["url"])):
+            visible += 1
+            page["title_miss"] = "visible"
+        else:
+            other += 1
+            page["title_miss"] = "other"
+    return visible, other
+
+
+def misses(rows: list[dict], pages: dict) -> list[str]:
+    """The title and author misses, side by side with the reference."""
+    lines = []
+    for row in rows:
+        page = pages[row["id"]]
+        if page.get("title") is False:
+            lines.append(f"  title ({page.get('title_miss')}) {row['id']}\n    ours:  {page['out'].get('title')!r}\n"
+                         f"    truth: {row['title']!r}")
+        if page.get("authors") is False:
+            lines.append(f"  authors {row['id']}\n    ours:  {page['out'].get('authors')!r}\n    truth: {row['authors']!r}")
+    return lines
 
 
 if __name__ == "__main__":

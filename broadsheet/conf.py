@@ -64,6 +64,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_SITE_NAME", "Broadsheet", "Name shown in the masthead and titles."),
         Setting("BROADSHEET_USER_AGENT", "Broadsheet/0.1 (+https://github.com/broadsheet; news aggregator)", "User-Agent sent with every fetch."),
         Setting("BROADSHEET_FETCH_TIMEOUT", "15", "Seconds before one HTTP request is abandoned.", _float),
+        Setting("BROADSHEET_FETCH_DEADLINE", "0",
+                "Wall-clock seconds one fetch may take in all: lookup, connect, redirects, body and retries "
+                "(0: the same as BROADSHEET_FETCH_TIMEOUT).", _float),
         Setting("BROADSHEET_FETCH_MAX_BYTES", "10000000", "Largest response body read, in bytes; larger ones are refused.", _int),
         Setting("BROADSHEET_FETCH_MAX_REDIRECTS", "5", "Redirects followed before a fetch fails.", _int),
         Setting("BROADSHEET_FETCH_PER_HOST", "2", "Requests in flight at once to one host (per process).", _int),
@@ -71,6 +74,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_FETCH_ALLOW_PRIVATE", "false", "Allow fetching loopback and private addresses (tests, local feeds).", _bool),
         Setting("BROADSHEET_POLL_MIN_MINUTES", "10", "Shortest interval between two polls of one feed.", _int),
         Setting("BROADSHEET_POLL_MAX_MINUTES", "360", "Longest interval between two polls of one feed (also the backoff cap).", _int),
+        Setting("BROADSHEET_FEED_MAX_NEW_PER_POLL", "200",
+                "New entries one poll of a feed stores, newest first; the rest wait for the next poll.", _int),
+        Setting("BROADSHEET_FEED_MAX_PENDING_PER_SOURCE", "500",
+                "Articles of one source waiting to be fetched; beyond it, new entries wait for a later poll.", _int),
         Setting("BROADSHEET_CRAWL_WORKERS", "8", "Fetches run in parallel by one crawl process.", _int),
         Setting("BROADSHEET_CRAWL_EXTRACT_PROCESSES", "0",
                 "Processes that extract pages during `crawl --once` (0: one per core; 1: in the crawling threads).", _int),
@@ -81,6 +88,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_PORT", "8000", "Port of the web site started by `broadsheet run`.", _int),
         Setting("BROADSHEET_WEB_WORKERS", "2", "Web worker processes started by `broadsheet run`.", _int),
         Setting("BROADSHEET_TASK_WORKERS", "2", "Task worker processes started by `broadsheet run`.", _int),
+        Setting("BROADSHEET_TASK_DEADLINE", "120",
+                "Seconds one task (a feed poll, a page fetch, an article's processing) may run before it is stopped and marked failed.", _float),
+        Setting("BROADSHEET_TASK_LEASE", "30",
+                "Seconds without a heartbeat after which a task worker counts as dead and the task it held is queued again.", _float),
         # --- security, accounts, comments (community app) ---
         Setting("BROADSHEET_PRODUCTION", "false", "Serve over HTTPS only: secure cookies, HSTS, http→https redirect. Turn on behind TLS.", _bool),
         Setting("BROADSHEET_HSTS_SECONDS", "31536000", "HSTS max-age sent in production (with includeSubDomains and preload).", _int),
@@ -93,7 +104,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_EMAIL_FROM", "Broadsheet <noreply@localhost>", "Sender of account e-mail (verification, password reset)."),
         Setting("BROADSHEET_COMMENT_RATE_USER", "5/m", "Comments (and reports) one account may post, per s/m/h/d (django-ratelimit syntax)."),
         Setting("BROADSHEET_COMMENT_RATE_IP", "20/m", "Comments (and reports) one IP address may post, per s/m/h/d."),
-        Setting("BROADSHEET_LOGIN_FAILURES", "5", "Failed log-ins (per user name and IP) before the pair is locked out.", _int),
+        Setting("BROADSHEET_PANEL_RATE", "120/m", "Requests for AI-panel fragments one IP address may make, per s/m/h/d (a page polls its panel every 3 s while it is prepared)."),
+        Setting("BROADSHEET_LOGIN_FAILURES", "5", "Failed log-ins (per account and IP; an account's e-mail counts as the account) before the pair is locked out.", _int),
         Setting("BROADSHEET_LOGIN_COOLOFF_MINUTES", "15", "How long a log-in lockout lasts.", _int),
     ]
 }

@@ -59,14 +59,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise, which answers static files without calling what is below it: so a
+    # static file gets the same CSP and X-Frame-Options as a page (both only add a header).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -116,7 +118,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
+    # No RQ job timeout: each task arms its own deadline (crawl/tasks.py), and RQ's alarm
+    # would replace it; `broadsheet worker` runs RQ's SimpleWorker without one.
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL"), "DEFAULT_TIMEOUT": -1}}
     INSTALLED_APPS += ["django_rq"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -141,7 +145,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"broadsheet": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "broadsheet": {"handlers": ["console"], "level": "INFO"},
+        # Every 500 with its traceback, DEBUG or not: Django's default sends these only to
+        # mail_admins when DEBUG is off (nobody, without ADMINS), and gunicorn never sees them.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # --- security, accounts, comments (community app, issue 4) ----------------------------------
@@ -204,6 +213,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "moderator", "staff", "root", "support", "deleted", "broadsheet"]
 ACCOUNT_CHANGE_EMAIL = True
+# A reset asked for an address with no account mails no one (anyone could make us mail any
+# address); allauth still shows the same "sent" page, so the form does not reveal who has one.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button confirms, so mail scanners following links do not
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -233,15 +245,25 @@ AXES_CLIENT_IP_CALLABLE = "broadsheet.community.net.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a log of every reader's log-ins
 AXES_LOCKOUT_TEMPLATE = "community/locked_out.html"
 
-# django-ratelimit for comments and reports, per account and per IP, in the shared cache.
+# django-ratelimit for comments and reports, per account and per IP, counted where every web
+# process sees the same count: Redis when REDIS_URL is set, else a table in the database
+# (made by community's migration 0002; the local-memory cache is per process).
 RATELIMIT_IP_META_KEY = "broadsheet.community.net.client_ip"
+if not env("REDIS_URL"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "broadsheet.lib.dbcache.SharedCounterCache",
+        "LOCATION": "broadsheet_ratelimit_cache",
+        # culling counts the table on each write; a counter lives a window (+5 s), so this
+        # holds every live counter of a busy site; expired rows are deleted first when it fills
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 COMMUNITY_RATE_USER = env("BROADSHEET_COMMENT_RATE_USER")
 COMMUNITY_RATE_IP = env("BROADSHEET_COMMENT_RATE_IP")
+ENRICH_PANEL_RATE = env("BROADSHEET_PANEL_RATE")  # AI-panel fragments per IP (enrich/views.py)
 SILENCED_SYSTEM_CHECKS = [
-    # Local-memory cache (embedded default): counts are per process, so with N web workers a
-    # limit is at most N times looser. Set REDIS_URL for exact limits across processes.
-    "django_ratelimit.E003",
-    # Django's own RedisCache increments atomically; django-ratelimit only lists django-redis.
+    # Django's own RedisCache increments atomically, and so does SharedCounterCache (see
+    # broadsheet/lib/dbcache.py); django-ratelimit only lists django-redis and memcached.
     "django_ratelimit.W001",
 ]
 
@@ -249,6 +271,7 @@ SILENCED_SYSTEM_CHECKS = [
 FETCH = {
     "user_agent": env("BROADSHEET_USER_AGENT"),
     "timeout": env("BROADSHEET_FETCH_TIMEOUT"),
+    "deadline": env("BROADSHEET_FETCH_DEADLINE"),  # 0: the timeout
     "max_bytes": env("BROADSHEET_FETCH_MAX_BYTES"),
     "max_redirects": env("BROADSHEET_FETCH_MAX_REDIRECTS"),
     "per_host": env("BROADSHEET_FETCH_PER_HOST"),
@@ -257,7 +280,11 @@ FETCH = {
 }
 POLL_MIN_MINUTES = env("BROADSHEET_POLL_MIN_MINUTES")
 POLL_MAX_MINUTES = env("BROADSHEET_POLL_MAX_MINUTES")
+FEED_MAX_NEW_PER_POLL = env("BROADSHEET_FEED_MAX_NEW_PER_POLL")
+FEED_MAX_PENDING_PER_SOURCE = env("BROADSHEET_FEED_MAX_PENDING_PER_SOURCE")
 CRAWL_WORKERS = env("BROADSHEET_CRAWL_WORKERS")
+TASK_DEADLINE = env("BROADSHEET_TASK_DEADLINE")
+TASK_LEASE = env("BROADSHEET_TASK_LEASE")
 CRAWL_EXTRACT_PROCESSES = env("BROADSHEET_CRAWL_EXTRACT_PROCESSES") or (os.cpu_count() or 1)
 
 # Steps run on each newly stored article, in order, by the `process_article` task.
@@ -266,4 +293,5 @@ ARTICLE_PIPELINE: list[str] = [
     "broadsheet.enrich.embeddings.embed_article",
     "broadsheet.stories.pipeline.process_article",
     "broadsheet.enrich.pipeline.enrich_article",
+    "broadsheet.enrich.pipeline.summarize_story_of",
 ]

@@ -30,6 +30,30 @@ def _fetch_settings(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request, django_db_blocker):
+    """Rate-limit counters live in a database table that a transactional test's flush keeps."""
+    yield
+    from django.conf import settings
+    from django.core.cache import caches
+
+    if "django_db_setup" in request.fixturenames and "ratelimit" in settings.CACHES:
+        with django_db_blocker.unblock():
+            caches["ratelimit"].clear()
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """Records each task enqueued (nothing runs), on any queue backend: the database queue
+    of the embedded default and RQ when REDIS_URL is set. enqueued("name") lists the
+    argument lists that the task of that function name was enqueued with, in order."""
+    from django_tasks.base import Task
+
+    calls: list[tuple[str, list]] = []
+    monkeypatch.setattr(Task, "enqueue", lambda self, *args, **kwargs: calls.append((self.func.__name__, list(args))))
+    return lambda name: [args for task, args in calls if task == name]
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from broadsheet.api.forms import CURSOR, MAX_ID, MAX_LIMIT
+from broadsheet.web.sections import sections, slug_for
+
 ARTICLE = {
     "type": "object",
     "required": ["id", "url", "title", "authors", "published", "section", "source", "page"],
@@ -33,7 +36,9 @@ def _json(schema: dict, description: str = "OK") -> dict:
 
 
 def document(base_url: str) -> dict:
-    query = lambda name, schema, text: {"name": name, "in": "query", "required": False, "schema": schema, "description": text}  # noqa: E731
+    # allowEmptyValue: `?section=` is read as no section, as a web form with an empty field sends it.
+    query = lambda name, schema, text: {"name": name, "in": "query", "required": False, "allowEmptyValue": True,  # noqa: E731
+                                        "schema": schema, "description": text}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Broadsheet API", "version": "1", "description": "Read-only access to articles, sections and sources."},
@@ -42,12 +47,14 @@ def document(base_url: str) -> dict:
             "/articles": {"get": {
                 "summary": "Newest articles first",
                 "parameters": [
-                    query("section", {"type": "string"}, "Section slug, see /sections"),
-                    query("source", {"type": "integer"}, "Source id, see /sources"),
-                    query("since", {"type": "string", "format": "date-time"}, "Published at or after"),
-                    query("until", {"type": "string", "format": "date-time"}, "Published before"),
-                    query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 30}, "Page size"),
-                    query("cursor", {"type": "string"}, "next_cursor of the previous page"),
+                    query("section", {"type": "string", "enum": [slug_for(name) for name in sections()]},
+                          "Section slug, see /sections"),
+                    query("source", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Source id, see /sources"),
+                    query("since", {"type": "string", "format": "date-time"}, "Published at or after (with a UTC offset)"),
+                    query("until", {"type": "string", "format": "date-time"}, "Published before (with a UTC offset)"),
+                    query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 30}, "Page size"),
+                    query("cursor", {"type": "string", "pattern": CURSOR.pattern.join("^$")},
+                          "next_cursor of the previous page"),
                 ],
                 "responses": {
                     "200": _json({"type": "object", "properties": {
@@ -58,7 +65,8 @@ def document(base_url: str) -> dict:
             }},
             "/articles/{id}": {"get": {
                 "summary": "One article with its paragraphs",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 0}, "description": "Article id"}],
                 "responses": {"200": _json({"$ref": "#/components/schemas/Article"}),
                               "404": _json({"$ref": "#/components/schemas/Error"}, "No such article")},
             }},

@@ -1,7 +1,8 @@
-"""Who is asking: the client address and the log-in name, shared by django-axes and django-ratelimit."""
+"""Who is asking: the client address and the account, shared by django-axes and django-ratelimit."""
 
 from __future__ import annotations
 
+from allauth.account.utils import filter_users_by_email
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -20,10 +21,23 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def login_name(request: HttpRequest, credentials: dict | None) -> str | None:
-    """The name a log-in attempt was for, whether allauth got an e-mail or a user name (case-folded)."""
+    """The account a log-in attempt was for, so django-axes counts one lockout per account.
+
+    allauth takes an e-mail or a user name, in any case. An e-mail that belongs to an account
+    counts as that account's user name, so `frank` and `Frank@Example.com` share one counter;
+    anything else counts as typed, case-folded (guesses at unknown names are counted too).
+    """
     credentials = credentials or {}
     name = credentials.get("username") or credentials.get("email")
     if not name and request is not None:
         data = getattr(request, "POST", {})
         name = data.get("login") or data.get("username")
-    return name.strip().lower() if name else None
+    name = name.strip().lower() if name else ""
+    if not name:
+        return None
+    if "@" in name:
+        # allauth's own look-up for log-in by e-mail (EmailAddress rows, then User.email)
+        users = filter_users_by_email(name)
+        if users:
+            return users[0].get_username().lower()
+    return name

@@ -4,15 +4,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from broadsheet.community import services, targets
 from broadsheet.community.forms import CommentForm, DeleteAccountForm, ProfileForm, ReportForm
 from broadsheet.community.models import Comment, profile_of
+from broadsheet.lib.methods import allow, read_only
 
 
 def _rate_limited(request: HttpRequest, group: str) -> bool:
@@ -38,7 +40,7 @@ def _retry(request: HttpRequest, kind: str, target, form: CommentForm, error: st
                   {"form": form, "error": error, "target": target, "kind": kind}, status=status)
 
 
-@require_POST
+@allow("POST")
 @login_required
 def post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     target = get_object_or_404(targets.queryset(kind), pk=pk)
@@ -61,6 +63,7 @@ def post(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return redirect(_back(comment))
 
 
+@allow("GET", "POST")
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the author's own comments are found at all: others get a 404, not a hint.
@@ -86,6 +89,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/edit.html", {"form": form, "comment": comment})
 
 
+@allow("GET", "POST")
 @login_required
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, author=request.user)
@@ -96,6 +100,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/delete.html", {"comment": comment})
 
 
+@allow("GET", "POST")
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, status=Comment.Status.VISIBLE)
@@ -116,7 +121,20 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "community/report.html", {"form": form, "comment": comment})
 
 
+def _possible_username(name: str) -> bool:
+    """What a user name can be (Django's own rule), so a NUL never reaches the database."""
+    try:
+        UnicodeUsernameValidator()(name)
+    except ValidationError:
+        return False
+    return len(name) <= 150
+
+
+@read_only
 def profile(request: HttpRequest, username: str) -> HttpResponse:
+    if not _possible_username(username):
+        return render(request, "web/bad_request.html", {"message": "That is not a user name: user names have at most "
+                      "150 letters, digits and @ . + - _ characters."}, status=400)
     user = get_object_or_404(get_user_model(), username=username, is_active=True)
     own = request.user.is_authenticated and request.user.pk == user.pk
     shown = [Comment.Status.VISIBLE, Comment.Status.PENDING] if own else [Comment.Status.VISIBLE]
@@ -126,6 +144,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
                   {"person": user, "profile": profile_of(user), "comments": comments, "own": own})
 
 
+@allow("GET", "POST")
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile_of(request.user))
@@ -136,6 +155,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "community/account.html", {"form": form})
 
 
+@allow("GET", "POST")
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)

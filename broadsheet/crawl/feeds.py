@@ -79,8 +79,15 @@ def parse_feed(content: bytes, url: str = "", content_type: str = "") -> ParsedF
         link=parsed.feed.get("link") or "",
         language=(parsed.feed.get("language") or "")[:10],
     )
-    if parsed.get("bozo") and parsed.entries:
-        result.warning = f"ill-formed feed read anyway: {parsed.get('bozo_exception')}"
+    # bozo is set for broken XML (a truncated document, garbage inside) and also for mere
+    # labels: a feed served as text/html, a charset that differs from the declared one.
+    # feedparser files the latter under ThingsNobodyCaresAboutButMe; only the former is a
+    # warning, and broken XML that yields no entry at all is not a feed we can read.
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if problem is not None and not isinstance(problem, feedparser.ThingsNobodyCaresAboutButMe):
+        if not parsed.entries:
+            raise FeedError("malformed_feed", f"ill-formed feed with no readable entries: {problem}")
+        result.warning = f"ill-formed feed read anyway (truncated or corrupt?): {problem}"
     for raw in parsed.entries:
         link = (raw.get("link") or "").strip()
         if not link:

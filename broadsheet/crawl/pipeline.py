@@ -1,8 +1,9 @@
-"""The crawl orchestrator: the only crawl code that writes to the database.
+"""The crawl orchestrator: with crawl/process.py, the only crawl code that writes to the database.
 
 poll_feed (fetch + parse a feed, store new entries as PENDING articles)
   -> fetch_article (robots, fetch, decode, extract, exact-duplicate check, store)
-  -> process_article (the ARTICLE_PIPELINE steps: embed, stories, enrichment)
+  -> process_article / process_articles (the ARTICLE_PIPELINE steps: embed, stories,
+     enrichment; in crawl/process.py, re-exported here)
 
 Each step is idempotent: an article is keyed by its canonical URL, a step that finds
 its work already done returns at once, and a row left PENDING by a killed worker is
@@ -21,9 +22,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from broadsheet.articles.models import Article
+from broadsheet.crawl.process import process_article, process_articles  # noqa: F401  (the third step, kept here)
 from broadsheet.crawl.feeds import FeedError, parse_feed
 from broadsheet.extract import ExtractError, extract
 from broadsheet.lib import http
@@ -36,7 +37,9 @@ log = logging.getLogger("broadsheet.crawl")
 HTML_TYPES = {"text/html", "application/xhtml+xml", "text/plain", ""}
 MAX_ATTEMPTS = 3
 # Worth another try later: what the client retries at once, plus what may clear in minutes.
-TRANSIENT = http.TRANSIENT | {"dns", "robots_unreachable"}
+TRANSIENT = http.TRANSIENT | {"dns", "robots_unreachable", "deadline", "worker_died"}
+# A task stopped at its deadline, and one whose worker process died under it.
+DEADLINE, WORKER_DIED = "deadline", "worker_died"
 
 
 @dataclass
@@ -48,6 +51,8 @@ class PollResult:
     new_ids: list[int] = field(default_factory=list)
     known: int = 0
     skipped: int = 0
+    waiting: int = 0  # entries left for a later poll by the caps (per poll, per source)
+    warning: str = ""  # the feed was read, but ill-formed (truncated, garbage inside)
     error_kind: str = ""
     error: str = ""
 
@@ -102,7 +107,10 @@ def poll_feed(feed: Feed) -> PollResult:
     now = timezone.now()
     feed.last_fetch_at = now
     try:
-        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        # A feed that failed last time gets one try, not the inline retries: a dead host
+        # then costs one timeout per poll, and the schedule's backoff does the retrying.
+        retries = 0 if feed.consecutive_failures else None
+        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, retries=retries)
         if response.not_modified:
             result.not_modified = True
             _reschedule_ok(feed, 0, _max_age(response.headers))
@@ -110,17 +118,19 @@ def poll_feed(feed: Feed) -> PollResult:
             parsed = parse_feed(response.content, feed.url, response.headers.get("content-type", ""))
             result.entries = len(parsed.entries)
             result.skipped = parsed.skipped
-            for entry in parsed.entries:
-                article_id, created = _store_entry(feed, entry)
-                if created:
-                    result.new_ids.append(article_id)
-                else:
-                    result.known += 1
+            result.warning = parsed.warning
+            result.new_ids, result.known, result.waiting = store_entries(feed, parsed.entries)
             if not feed.title and parsed.title:
                 feed.title = parsed.title
             feed.etag = response.headers.get("etag", "")[:300]
             feed.last_modified = response.headers.get("last-modified", "")[:100]
+            if result.waiting:
+                # The feed still holds entries we have not taken: come back at the shortest interval.
+                feed.poll_minutes = settings.POLL_MIN_MINUTES * 2
             _reschedule_ok(feed, len(result.new_ids), _max_age(response.headers))
+            feed.last_warning = result.warning[:2000]
+            if result.warning:
+                log.warning("feed %s (%s) read with a warning: %s", feed.source.name, feed.url, result.warning)
         feed.last_success_at = now
         feed.consecutive_failures = 0
         feed.last_error = ""
@@ -142,9 +152,59 @@ def poll_feed(feed: Feed) -> PollResult:
     return result
 
 
-def _store_entry(feed: Feed, entry) -> tuple[int, bool]:
-    url = canonical_url(entry.link)
-    defaults = {
+LOOKUP_BATCH = 500  # canonical URLs looked up per query (well under every database's parameter limit)
+
+
+def newest_first(entries: list) -> list:
+    """Dated entries newest first, then undated ones in the feed's own order."""
+    return sorted(entries, key=lambda e: (e.published is None, -e.published.timestamp() if e.published else 0))
+
+
+def store_entries(feed: Feed, entries: list) -> tuple[list[int], int, int]:
+    """Store a feed's new entries as PENDING articles, within the caps. Returns (new ids, known, waiting).
+
+    At most FEED_MAX_NEW_PER_POLL new entries per poll, newest first, and no more than
+    FEED_MAX_PENDING_PER_SOURCE articles of the source waiting to be fetched: a feed of
+    100,000 entries costs a few queries and queues a bounded batch; the rest are still in
+    the feed and are taken by later polls. Known URLs are found by one query per batch of
+    LOOKUP_BATCH entries, and the new rows go in with one INSERT.
+    """
+    pending = Article.objects.filter(source_id=feed.source_id, status=Article.Status.PENDING).count()
+    room = max(0, min(settings.FEED_MAX_NEW_PER_POLL, settings.FEED_MAX_PENDING_PER_SOURCE - pending))
+    fresh: dict[str, object] = {}
+    known = looked_at = new_seen = 0
+    ordered = newest_first(entries)
+    while len(fresh) < room and looked_at < len(ordered):
+        batch: dict[str, object] = {}
+        for entry in ordered[looked_at:looked_at + LOOKUP_BATCH]:
+            batch.setdefault(canonical_url(entry.link), entry)  # the same link twice in a feed: once
+        looked_at = min(looked_at + LOOKUP_BATCH, len(ordered))
+        existing = set(Article.objects.filter(url__in=list(batch)).values_list("url", flat=True))
+        known += len(existing)
+        for url, entry in batch.items():
+            if url in existing or url in fresh:
+                continue
+            new_seen += 1
+            if len(fresh) < room:
+                fresh[url] = entry
+    waiting = (len(ordered) - looked_at) + (new_seen - len(fresh))  # not looked at, or over the cap
+    ids = _insert(feed, fresh)
+    return ids, known + len(fresh) - len(ids), waiting  # fresh ones another poll stored first are known
+
+
+def _insert(feed: Feed, fresh: dict) -> list[int]:
+    if not fresh:
+        return []
+    rows = [Article(url=url, **_entry_fields(feed, entry)) for url, entry in fresh.items()]
+    try:
+        with transaction.atomic():
+            return [row.pk for row in Article.objects.bulk_create(rows)]
+    except IntegrityError:  # another feed's poll stored one of these URLs since our lookup
+        return [pk for pk, created in (_store_entry(feed, url, entry) for url, entry in fresh.items()) if created]
+
+
+def _entry_fields(feed: Feed, entry) -> dict:
+    fields = {
         "source_id": feed.source_id,
         "feed": feed,
         "guid": entry.guid,
@@ -154,11 +214,15 @@ def _store_entry(feed: Feed, entry) -> tuple[int, bool]:
         "section": feed.section,
     }
     if _plausible(entry.published):
-        defaults["published"] = entry.published
-        defaults["published_known"] = True
+        fields["published"] = entry.published
+        fields["published_known"] = True
+    return fields
+
+
+def _store_entry(feed: Feed, url: str, entry) -> tuple[int, bool]:
     try:
         with transaction.atomic():
-            article, created = Article.objects.get_or_create(url=url, defaults=defaults)
+            article, created = Article.objects.get_or_create(url=url, defaults=_entry_fields(feed, entry))
     except IntegrityError:  # another worker stored the same URL between our read and write
         article, created = Article.objects.get(url=url), False
     return article.pk, created
@@ -298,17 +362,6 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     return "duplicate" if original is not None else "ok"
 
 
-def process_article(article_id: int) -> bool:
-    """Run the enrichment pipeline on one stored article. Safe to repeat."""
-    article = Article.objects.select_related("source", "feed").filter(pk=article_id, status=Article.Status.OK).first()
-    if article is None:
-        return False
-    for path in settings.ARTICLE_PIPELINE:
-        import_string(path)(article)
-    Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
-    return True
-
-
 def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], list[int]]:
     """Articles a killed worker left behind: still PENDING, or stored but never processed.
 
@@ -329,3 +382,65 @@ def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], li
 def mark_queued(ids: list[int]) -> None:
     if ids:
         Article.objects.filter(pk__in=ids).update(queued_at=timezone.now())
+
+
+# --- a task that did not finish: stopped at its deadline, or its worker died ---------
+
+
+def abandon_poll(feed_id: int, kind: str, message: str) -> bool:
+    """Release the feed a poll held. Returns whether to poll it again at once.
+
+    A deadline is the feed's fault: a failure, with backoff. A dead worker may not be (an
+    operator's kill, a reboot): the first time the feed is due at once, a second death in a
+    row counts as a failure, so a feed that kills its worker every time backs off."""
+    feed = Feed.objects.select_related("source").filter(pk=feed_id).first()
+    if feed is None:
+        return False
+    again = kind == WORKER_DIED and feed.last_error_kind != WORKER_DIED
+    if again:
+        feed.next_check_at = timezone.now()
+    else:
+        feed.consecutive_failures += 1
+        _reschedule_failed(feed, None)
+    feed.last_error, feed.last_error_kind = message[:2000], kind
+    feed.claimed_until = None
+    feed.save(update_fields=["next_check_at", "consecutive_failures", "last_error", "last_error_kind", "claimed_until"])
+    log.warning("feed %s (%s): %s", feed.source.name, feed.url, message)
+    return again
+
+
+def abandon_fetch(article_id: int, kind: str, message: str) -> str:
+    """What to run next for an article whose fetch did not finish: "fetch", "process" or ""."""
+    article = Article.objects.select_related("source").filter(pk=article_id).first()
+    if article is None:
+        return ""
+    if article.status == Article.Status.PENDING:
+        # Counts as an attempt, so a page that kills its worker every time ends FAILED.
+        outcome = _fail(article, kind, message)
+        return "fetch" if outcome == "retry" and kind == WORKER_DIED else ""
+    if _processing_never_queued(article):  # stored, then the worker died before queueing it
+        return "process"
+    return ""
+
+
+def _processing_never_queued(article: Article) -> bool:
+    return (article.status == Article.Status.OK and article.processed_at is None
+            and (article.queued_at is None or (article.fetched_at is not None and article.queued_at < article.fetched_at)))
+
+
+def abandon_process(article_id: int, kind: str, message: str) -> bool:
+    """Whether to process the article again at once: once after a dead worker; after that,
+    and after a deadline, requeue_stale tries again later."""
+    article = Article.objects.filter(pk=article_id, status=Article.Status.OK, processed_at__isnull=True).first()
+    if article is None:
+        return False
+    again = kind == WORKER_DIED and article.error_kind != WORKER_DIED
+    Article.objects.filter(pk=article_id).update(error=message[:2000], error_kind=kind)
+    log.warning("processing article %s: %s", article_id, message)
+    return again
+
+
+def lost_entries(feed_id: int) -> list[int]:
+    """Entries a poll stored but never queued (its worker died first)."""
+    return list(Article.objects.filter(feed_id=feed_id, status=Article.Status.PENDING, queued_at__isnull=True,
+                                       attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:500])

@@ -46,12 +46,14 @@ EXTRACT_IN_PROCESSES_FROM = 20  # pages in a pass before extraction moves to a p
 @dataclass
 class CrawlSummary:
     feeds_ok: int = 0
+    feeds_warned: int = 0  # read, but ill-formed (truncated, garbage inside): not counted in feeds_ok
     feeds_failed: int = 0
     feeds_not_modified: int = 0
     entries: int = 0
     new: int = 0
     known: int = 0
     skipped_entries: int = 0
+    entries_waiting: int = 0  # left in their feeds for a later poll by the caps per poll and per source
     articles_ok: int = 0
     duplicates: int = 0
     articles_failed: int = 0
@@ -61,8 +63,10 @@ class CrawlSummary:
 
     def lines(self) -> list[str]:
         out = [
-            f"feeds: {self.feeds_ok} ok ({self.feeds_not_modified} unchanged), {self.feeds_failed} failed",
-            f"entries: {self.entries} seen, {self.new} new, {self.known} already known, {self.skipped_entries} without link",
+            f"feeds: {self.feeds_ok} ok ({self.feeds_not_modified} unchanged), {self.feeds_warned} read with warnings, "
+            f"{self.feeds_failed} failed",
+            f"entries: {self.entries} seen, {self.new} new, {self.known} already known, {self.skipped_entries} without link, "
+            f"{self.entries_waiting} left for later polls",
             f"articles: {self.articles_ok} stored, {self.duplicates} duplicates, {self.articles_failed} failed, "
             f"{self.retry_later} to retry later, {self.processed} processed",
         ]
@@ -71,7 +75,9 @@ class CrawlSummary:
         return out
 
     def add_poll(self, result: pipeline.PollResult) -> None:
-        if result.ok:
+        if result.ok and result.warning:
+            self.feeds_warned += 1
+        elif result.ok:
             self.feeds_ok += 1
             self.feeds_not_modified += result.not_modified
         else:
@@ -81,6 +87,7 @@ class CrawlSummary:
         self.new += len(result.new_ids)
         self.known += result.known
         self.skipped_entries += result.skipped
+        self.entries_waiting += result.waiting
 
     def add_outcome(self, outcome: str) -> None:
         if outcome == "ok":
@@ -215,19 +222,13 @@ class Workers:
 
 
 def process_batch(ids: list[int]) -> tuple[int, int]:
-    """Run the enrichment pipeline on stored articles: (processed, crashed).
+    """Run the enrichment pipeline on stored articles: (processed, left unprocessed).
 
-    The one place `crawl --once` processes; it switches to a batch call of the pipeline
-    (`process_articles(ids)`) once the enrichment steps take batches.
+    The one place `crawl --once` processes. An article a step failed on is logged and left
+    unprocessed by `process_articles`; requeue_stale hands it to a task worker later.
     """
-    done = crashed = 0
-    for pk in ids:
-        try:
-            done += pipeline.process_article(pk)
-        except Exception:  # left unprocessed: requeue_stale hands it to a task worker later
-            log.exception("processing article %s crashed", pk)
-            crashed += 1
-    return done, crashed
+    done = pipeline.process_articles(ids)
+    return len(done), len(ids) - len(done)
 
 
 class Processor:
@@ -368,7 +369,7 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
                 done, crashed = value
                 summary.processed += done
                 if crashed:
-                    summary.errors["process:crash"] += crashed
+                    summary.errors["process:failed"] += crashed
                 _tick(bars.get("processed"), len(arg))
             if not pending:
                 jobs.close()  # no feed left to bring pages: idle workers may go

@@ -2,58 +2,137 @@
 
 The task bodies are the pipeline functions; `broadsheet crawl --once` calls the same
 functions directly. Each task enqueues the next one only after its own write commits.
+
+Each task runs under a wall-clock deadline (TASK_DEADLINE, lib/deadline.py) and names
+itself on its worker's heartbeat row (crawl/workers.py), so that a task stopped at its
+deadline, or held by a worker that died, is recorded and handed on (`hand_on`).
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from broadsheet.crawl import pipeline
+from broadsheet.crawl import pipeline, workers
+from broadsheet.lib.deadline import DeadlineExceeded, deadline
 from broadsheet.sources.models import Feed
 
 log = logging.getLogger("broadsheet.tasks")
 
 
+def _bounded(name: str, arg: int, body):
+    workers.task_started(name, arg)
+    try:
+        with deadline(settings.TASK_DEADLINE, f"{name}({arg})"):
+            return body()
+    except DeadlineExceeded as exc:
+        log.error("%s; recorded as failed", exc)
+        hand_on(name, arg, pipeline.DEADLINE, str(exc))
+        raise
+    finally:
+        workers.task_finished()
+
+
 @task()
 def poll_feed(feed_id: int) -> int:
-    feed = Feed.objects.select_related("source").filter(pk=feed_id).first()
-    if feed is None:
-        return 0
-    result = pipeline.poll_feed(feed)
-    pipeline.mark_queued(result.new_ids)
-    for article_id in result.new_ids:
-        transaction.on_commit(lambda pk=article_id: fetch_article.enqueue(pk))
-    return len(result.new_ids)
+    def body():
+        feed = Feed.objects.select_related("source").filter(pk=feed_id).first()
+        if feed is None:
+            return 0
+        result = pipeline.poll_feed(feed)
+        queue(fetch_article, result.new_ids)
+        return len(result.new_ids)
+
+    return _bounded("poll_feed", feed_id, body)
 
 
 @task()
 def fetch_article(article_id: int) -> str:
-    outcome = pipeline.fetch_article(article_id)
-    if outcome == "ok":
-        pipeline.mark_queued([article_id])
-        transaction.on_commit(lambda: process_article.enqueue(article_id))
-    return outcome
+    def body():
+        outcome = pipeline.fetch_article(article_id)
+        if outcome == "ok":
+            queue(process_article, [article_id])
+        return outcome
+
+    return _bounded("fetch_article", article_id, body)
 
 
 @task()
 def process_article(article_id: int) -> bool:
-    try:
-        return pipeline.process_article(article_id)
-    except Exception:
-        # The worker runs quietly (-v0); say which article and step broke, then let the
-        # task fail so it shows as FAILED in the admin; requeue_stale retries it later.
-        log.exception("processing article %s failed", article_id)
-        raise
+    def body():
+        try:
+            return pipeline.process_article(article_id)
+        except Exception:
+            # The worker runs quietly (-v0); say which article and step broke, then let the
+            # task fail so it shows as FAILED in the admin; requeue_stale retries it later.
+            log.exception("processing article %s failed", article_id)
+            raise
+
+    return _bounded("process_article", article_id, body)
+
+
+def queue(next_task, ids: list[int]) -> None:
+    """Mark the articles queued and enqueue `next_task` for each. On the database queue both
+    writes are one transaction, so a worker killed between them loses nothing; Redis cannot
+    join the transaction, so there the jobs go out once the mark has committed."""
+    if not ids:
+        return
+    if _database_queue():
+        with transaction.atomic():
+            pipeline.mark_queued(ids)
+            for pk in ids:
+                next_task.enqueue(pk)
+    else:
+        pipeline.mark_queued(ids)
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: next_task.enqueue(pk))
+
+
+def _database_queue() -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(poll_feed.get_backend(), DatabaseBackend)
+
+
+def hand_on(name: str, arg: int, kind: str, message: str) -> None:
+    """Record a task that did not finish and queue what is left of its work."""
+    if name == "poll_feed":
+        pipeline.abandon_poll(arg, kind, message)  # due again at once or after a backoff: the scheduler polls it
+        queue(fetch_article, pipeline.lost_entries(arg))
+    elif name == "fetch_article":
+        step = pipeline.abandon_fetch(arg, kind, message)
+        if step:
+            queue(fetch_article if step == "fetch" else process_article, [arg])
+    elif name == "process_article":
+        if pipeline.abandon_process(arg, kind, message):
+            queue(process_article, [arg])
+
+
+def recover_dead_workers() -> int:
+    """Hand on the tasks of workers that stopped beating; the number of tasks handed on."""
+    lost = workers.reap()
+    for name, arg, why in lost:
+        try:
+            hand_on(name, arg, pipeline.WORKER_DIED, why)
+        except Exception:  # one odd row must not keep the rest waiting
+            log.exception("could not hand on %s(%s)", name, arg)
+    return len(lost)
 
 
 def schedule_due() -> int:
     """Claim every due feed and enqueue its poll; requeue work a killed worker left."""
+    recover_dead_workers()
     count = 0
     for feed_id in pipeline.due_feeds().values_list("pk", flat=True):
-        if pipeline.claim(feed_id):
+        if _database_queue():
+            with transaction.atomic():  # the claim and the job commit together, or neither
+                if pipeline.claim(feed_id):
+                    poll_feed.enqueue(feed_id)
+                    count += 1
+        elif pipeline.claim(feed_id):
             poll_feed.enqueue(feed_id)
             count += 1
     pending, unprocessed = pipeline.requeue_stale()

@@ -14,7 +14,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-import httpx
 from django.conf import settings
 
 from broadsheet.conf import env
@@ -52,6 +51,8 @@ def chat(messages: list[dict], *, max_tokens: int = 400, timeout: float | None =
     headers = {"Authorization": f"Bearer {env('BROADSHEET_LLM_KEY')}"} if env("BROADSHEET_LLM_KEY") else {}
     payload = {"model": model_name(), "messages": messages, "temperature": 0.2, "max_tokens": max_tokens}
     timeout = timeout if timeout is not None else getattr(settings, "ENRICH_LLM_TIMEOUT", 30.0)
+    import httpx  # here, not at import: web processes import this module and never call out
+
     try:
         response = httpx.post(_endpoint(), json=payload, headers=headers, timeout=timeout)
         response.raise_for_status()

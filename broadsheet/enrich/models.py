@@ -17,6 +17,8 @@ class ArticleEnrichment(models.Model):
     gist = models.JSONField(null=True, blank=True, help_text='{"text", "sources": [{"article", "sentence"}]}')
     key_points = models.JSONField(default=list, blank=True)
     generator = models.CharField(max_length=120, default="extractive", help_text='"extractive" or "llm:<model>"')
+    llm_version = models.CharField(max_length=64, blank=True, default="",
+                                   help_text="Hash of the text whose LLM rewrite was queued (once per version)")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -3,6 +3,9 @@
 `enrich_article` runs after `embeddings.embed_article` (settings.ARTICLE_PIPELINE): it
 writes Article.section and an ArticleEnrichment row with tags, entities and summary,
 and links Tag rows for the tag pages. Safe to repeat: every write is an upsert.
+
+The web views import this module: what needs numpy or the models (sections, summaries,
+embeddings) is imported in the functions that compute, never at import.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from broadsheet.enrich import llm, sections, summaries, tags
-from broadsheet.enrich.embeddings import from_bytes
+from broadsheet.enrich import llm, tags
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, StorySummary, Tag
 
 log = logging.getLogger("broadsheet.enrich")
@@ -24,6 +27,9 @@ log = logging.getLogger("broadsheet.enrich")
 
 def compute(article) -> dict:
     """Everything the step stores, without touching the database."""
+    from broadsheet.enrich import sections, summaries
+    from broadsheet.enrich.embeddings import from_bytes
+
     text = article.body or article.teaser or ""
     section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
                                 authors=article.authors, minilm=from_bytes(article.embedding),
@@ -41,27 +47,45 @@ def compute(article) -> dict:
 def enrich_article(article) -> None:
     """Pipeline step: section, hashtags, entities, gist and key points of one article."""
     result = compute(article)
+    values = {"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
+              "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"}
+    if ArticleEnrichment.objects.filter(article_id=article.pk, llm_version=text_version(article),
+                                        generator__startswith="llm:").exists():
+        del values["gist"], values["key_points"], values["generator"]  # the model's rewrite of this same text stays
     with transaction.atomic():
         type(article).objects.filter(pk=article.pk).update(section=result["section"])
         article.section = result["section"]
-        ArticleEnrichment.objects.update_or_create(
-            article_id=article.pk,
-            defaults={"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
-                      "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"})
+        ArticleEnrichment.objects.update_or_create(article_id=article.pk, defaults=values)
         save_tags(article.pk, result["hashtags"])
-    if llm.configured():
+    if llm.configured() and claim_llm_rewrite(article):
         from broadsheet.enrich.tasks import rewrite_with_llm
 
         rewrite_with_llm.enqueue(article.pk)
 
 
+def claim_llm_rewrite(article) -> bool:
+    """True once per version of an article's text: a conditional UPDATE, so of several
+    workers or repeats enriching the same text only one queues the (paid) LLM call."""
+    version = text_version(article)
+    return ArticleEnrichment.objects.filter(article_id=article.pk).exclude(llm_version=version).update(
+        llm_version=version) == 1
+
+
+def text_version(article) -> str:
+    return hashlib.sha256(f"{article.title}\n{article.body}".encode()).hexdigest()
+
+
 def save_tags(article_id: int, names: list[str]) -> None:
-    wanted = []
-    for rank, name in enumerate(names):
-        tag, _ = Tag.objects.get_or_create(key=tags.key(name), defaults={"name": name})
-        wanted.append(tag.pk)
-        ArticleTag.objects.update_or_create(article_id=article_id, tag=tag, defaults={"rank": rank})
-    ArticleTag.objects.filter(article_id=article_id).exclude(tag_id__in=wanted).delete()
+    """The article's tags, in rank order, in four queries (not three per tag): upserts, so
+    a repeat or another worker storing the same new tag at once changes nothing."""
+    first = {}
+    for name in names:
+        first.setdefault(tags.key(name), name)  # a tag keeps its first spelling
+    Tag.objects.bulk_create([Tag(key=k, name=n) for k, n in first.items()], ignore_conflicts=True)
+    ids = dict(Tag.objects.filter(key__in=first).values_list("key", "pk"))
+    ArticleTag.objects.filter(article_id=article_id).exclude(tag_id__in=ids.values()).delete()
+    ArticleTag.objects.bulk_create([ArticleTag(article_id=article_id, tag_id=ids[k], rank=rank) for rank, k in enumerate(first)],
+                                   update_conflicts=True, unique_fields=["article", "tag"], update_fields=["rank"])
 
 
 def rewrite_article(article) -> bool:
@@ -112,25 +136,76 @@ def story_members(article) -> list:
         story_id = article.story_member.story_id
     except (AttributeError, ObjectDoesNotExist):
         return []
-    return list(type(article).objects.filter(story_member__story_id=story_id, status="ok")
-                .select_related("source").order_by("-published")[:MAX_STORY_ARTICLES])
+    return story_articles_of(story_id)
 
 
-def story_key(articles: list[Any]) -> str:
-    """Storage key of a set of articles' summary (computed here, never taken from a client)."""
-    return "ids:" + hashlib.sha256(",".join(sorted(str(a.pk) for a in articles)).encode()).hexdigest()[:40]
+def story_articles_of(story_id: int) -> list:
+    """A story's visible articles, newest first, at most MAX_STORY_ARTICLES."""
+    from broadsheet.articles.models import Article
+
+    return list(Article.objects.filter(story_member__story_id=story_id, status=Article.Status.OK)
+                .select_related("source").order_by("-published", "-pk")[:MAX_STORY_ARTICLES])
+
+
+def summarize_story_of(article) -> None:
+    """Pipeline step, the last: the summary of the article's story, stored now so that the
+    story's AI panel only reads it (a web worker that computes one loads WordLlama and
+    numpy: 53 MB -> 148 MB measured)."""
+    summarize_stories_of([article])
+
+
+def summarize_stories_of(articles: list) -> None:
+    """The step over a batch: each story the batch's articles sit in, summarised once, from
+    the articles it holds once the whole batch is placed (what the panel will read)."""
+    from broadsheet.articles.models import Article
+
+    stories = Article.objects.filter(pk__in=[a.pk for a in articles], status=Article.Status.OK,
+                                     story_member__isnull=False).values_list("story_member__story_id", flat=True)
+    for story_id in sorted(set(stories)):
+        articles_now = story_articles_of(story_id)
+        if articles_now:
+            story_summary(story_key(story_id), articles_now)
+
+
+# Read by crawl.process: a story's summary depends on its articles alone, so summarising each
+# story once after the whole batch is placed ends as summarising it after each article would.
+summarize_story_of.batch = summarize_stories_of  # type: ignore[attr-defined]
+
+
+def story_key(story_id: int) -> str:
+    """Storage key of a story's summary: one row per story, whatever articles it holds."""
+    return f"story:{story_id}"
+
+
+def _signature(articles: list[Any]) -> str:
+    return hashlib.sha256(",".join(sorted(str(a.pk) for a in articles)).encode()).hexdigest()
 
 
 def story_summary(key: str, articles: list[Any]) -> dict | None:
     """Stored summary of a story (see summaries.summarize_story), recomputed when its
-    article set changed. Callers: the story page (via the story panel) and tasks."""
-    signature = hashlib.sha256(",".join(sorted(str(a.pk) for a in articles)).encode()).hexdigest()
+    article set changed. Callers: the story page (via the story panel) and tasks.
+
+    The row is replaced by a conditional UPDATE on the signature it was read with, so of
+    several requests racing over one new article set only one wins, and only the winner
+    queues the LLM rewrite: at most one paid call per story and article set."""
+    signature = _signature(articles)
     stored = StorySummary.objects.filter(key=key).first()
     if stored and stored.signature == signature:
         return stored.data
+    from broadsheet.enrich import summaries
+
     data = summaries.summarize_story(articles)
-    StorySummary.objects.update_or_create(key=key, defaults={"signature": signature, "data": data})
-    if data and llm.configured():
+    if stored is None:
+        try:
+            with transaction.atomic():
+                StorySummary.objects.create(key=key, signature=signature, data=data)
+            won = True
+        except IntegrityError:  # another request stored it first
+            won = False
+    else:
+        won = StorySummary.objects.filter(key=key, signature=stored.signature).update(
+            signature=signature, data=data, updated_at=timezone.now()) == 1
+    if won and data and llm.configured():
         from broadsheet.enrich.tasks import rewrite_story_later
 
         rewrite_story_later.enqueue(key, [a.pk for a in articles])
@@ -143,8 +218,8 @@ def rewrite_story(key: str, articles: list[Any]) -> bool:
     Stored beside the extractive items as data["written"]: [{"text", "sources"}]; kept only
     while the story's article set is the one it was written from."""
     stored = StorySummary.objects.filter(key=key).first()
-    if stored is None or not stored.data:
-        return False
+    if stored is None or not stored.data or stored.signature != _signature(articles):
+        return False  # the story changed since: the rewrite of the new set is queued on its own
     items = stored.data["summary"] + stored.data["talking_points"] + stored.data["differences"]
     written = llm.generate("Write a short neutral summary of this news story from several publishers.",
                            [it["text"] for it in items], max_sentences=4)

@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from typing import Any
 
-import numpy as np
 from django.conf import settings
 
 from broadsheet.enrich import llm
@@ -46,6 +45,8 @@ def _passages(articles: list[Any]) -> list[dict]:
 
 def answer(question: str, articles: list[Any]) -> dict:
     """{"found": bool, "answer": str, "citations": [{"article","sentence","text","url","publisher"}]}."""
+    import numpy as np  # here: the enrich views import this module for every page of theirs
+
     question = " ".join((question or "").split())[:MAX_QUESTION]
     passages = _passages(articles)
     terms = [_term(w) for w in content_words(question) if w not in QUESTION_STOP]

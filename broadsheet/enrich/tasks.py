@@ -9,12 +9,16 @@ from broadsheet.articles.models import Article
 
 @task()
 def enrich_later(article_id: int) -> None:
-    """Compute an article's enrichment off the request path (first view of an old article)."""
+    """Compute an article's enrichment off the request path (first view of an old article).
+
+    Queued by the article panel, perhaps more than once (its guard is per process): an
+    article enriched meanwhile is left alone."""
     from broadsheet.enrich.embeddings import embed_article
+    from broadsheet.enrich.models import ArticleEnrichment
     from broadsheet.enrich.pipeline import enrich_article
 
     article = Article.objects.filter(pk=article_id).first()
-    if article is not None:
+    if article is not None and not ArticleEnrichment.objects.filter(article_id=article_id).exists():
         embed_article(article)
         enrich_article(article)
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from broadsheet.lib.once import once
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "jr", "sr",
@@ -124,6 +126,8 @@ def _wordllama():
 
 def light_embed(texts: list[str]) -> np.ndarray:
     """WordLlama vectors (n, 256), L2-normalised; cheap enough for every sentence."""
+    import numpy as np  # here: the tag pages import this module for its word helpers
+
     if not texts:
         return np.zeros((0, 256), dtype=np.float32)
     return np.asarray(_wordllama().embed(list(texts), norm=True), dtype=np.float32)

@@ -8,28 +8,29 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.core import is_ratelimited
 
 from broadsheet.articles.models import Article
 from broadsheet.enrich import questions
 from broadsheet.enrich.models import ArticleEnrichment, Tag
-from broadsheet.enrich.pipeline import story_articles, story_key, story_summary
+from broadsheet.enrich.pipeline import story_articles, story_articles_of, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
+from broadsheet.lib.methods import read_only
 
 ANSWER_TTL = 6 * 3600
 PER_PAGE = 30
-MAX_STORY_ARTICLES = 50
 
 
 def _visible():
     return Article.objects.filter(status=Article.Status.OK).select_related("source")
 
 
-@require_GET
+@read_only
 def article_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The panel body when ready; else 202 with a placeholder and the work queued once."""
+    if limited := _panel_limited(request):
+        return limited
     article = get_object_or_404(_visible(), pk=pk)
     enrichment = ArticleEnrichment.objects.filter(article=article).first()
     if enrichment is None:
@@ -58,39 +59,59 @@ def _answer(request: HttpRequest, scope: str, articles: list) -> HttpResponse:
     return render(request, "enrich/_answer.html", {"question": question, "result": result})
 
 
-@require_GET
+@read_only
 def article_ask(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(_visible(), pk=pk)
     articles = story_articles(article)
     return _answer(request, "a:" + ",".join(sorted(str(a.pk) for a in articles)), articles)
 
 
-def _story_set(request: HttpRequest) -> list:
-    try:
-        ids = sorted({int(v) for v in request.GET.getlist("a")})[:MAX_STORY_ARTICLES]
-    except ValueError:
-        raise Http404("Article ids must be numbers") from None
-    articles = list(_visible().filter(pk__in=ids))
+def _story(pk: int):
+    """A story (the panel is addressed by story id only, never by a list of article ids)."""
+    from broadsheet.stories.models import Story
+
+    return get_object_or_404(Story, pk=pk)
+
+
+def _articles(story) -> list:
+    articles = story_articles_of(story.pk)
     if not articles:
-        raise Http404("No such articles")
+        raise Http404("This story has no articles to show")
     return articles
 
 
-@require_GET
-def story_panel(request: HttpRequest) -> HttpResponse:
-    articles = _story_set(request)
-    data = story_summary(story_key(articles), articles)
+def _panel_limited(request: HttpRequest) -> HttpResponse | None:
+    """Count a panel request against the per-IP limit (django-ratelimit, the shared cache); a 429 past it."""
+    if is_ratelimited(request, group="enrich-panel", key="ip", rate=settings.ENRICH_PANEL_RATE,
+                      method=is_ratelimited.ALL, increment=True):
+        return render(request, "enrich/_busy.html", status=429)
+    return None
+
+
+@read_only
+def story_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The story's summary: one stored row per story (key story:<id>), recomputed when its articles change."""
+    if limited := _panel_limited(request):
+        return limited
+    story = _story(pk)
+    if story.merged_into_id:
+        return redirect("enrich:story-panel", story.merged_into_id)
+    articles = _articles(story)
+    data = story_summary(story_key(story.pk), articles)
     by_id = {a.pk: a for a in articles}
     return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id})
 
 
-@require_GET
-def story_ask(request: HttpRequest) -> HttpResponse:
-    articles = _story_set(request)
-    return _answer(request, "s:" + ",".join(str(a.pk) for a in articles), articles)
+@read_only
+def story_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    story = _story(pk)
+    if story.merged_into_id:
+        return redirect("enrich:story-ask", story.merged_into_id)
+    articles = _articles(story)
+    return _answer(request, f"s:{story.pk}:" + ",".join(str(a.pk) for a in articles), articles)
 
 
-@require_GET
+@read_only
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = Tag.objects.filter(key=tag_key(slug)).first()
     if found is None:

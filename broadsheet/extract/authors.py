@@ -13,10 +13,63 @@ from typing import Any, Iterator
 from broadsheet.extract.meta import PageMeta, clean_text, ld_names, ld_org_names
 
 PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|story|words|photos?)\s+)?(?:by|von|vom|por|par|di|da|door|av|af|przez|autor(?:in)?|"
+    r"^(?:(?:written|reported|text|story|words|photos?|analysis|opinion|commentary|a commentary|interview|review|"
+    r"column|reporting|(?:ein |eine )?(?:kommentar|analyse|interview)|análisis|opinión|entrevista|crónica|"
+    r"(?:une )?(?:analyse|tribune|chronique))\s+)?"
+    r"(?:by|von|vom|por|par|di|da|door|av|af|przez|autor(?:in)?|"
     r"author|auteur|text|texte|redakce|redaktion|reporter)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
+# A job title where a name was expected: "AP Sports Writer", "CNN Editor-at-large", "Chief
+# Correspondent". Goes to the role of the person it follows, never into the name.
+ROLE_WORD = re.compile(
+    r"\b(?:writer|editor(?:-at-large)?|editor-in-chief|correspondent|reporter|columnist|contributor|analyst|producer|"
+    r"journalist|critic|photographer|photojournalist|anchor|staff|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|reporterin|autorin|chefredakteur(?:in)?|"
+    r"journaliste|rédact(?:eur|rice)|correspondant(?:e)?|envoyée? spéciale?|"
+    r"periodista|redactor(?:a)?|corresponsal|giornalista|inviat[oa]|corrispondente|redatora?|repórter)\b",
+    re.IGNORECASE,
+)
+# The words that open a job title glued to a name without a comma: "Tim Reynolds AP Sports Writer".
+ROLE_START = re.compile(r"^(?:(?-i:[A-Z]{2,5})|senior|chief|deputy|staff|sports?|political|foreign|international|"
+                        r"national|business|science|special|associate|managing|executive|contributing|global|"
+                        r"leitende[rn]?|stellvertretende[rn]?)$", re.IGNORECASE)
+# A date glued to the end of a byline: "Jeff Foust — November 30", "Carrie ArnoldNovember 30"
+# (the digits are cut before). Month names long enough not to end a surname ("May" does).
+MONTH = (r"(?:January|February|March|April|June|July|August|September|October|November|December|"
+         r"Januar|Februar|März|Juli|Oktober|Dezember|janvier|février|avril|juillet|août|septembre|octobre|"
+         r"novembre|décembre|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+         r"Published|Updated|Veröffentlicht|Aktualisiert|Publié|Publicado)")
+GLUED_DATE = re.compile(rf"(?<=[a-zà-ÿ.]){MONTH}\b.*$")
+DASH_TAIL = re.compile(r"\s+[—–]\s+(?P<tail>.*)$")
+
+
+def _role_split(piece: str) -> tuple[str, str | None]:
+    """Name and job title of "Jane Doe — Chief Correspondent", "Tim Reynolds AP Sports Writer"
+    (no comma: the title starts at an agency acronym or a qualifier word); a date or place
+    after a dash ("Jeff Foust — November") is cut."""
+    piece = GLUED_DATE.sub("", piece).strip()
+    dash = DASH_TAIL.search(piece)
+    if dash:
+        tail = dash["tail"].strip()
+        piece = piece[: dash.start()].strip()
+        return piece, (tail if ROLE_WORD.search(tail) else None)
+    words = piece.split()
+    if len(words) >= 4 and ROLE_WORD.search(words[-1]) and not any(
+            ROLE_WORD.fullmatch(w) or ROLE_START.match(w) for w in words[:2]):  # "Guardian staff reporter" is one credit
+        for index in range(2, len(words) - 1):
+            if ROLE_START.match(words[index]):
+                return " ".join(words[:index]), " ".join(words[index:])
+    return piece, None
+
+
+def _is_role(piece: str) -> bool:
+    """A piece that is a job title alone, maybe with its beat or place: "AP Sports Writer",
+    "CNN Editor-at-large", "envoyée spéciale à Kyiv"."""
+    words = piece.split()
+    return len(words) <= 8 and bool(ROLE_WORD.match(piece) or (ROLE_START.match(words[0]) and ROLE_WORD.search(piece)))
+
+
 SPLIT = re.compile(r"\s*;\s*|\s*\|\s*|\s+(?:and|und|og|och|(?-i:y|e|i)|et|en|és|ve|и|та|&)\s+|\s*&\s*|\s*·\s*|\s*/\s*(?=\S+\s)",
                    re.IGNORECASE)
 ROLE = re.compile(r"^(?P<name>[^()]+?)\s*[(（](?P<role>[^()]{2,120})[)）]\s*$")
@@ -41,17 +94,24 @@ def _split(text: str) -> list[str]:
 
 def parse(raw: str) -> list[dict]:
     """One byline string -> [{"name", "role"}]."""
-    people = []
+    people: list[dict] = []
     text = clean_text(raw)
     text = PREFIX.sub("", text)
     for piece in _split(text):
         piece = PREFIX.sub("", piece).strip(" ,.-–—:")
         if not piece:
             continue
+        if _is_role(piece):
+            if people and not people[-1]["role"]:
+                people[-1]["role"] = piece
+            continue
         role = None
         match = ROLE.match(piece)
         if match:
             piece, role = match["name"].strip(" ,"), match["role"].strip()
+        piece, job = _role_split(piece)
+        role = role or job
+        piece = piece.strip(" ,.-–—:")
         if not piece or len(piece) > MAX_NAME or NOT_A_NAME.search(piece):
             continue
         people.append({"name": piece, "role": role})

@@ -268,6 +268,11 @@ def with_standfirst(text: str, standfirst: str, visible: dict[str, int]) -> str:
     return f"{standfirst}\n\n{text}" if text else standfirst
 
 
+def words(text: str) -> int:
+    """Word count that also works for Chinese/Japanese (about two characters a word)."""
+    return _words(text)
+
+
 def _words(text: str) -> int:
     """Word count that also works for Chinese/Japanese (about two characters a word)."""
     return len(NON_CJK_WORD.findall(text)) + len(CJK.findall(text)) // 2
@@ -300,10 +305,19 @@ def _is_keyword_list(text: str) -> bool:
     return len(parts) >= 3 and _words(text) <= 4 * len(parts) and not text.rstrip().endswith((".", "!", "?"))
 
 
+def _is_date_stamp(text: str) -> bool:
+    """Only a date: "Updated 18 November 2019, 14:03", "18.05.2026", never a sentence with a year."""
+    text = text.lstrip("-*• ")
+    if _words(text) > 12 or not rules.DATE_STAMP.match(text):
+        return False
+    other = [w for w in WORD.findall(text.casefold()) if not w.isdigit() and w not in rules.STAMP_WORDS]
+    return len(other) <= rules.STAMP_MAX_OTHER_WORDS
+
+
 def _is_stamp(text: str) -> bool:
     if len(text) > 200:
         return False
-    return (_words(text) <= 12 and bool(rules.DATE_STAMP.match(text.lstrip("-*• ")))) or bool(
+    return _is_date_stamp(text) or bool(
         rules.PLACEHOLDER.match(text)) or bool(rules.MEDIA_CAPTION.search(text))
 
 
@@ -316,8 +330,14 @@ def _is_boilerplate(text: str) -> bool:
 
 
 def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = frozenset(), titles: Iterable[str] = (),
-          people: Iterable[str] = (), orgs: Iterable[str] = (), furniture: set[str] = frozenset()) -> str:
-    """trafilatura text -> paragraphs separated by a blank line."""
+          people: Iterable[str] = (), orgs: Iterable[str] = (), furniture: set[str] = frozenset(),
+          safe: bool = False) -> str:
+    """trafilatura text -> paragraphs separated by a blank line.
+
+    safe: only the rules that drop a block positively identified as furniture, by the page's
+    markup (captions, link lists, panels) or by its own words (a prompt, a credit, a date
+    stamp); not the rules that guess from position or length (short lines after a "related"
+    heading, runs of labels, a closing bio, a dangling lead-in)."""
     people = [p for p in people if p]
     title_keys = {_key(t) for t in titles if t}
     person_keys = {_key(p) for p in people if p}
@@ -338,7 +358,7 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
         if (rules.RELATED_HEADING.match(text) or rules.SITE_TOP_NEWS.match(text)) and _words(text) <= 8:
             in_related = True
             continue
-        if in_related and (is_item or key in link_blocks or _words(text) <= 12 or _is_keyword_list(text)):
+        if in_related and (is_item or key in link_blocks or (_words(text) <= 12 and not safe) or _is_keyword_list(text)):
             continue
         in_related = False
         if skip_teaser:  # the teaser a "read this:" prompt points to
@@ -370,10 +390,12 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
                 rules.BYLINE.match(text) and _words(text) <= 8)):
             continue
         kept.append(text)
-    kept = _drop_label_runs(kept)
+    if not safe:
+        kept = _drop_label_runs(kept)
     kept = _strip_dateline(kept)
-    kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
-    kept = _strip_trailer(kept)
+    if not safe:
+        kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
+    kept = _strip_trailer(kept, safe)
     return "\n\n".join(kept)
 
 
@@ -433,7 +455,7 @@ def _strip_bio(paragraphs: list[str], people: Iterable[str]) -> list[str]:
     return paragraphs
 
 
-def _strip_trailer(paragraphs: list[str]) -> list[str]:
+def _strip_trailer(paragraphs: list[str], safe: bool = False) -> list[str]:
     """Agency codes, source notes and author bios after the last paragraph of the story."""
     while paragraphs:
         last = paragraphs[-1]
@@ -441,7 +463,7 @@ def _strip_trailer(paragraphs: list[str]) -> list[str]:
         # is not in the text: a clause ending in ",", or a list item or label ending in ":".
         # ("Twitter reacted:" before embedded posts is a sentence and stays.)
         tail = last.rstrip()
-        dangling = _words(last) <= rules.DANGLING_MAX_WORDS and (tail.endswith(",") or (
+        dangling = not safe and _words(last) <= rules.DANGLING_MAX_WORDS and (tail.endswith(",") or (
             tail.endswith(":") and (last.startswith(("- ", "* ", "• ")) or _words(last) <= rules.LABEL_MAX_WORDS)))
         if rules.AGENCY_CODE.fullmatch(last) or _is_credit(last) or _is_boilerplate(last) or _is_prompt(last) or dangling:
             paragraphs = paragraphs[:-1]

@@ -21,6 +21,10 @@ SLIM_ABOVE = 1_000_000  # larger pages lose their scripts (except JSON-LD), styl
 MAX_BYTES = 1_500_000  # then are cut here
 MAX_TAGS = 15_000  # and after this many tags (almost 3x the largest page measured)
 MIN_TEXT = 200  # below this, look for the article serialised in a script
+# When our cleaning keeps less than this share of the words trafilatura found, the guessing
+# rules are distrusted and the text is cleaned again with the safe rules only (issue 10: two
+# unseen pages lost half their story). On extraction-dev one page falls below it, rightly.
+KEEP_SHARE = 0.6
 
 
 class ExtractError(ValueError):
@@ -96,8 +100,8 @@ def _filter_by_article_body(text: str, page: meta.PageMeta, standfirst: str, tit
         return text
     reference = " ".join([meta.clean_text_keep_lines(article_body), standfirst, *titles])
     ours = len(body_mod.WORD.findall(text))
-    if len(body_mod.WORD.findall(article_body)) < 0.7 * ours:
-        return text
+    if len(body_mod.WORD.findall(article_body)) < 0.7 * ours or body_mod.contained(text, reference) < 0.7:
+        return text  # too short to judge by, or another text than the one shown (an earlier version)
     kept = [p for p in text.split("\n\n") if body_mod.overlap(p, reference) >= 0.5]
     return "\n\n".join(kept) if kept else text
 
@@ -147,12 +151,19 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         people = authors_mod.from_text(raw)
     if not people and hints.get("author"):
         people = authors_mod.parse(hints["author"])
-    titles = {headline, fallback_title, *page.h1[:2], meta.clean_text(page.ld.get("headline"))}
-    text = body_mod.clean(raw, captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people], orgs=sites,
-                          furniture=furniture)
+    # Every title field, the social ones too: the one we did not pick may open the text.
+    titles = {headline, fallback_title, *page.h1[:2], *(meta.clean_text(t) for t in (
+        page.ld.get("headline"), page.meta.get("og:title"), page.meta.get("twitter:title")))}
+    evidence = dict(captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people],
+                    orgs=sites, furniture=furniture)
+    text = body_mod.clean(raw, **evidence)
     text = body_mod.restore_subheads(text, subheads)
     text = _rescue_with_article_body(text, page)
     text = _filter_by_article_body(text, page, standfirst, titles)
+    if body_mod.words(text) < KEEP_SHARE * body_mod.words(raw):
+        safe = body_mod.restore_subheads(body_mod.clean(raw, safe=True, **evidence), subheads)
+        if body_mod.words(safe) > body_mod.words(text):
+            text = safe
     text = body_mod.with_standfirst(text, standfirst, visible)
     if not text.strip():
         raise ExtractError("no article text found")

@@ -30,6 +30,7 @@ class PageMeta:
     ld_all: list[dict] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> first content
     h1: list[str] = field(default_factory=list)
+    h1_article: str = ""  # the visible headline: the h1 in the article's container, or the lone h1
     title_tag: str = ""
     canonical: str = ""
     lang_attr: str = ""
@@ -103,6 +104,10 @@ def read(tree: HtmlElement) -> PageMeta:
         text = clean_text(node.text_content())
         if text:
             page.h1.append(text)
+            if not page.h1_article and any(a.tag in ("article", "main") for a in node.iterancestors()):
+                page.h1_article = text
+    if not page.h1_article and len(page.h1) == 1:
+        page.h1_article = page.h1[0]
     title = tree.find(".//title")
     if title is not None:
         page.title_tag = clean_text(title.text_content())

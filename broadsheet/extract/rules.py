@@ -93,6 +93,28 @@ DATE_STAMP = re.compile(
     r"[\w,.\s:\-\[\]()]{0,40}\b(?:19|20)\d\d\b[\w,.\s:\-\[\]()]{0,24}$",
     I,
 )
+# The words a date stamp is made of besides digits: months and weekdays (en, de, fr, es, pt, it,
+# nl, nordic; full and short), the labels above, and the glue between them. A line that matches
+# DATE_STAMP but says more than STAMP_MAX_OTHER_WORDS other words is a sentence with a year in
+# it ("Work starts in March 2026."), not a stamp.
+STAMP_WORDS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+januar februar märz mai juni juli oktober dezember jän mär okt dez
+janvier février mars avril juin juillet août septembre octobre novembre décembre janv févr avr juil déc
+enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre ene abr ago dic
+janeiro fevereiro março maio junho julho setembro outubro dezembro fev set out dez
+gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre gen mag giu lug ott
+januari februari maart mei augustus oktober mars juni juli desember december okt des
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so
+lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado domingo
+segunda terça quarta quinta sexta feira lunedì martedì mercoledì giovedì venerdì sabato domenica
+published updated posted veröffentlicht aktualisiert stand publicado actualizado publié mis à jour pubblicato
+last modified am um uhr at on of the de del à às a le el h hs hrs gmt utc cet cest et est edt pst pdt bst ist pm p m
+""".split())
+STAMP_MAX_OTHER_WORDS = 1
+
 # A signature line: "MDR (dst)", "dpa (Engin Haupt, Alisa Sonntag)".
 SIGNATURE = re.compile(r"^[A-ZÄÖÜ][\w.\-]{1,15}\s*\([^()]{1,60}\)$")
 # A cited source in a list: "- nytimes.com: Behind the ...".
@@ -100,9 +122,12 @@ SOURCE_ITEM = re.compile(r"^- [\w.-]+\.(?:com|org|net|de|fr|es|it|co\.uk|uk|at|c
 # Template placeholders left in the page: "$$ARTICLEAD$$", "{{ad}}".
 PLACEHOLDER = re.compile(r"^\W*(?:\$\$|\{\{|\[\[|%%)\w+(?:\$\$|\}\}|\]\]|%%)\W*$")
 # Headings that open an author or company bio at the end.
+# Only headings about the writer: "About <company>" closes a press release, whose readers (and
+# the reference texts) keep it.
 BIO_HEADING = re.compile(
-    r"^(?:about (?:the )?(?:authors?|writer|\S+(?: \S+){0,3})|die autorin|der autor|die autoren|zur person|über (?:den|die) autor(?:in)?|"
-    r"à propos (?:de l'auteur|d[eu] \S+)|sobre (?:el|la|o|a) autor[a]?|acerca de \S+|l'autore|om forfatteren)\s*:?$",
+    r"^(?:about (?:the )?(?:authors?|writers?|contributors?|reporters?)|die autorin|der autor|die autoren|zur person|"
+    r"über (?:den|die) autor(?:in|en)?|à propos de l'auteur|sobre (?:el|la|o|a) autor[a]?|sobre los autores|"
+    r"l'autore|om forfatteren)\s*:?$",
     I,
 )
 # A bio sentence: "<Name> is a reporter ...", "Korrespondent <Name> ist bei ...".

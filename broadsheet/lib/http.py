@@ -9,16 +9,19 @@ Each failure is a FetchError whose `kind` is short and stable ("timeout",
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import socket
 import threading
 import time
 import urllib.robotparser
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 from django.core.cache import cache
@@ -76,19 +79,192 @@ def _slot(host: str) -> threading.BoundedSemaphore:
         return _host_slots[host]
 
 
-@once
-def client() -> httpx.Client:
+# --- where a fetch may connect, and for how long ----------------------------------------
+
+
+@dataclass
+class _Budget:
+    """What one fetch() may do: until when (time.monotonic) and whether private addresses are fine."""
+
+    deadline: float
+    seconds: float
+    allow_private: bool
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+# The budget of the fetch running in this thread. The network backend below reads it at every
+# connect, read and write, so a kept-alive connection obeys the fetch that uses it now.
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("fetch_budget", default=None)
+
+
+def _clamp(timeout: float | None, kind: type[Exception]) -> float | None:
+    budget = _budget.get()
+    if budget is None:
+        return timeout
+    left = budget.left()
+    if left <= 0:
+        raise kind(f"the fetch used up its {budget.seconds:g} s deadline")
+    return left if timeout is None else min(timeout, left)
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is on the public internet, IPv4 hidden inside IPv6 included.
+
+    `is_global` alone lets through IPv6 forms that carry a private IPv4 address to a
+    translator or tunnel: IPv4-mapped (::ffff:127.0.0.1), IPv4-compatible (::127.0.0.1),
+    NAT64 (64:ff9b::7f00:1, RFC 6052; 64:ff9b:1::/48, RFC 8215), 6to4 (2002:7f00:1::)
+    and Teredo. Each embedded IPv4 address must be public too.
+    """
+    if not address.is_global or address.is_multicast:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        return all(is_public(inner) for inner in _embedded_ipv4(address))
+    return True
+
+
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    found = []
+    if address.ipv4_mapped:
+        found.append(address.ipv4_mapped)
+    if address.sixtofour:
+        found.append(address.sixtofour)
+    if address.teredo:
+        found.extend(address.teredo)  # (server, client); ipaddress undoes the client's obfuscation
+    if address in _IPV4_COMPATIBLE or any(address in net for net in _NAT64):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))  # the last 32 bits
+    return found
+
+
+# getaddrinfo has no timeout of its own; a lookup runs here so the fetch waits for it no
+# longer than its deadline (a stuck lookup keeps its thread until the resolver gives up).
+_resolver = ThreadPoolExecutor(max_workers=8, thread_name_prefix="resolve")
+
+
+def resolve(host: str, port: int) -> list[tuple]:
+    """Every address of a host, each checked, as (family, sockaddr); one lookup only."""
+    budget = _budget.get()
+    allow_private = settings.FETCH["allow_private"] if budget is None else budget.allow_private
+    future = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
+    try:
+        infos = future.result(timeout=None if budget is None else max(0.0, budget.left()))
+    except FutureTimeout:
+        future.cancel()  # if it is still queued behind other lookups, it never runs
+        raise FetchError("timeout", f"looking up {host} took longer than the deadline") from None
+    except socket.gaierror as exc:
+        raise FetchError("dns", f"cannot resolve {host}: {exc}") from None
+    if not infos:
+        raise FetchError("dns", f"{host} has no address")
+    if not allow_private:
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0].split("%")[0])
+            if not is_public(address):
+                raise FetchError("private_address", f"{host} resolves to non-public address {address}")
+    return [(info[0], info[4]) for info in infos]
+
+
+class _Stream(httpcore.NetworkStream):
+    """httpcore's socket stream with every wait cut at the fetch's deadline.
+
+    httpx's timeouts are per operation: a server that sends one byte every few seconds
+    never trips a 15 s read timeout. Clamping each read and write to what is left of the
+    fetch's own deadline makes the deadline a wall clock.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream):
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        # server_hostname is the URL's host name (httpcore passes the origin's host), never
+        # the address we connected to: SNI and certificate checks are on the name.
+        return _Stream(self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Resolve once, check every address, connect to an address that was checked.
+
+    Checking a name and then letting the socket layer look it up again is open to DNS
+    rebinding: the second answer can be 127.0.0.1. httpcore hands the backend the host
+    name and port; we resolve them here, refuse if any address is private, and have
+    httpcore's own backend connect to the checked address (a literal, so no second
+    lookup). The URL is untouched, so the Host header, the connection pool's key, TLS SNI
+    and certificate checks all stay on the host name. (Putting the IP in the URL with the
+    `sni_hostname` extension would pin one request too, but the pool would then share a
+    connection between different names served from one IP.)
+    """
+
+    def __init__(self) -> None:
+        self._sockets = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        error: Exception | None = None
+        for _family, sockaddr in resolve(host, port):
+            try:
+                stream = self._sockets.connect_tcp(
+                    sockaddr[0], port, _clamp(timeout, httpcore.ConnectTimeout), local_address, socket_options
+                )
+                return _Stream(stream)
+            except httpcore.ConnectError as exc:  # try the next checked address
+                error = exc
+        raise error or httpcore.ConnectError(f"cannot connect to {host}:{port}")
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        raise httpcore.ConnectError("unix sockets are never fetched")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def build_client(ssl_context=None) -> httpx.Client:
+    """The crawler's client (one per process, see client()); ssl_context for tests' own CAs."""
     conf = settings.FETCH
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+    transport = httpx.HTTPTransport(limits=limits)
+    # httpx 0.28 takes no network backend, so its transport gets a pool built as its own
+    # but on ours; handle_request, the only other thing it does, uses just this pool.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=ssl_context or httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_PinnedBackend(),
+    )
     return httpx.Client(
+        transport=transport,
+        # Environment proxies are ignored: a proxy looks names up itself, past our check.
+        trust_env=False,
         timeout=httpx.Timeout(conf["timeout"], connect=min(conf["timeout"], 10)),
         follow_redirects=False,  # followed by hand: each hop is checked and counted
         headers={"User-Agent": conf["user_agent"], "Accept-Encoding": "gzip, deflate, br"},
-        limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
     )
 
 
+client = once(build_client)
+
+
 def check_address(url: str, allow_private: bool | None = None) -> None:
-    """Refuse non-HTTP schemes and hosts that resolve to private or loopback addresses."""
+    """Refuse non-HTTP schemes, URLs without a host, and literal private addresses.
+
+    Names are checked where they are connected to (_PinnedBackend), on the one lookup
+    whose answer is used.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError("bad_url", f"only http(s) URLs can be fetched, not {url!r}")
@@ -99,13 +275,11 @@ def check_address(url: str, allow_private: bool | None = None) -> None:
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise FetchError("dns", f"cannot resolve {parts.hostname}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise FetchError("private_address", f"{parts.hostname} resolves to non-public address {address}")
+        address = ipaddress.ip_address(parts.hostname.split("%")[0])
+    except ValueError:
+        return  # a name: checked at connect time
+    if not is_public(address):
+        raise FetchError("private_address", f"{parts.hostname} is a non-public address")
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -131,11 +305,16 @@ def _caused_by(exc: BaseException, kind: type) -> bool:
     return False
 
 
-def _once(url: str, headers: dict[str, str], max_bytes: int) -> Response:
+def _once(url: str, headers: dict[str, str], max_bytes: int, budget: _Budget) -> Response:
     host = urlsplit(url).hostname or ""
-    with _slot(host):
+    slot = _slot(host)
+    queued = time.monotonic()
+    with slot:
+        # Waiting behind our own per-host limit is not the server's time: each holder of the
+        # slot is itself bounded by its deadline, so the wait is too.
+        budget.deadline += time.monotonic() - queued
         try:
-            timeout = settings.FETCH["timeout"]
+            timeout = min(settings.FETCH["timeout"], max(budget.left(), 0.001))
             with client().stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout, connect=min(timeout, 10))) as r:
                 declared = r.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
@@ -149,6 +328,8 @@ def _once(url: str, headers: dict[str, str], max_bytes: int) -> Response:
                         chunks.append(chunk)
                 return Response(url=str(r.url), status=r.status_code, headers=r.headers, content=b"".join(chunks))
         except httpx.TimeoutException:
+            if budget.left() <= 0:
+                raise FetchError("timeout", f"{url} took longer than the {budget.seconds:g} s deadline") from None
             raise FetchError("timeout", f"{url} timed out") from None
         except httpx.DecodingError as exc:
             raise FetchError("bad_encoding", f"{url}: cannot decode body: {exc}") from None
@@ -168,37 +349,50 @@ def fetch(
     retries: int | None = None,
     backoff: float | None = None,
 ) -> Response:
-    """GET a URL within every bound. Raises FetchError; returns 2xx or 304 responses only."""
+    """GET a URL within every bound. Raises FetchError; returns 2xx or 304 responses only.
+
+    The whole call - lookups, connects, redirects, bodies and retries - ends by the
+    deadline (settings.FETCH["deadline"], or the timeout when that is 0).
+    """
     conf = settings.FETCH
     max_bytes = conf["max_bytes"] if max_bytes is None else max_bytes
     retries = conf["retries"] if retries is None else retries
     backoff = conf.get("backoff", 1.0) if backoff is None else backoff
+    allow_private = conf["allow_private"] if allow_private is None else allow_private
+    seconds = conf.get("deadline") or conf["timeout"]
+    budget = _Budget(deadline=time.monotonic() + seconds, seconds=seconds, allow_private=allow_private)
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
 
-    attempt = 0
-    while True:
-        try:
-            return _follow(url, headers, max_bytes, allow_private, conf["max_redirects"])
-        except FetchError as exc:
-            if exc.kind not in TRANSIENT or attempt >= retries:
-                raise
-            delay = backoff * 2**attempt if exc.retry_after is None else exc.retry_after
-            if delay > MAX_INLINE_WAIT:
-                raise  # a long Retry-After is honoured by the schedule, not by a worker asleep
-            time.sleep(delay)
-            attempt += 1
+    token = _budget.set(budget)
+    try:
+        attempt = 0
+        while True:
+            try:
+                return _follow(url, headers, max_bytes, budget, conf["max_redirects"])
+            except FetchError as exc:
+                if exc.kind not in TRANSIENT or attempt >= retries:
+                    raise
+                delay = backoff * 2**attempt if exc.retry_after is None else exc.retry_after
+                if delay > MAX_INLINE_WAIT:
+                    raise  # a long Retry-After is honoured by the schedule, not by a worker asleep
+                if delay >= budget.left():
+                    raise  # no time left for another try within the deadline
+                time.sleep(delay)
+                attempt += 1
+    finally:
+        _budget.reset(token)
 
 
-def _follow(url: str, headers: dict[str, str], max_bytes: int, allow_private: bool | None, max_redirects: int) -> Response:
+def _follow(url: str, headers: dict[str, str], max_bytes: int, budget: _Budget, max_redirects: int) -> Response:
     seen: list[str] = []
     current = url
     while True:
-        check_address(current, allow_private)
-        response = _once(current, headers, max_bytes)
+        check_address(current, budget.allow_private)
+        response = _once(current, headers, max_bytes, budget)
         if response.status in (301, 302, 303, 307, 308):
             location = response.headers.get("location")
             if not location:

@@ -8,6 +8,8 @@ from typing import Callable, TypeVar
 
 T = TypeVar("T")
 
+_FACTORIES: list[Callable[[], object]] = []  # every `once` getter made so far, for warm_up()
+
 
 def once(factory: Callable[[], T]) -> Callable[[], T]:
     """`factory()` on the first call, its result on every later one. functools.cache would do
@@ -23,4 +25,22 @@ def once(factory: Callable[[], T]) -> Callable[[], T]:
                     made.append(factory())
         return made[0]
 
+    _FACTORIES.append(get)
     return get
+
+
+def warm_up(modules: set[str]) -> list[str]:
+    """Build every `once` singleton defined in `modules` (imported already); the names of
+    those that could not be built (an optional extra not installed): their first real use
+    says why.
+
+    A task worker calls this before it takes work: loading a model holds the GIL for
+    seconds at a time (lingua's detector 1.2 s, torch and the sentence model more), which
+    would delay the worker's heartbeat thread and the first task's deadline alike."""
+    failed = []
+    for get in [g for g in _FACTORIES if g.__module__ in modules]:
+        try:
+            get()
+        except Exception:
+            failed.append(f"{get.__module__}.{get.__name__}")
+    return failed

@@ -4,10 +4,25 @@ from django.utils.html import format_html
 from broadsheet.sources.models import Feed, Source
 
 
+class WarningFilter(admin.SimpleListFilter):
+    title = "read with a warning"
+    parameter_name = "warning"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "yes"), ("no", "no")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(last_warning="")
+        if self.value() == "no":
+            return queryset.filter(last_warning="")
+        return queryset
+
+
 class FeedInline(admin.TabularInline):
     model = Feed
-    fields = ["url", "section", "active", "consecutive_failures", "last_error_kind", "next_check_at"]
-    readonly_fields = ["consecutive_failures", "last_error_kind", "next_check_at"]
+    fields = ["url", "section", "active", "consecutive_failures", "last_error_kind", "last_warning", "next_check_at"]
+    readonly_fields = ["consecutive_failures", "last_error_kind", "last_warning", "next_check_at"]
     extra = 0
 
 
@@ -22,14 +37,16 @@ class SourceAdmin(admin.ModelAdmin):
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     list_display = ["__str__", "source", "section", "active", "health", "last_fetch_at", "next_check_at", "articles_added"]
-    list_filter = ["active", "section", "last_error_kind"]
+    list_filter = ["active", "section", "last_error_kind", WarningFilter]
     search_fields = ["url", "title", "source__name"]
-    readonly_fields = ["etag", "last_modified", "last_fetch_at", "last_success_at", "last_error", "last_error_kind",
+    readonly_fields = ["etag", "last_modified", "last_fetch_at", "last_success_at", "last_error", "last_error_kind", "last_warning",
                        "consecutive_failures", "entries_seen", "articles_added", "claimed_until"]
     actions = ["poll_now"]
 
     @admin.display(description="health")
     def health(self, feed: Feed):
+        if feed.health == "warning":
+            return format_html('<span style="color:#b06000" title="{}">ok, ill-formed</span>', feed.last_warning)
         if feed.consecutive_failures == 0:
             return format_html('<span style="color:#137333">ok</span>')
         return format_html('<span style="color:#b3261e" title="{}">{} × {}</span>',

@@ -40,6 +40,9 @@ class Feed(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_error_kind = models.CharField(max_length=40, blank=True)
+    last_warning = models.TextField(
+        blank=True, help_text="Why the last successful poll was not clean: an ill-formed or truncated feed read anyway"
+    )
     consecutive_failures = models.PositiveIntegerField(default=0)
     entries_seen = models.PositiveIntegerField(default=0)
     articles_added = models.PositiveIntegerField(default=0)
@@ -54,3 +57,14 @@ class Feed(models.Model):
     @property
     def healthy(self) -> bool:
         return self.consecutive_failures == 0
+
+    @property
+    def health(self) -> str:
+        """paused, new (never polled), failing, warning (read, but ill-formed) or ok."""
+        if not self.active:
+            return "paused"
+        if self.consecutive_failures:
+            return "failing"
+        if self.last_fetch_at is None:
+            return "new"
+        return "warning" if self.last_warning else "ok"

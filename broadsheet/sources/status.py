@@ -20,6 +20,7 @@ def snapshot() -> dict:
         n_total=Count("pk"),
         n_active=Count("pk", filter=Q(active=True)),
         n_failing=Count("pk", filter=Q(active=True, consecutive_failures__gt=0)),
+        n_warning=Count("pk", filter=Q(active=True, consecutive_failures=0) & ~Q(last_warning="")),
         n_due=Count("pk", filter=Q(active=True, next_check_at__lte=now)),
         n_never=Count("pk", filter=Q(last_fetch_at__isnull=True)),
     )
@@ -36,6 +37,8 @@ def snapshot() -> dict:
                   .annotate(n=Count("pk")).order_by("-n")[:10])
     failing = Feed.objects.filter(active=True, consecutive_failures__gt=0).select_related("source").order_by(
         "-consecutive_failures")[:20]
+    warned = Feed.objects.filter(active=True, consecutive_failures=0).exclude(last_warning="").select_related(
+        "source").order_by("-last_fetch_at")[:20]
     tasks = {}
     try:
         from django_tasks_db.models import DBTaskResult
@@ -43,7 +46,7 @@ def snapshot() -> dict:
         tasks = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     except (ImportError, RuntimeError):  # RQ deployments keep their queue in Redis
         pass
-    return {"feeds": feeds, "articles": articles, "errors": errors, "failing": failing, "tasks": tasks, "now": now}
+    return {"feeds": feeds, "articles": articles, "errors": errors, "failing": failing, "warned": warned, "tasks": tasks, "now": now}
 
 
 @staff_member_required

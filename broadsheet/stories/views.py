@@ -4,9 +4,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
 from broadsheet.articles.models import Article
+from broadsheet.lib.methods import read_only
 from broadsheet.stories.models import Story
 
 
+@read_only
 def story(request, pk: int):
     item = get_object_or_404(Story, pk=pk)
     if item.merged_into_id:

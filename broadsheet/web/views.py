@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_counts
+from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
 from broadsheet.web.sections import by_slug, sections
 
@@ -40,6 +41,7 @@ def top_stories(anchor) -> list[tuple]:
     return [(story, leads[story.pk]) for story in stories if story.pk in leads]
 
 
+@read_only
 def home(request):
     latest = list(_visible().order_by("-published")[:12])
     groups = []
@@ -59,6 +61,7 @@ def home(request):
                                              "stories_as_of": as_of})
 
 
+@read_only
 def section(request, slug: str):
     name = by_slug(slug)
     if name is None:
@@ -69,6 +72,7 @@ def section(request, slug: str):
     return render(request, "web/list.html", {"heading": name, "page": page, "section": name})
 
 
+@read_only
 def source(request, pk: int):
     publisher = get_object_or_404(Source, pk=pk)
     page = Paginator(_visible().filter(source=publisher).order_by("-published"), PER_PAGE).get_page(request.GET.get("page"))
@@ -77,6 +81,7 @@ def source(request, pk: int):
     return render(request, "web/list.html", {"heading": publisher.name, "page": page, "publisher": publisher})
 
 
+@read_only
 def article(request, pk: int):
     item = Article.objects.filter(pk=pk).select_related("source", "story_member").first()
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:

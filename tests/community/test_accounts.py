@@ -55,6 +55,17 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
     assert alice.check_password(new)
 
 
+def test_a_password_reset_for_an_unknown_address_mails_nobody_and_looks_the_same(client, alice):
+    known = client.post("/accounts/password/reset/", {"email": "alice@example.org"}, follow=True)
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]]
+    unknown = client.post("/accounts/password/reset/", {"email": "stranger@example.net"}, follow=True)
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]]  # nothing sent to the stranger
+    # the page does not tell whether the address has an account
+    assert unknown.status_code == known.status_code == 200
+    assert unknown.redirect_chain == known.redirect_chain
+    assert unknown.content.decode().replace("stranger@example.net", "") == known.content.decode().replace("alice@example.org", "")
+
+
 def test_the_public_profile_does_not_show_private_data(client, article, alice, bob, policy):
     services.post_comment(alice, article, "hello")
     client.force_login(bob)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -182,7 +183,7 @@ def test_the_per_account_rate_limit_trips_and_recovers(client, article, alice, p
     import django_ratelimit.core as core
 
     settings.COMMUNITY_RATE_USER = "3/m"
-    clock = [1_000_000.0]
+    clock = [time.time()]  # frozen now: the database cache's expiry reads the same clock
     monkeypatch.setattr(core.time, "time", lambda: clock[0])
     client.force_login(alice)
     codes = [post(client, article, f"comment number {i}").status_code for i in range(4)]
@@ -193,11 +194,37 @@ def test_the_per_account_rate_limit_trips_and_recovers(client, article, alice, p
     assert post(client, article, "after a pause").status_code == 302
 
 
+def _switch_to_another_web_process():
+    """What a second worker process has not got: this process's local-memory caches."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
+def test_two_web_processes_share_one_rate_limit_count(client, article, alice, policy, settings, monkeypatch):
+    import django_ratelimit.core as core
+
+    settings.COMMUNITY_RATE_USER = "4/m"
+    now = time.time()
+    monkeypatch.setattr(core.time, "time", lambda: now)
+    client.force_login(alice)
+    codes = []
+    for i in range(5):
+        codes.append(post(client, article, f"comment number {i}").status_code)
+        _switch_to_another_web_process()  # two workers taking turns
+    assert codes == [302, 302, 302, 302, 429]
+    assert Comment.objects.count() == 4
+
+
 def test_the_per_ip_rate_limit_counts_across_accounts(client, article, alice, bob, policy, settings, monkeypatch):
     import django_ratelimit.core as core
 
     settings.COMMUNITY_RATE_IP = "2/m"
-    monkeypatch.setattr(core.time, "time", lambda: 2_000_000.0)
+    now = time.time()
+    monkeypatch.setattr(core.time, "time", lambda: now)
     client.force_login(alice)
     assert post(client, article, "alice one").status_code == 302
     assert post(client, article, "alice two").status_code == 302
@@ -212,7 +239,8 @@ def test_reports_are_rate_limited_too(client, article, alice, bob, policy, setti
     import django_ratelimit.core as core
 
     settings.COMMUNITY_RATE_USER = "1/m"
-    monkeypatch.setattr(core.time, "time", lambda: 3_000_000.0)
+    now = time.time()
+    monkeypatch.setattr(core.time, "time", lambda: now)
     a = services.post_comment(alice, article, "one")
     b = services.post_comment(alice, article, "two")
     client.force_login(bob)

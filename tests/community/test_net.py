@@ -17,11 +17,18 @@ def test_behind_a_proxy_only_the_hop_it_appended_counts(settings):
     assert client_ip(request) == "203.0.113.5"
 
 
-def test_the_log_in_name_is_case_folded_whichever_field_allauth_used():
+def test_an_unknown_log_in_name_is_counted_as_typed_case_folded(db):
     request = RequestFactory().post("/", {"login": " Alice@Example.org "})
     assert login_name(request, {"email": "Alice@Example.org"}) == "alice@example.org"
     assert login_name(request, {"username": "ALICE"}) == "alice"
     assert login_name(request, None) == "alice@example.org"
+
+
+def test_an_accounts_email_counts_as_its_user_name(alice):
+    request = RequestFactory().post("/", {"login": " Alice@Example.ORG "})
+    assert login_name(request, {"email": "Alice@Example.ORG", "username": "Alice@Example.ORG"}) == "alice"
+    assert login_name(request, None) == "alice"
+    assert login_name(request, {"username": "Alice"}) == "alice"
 
 
 def test_a_csrf_failure_gets_the_sites_own_page(article, alice):

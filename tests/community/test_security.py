@@ -66,6 +66,21 @@ def test_a_page_carries_strict_security_headers(client, article):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options",
+                    "Cross-Origin-Opener-Policy")
+
+
+@pytest.mark.parametrize("path", ["/static/web/site.js", "/static/community/community.css"])
+def test_a_static_file_carries_the_same_security_headers_as_a_page(client, article, path):
+    """whitenoise answers static files itself; an SVG or HTML file opened directly is a document too."""
+    static = client.get(path)
+    page = client.get(article.get_absolute_url())
+    assert static.status_code == 200 and type(static).__name__ == "WhiteNoiseFileResponse"
+    assert b"".join(static.streaming_content)  # the real file, served
+    for header in SECURITY_HEADERS:
+        assert static.get(header) == page[header], header
+
+
 def test_no_page_has_inline_script_or_style(client, article, alice, policy):
     import lxml.html
 
@@ -113,6 +128,33 @@ def test_a_lockout_is_per_user_name_and_address(client, alice, bob, settings):
     cache.clear()  # allauth's five minutes pass, axes' cool-off does not
     assert other.post("/accounts/login/", {"login": "alice", "password": PASSWORD}).status_code == 302
     assert Client().post("/accounts/login/", {"login": "alice", "password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.parametrize("guessed, then", [("alice", "Alice@Example.org"), ("alice@example.org", "ALICE")])
+def test_a_lockout_covers_the_account_whichever_name_was_typed(client, alice, settings, guessed, then):
+    codes = _fail(client, settings.AXES_FAILURE_LIMIT, guessed)
+    assert codes[-1] == 429
+    cache.clear()  # allauth's own per-name counter passes; axes' lockout does not
+    assert client.post("/accounts/login/", {"login": then, "password": PASSWORD}).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_guesses_split_between_name_and_email_share_one_count(client, alice, settings):
+    limit = settings.AXES_FAILURE_LIMIT
+    codes = [_fail(client, 1, "alice" if i % 2 else "alice@example.org")[0] for i in range(limit)]
+    assert codes == [200] * (limit - 1) + [429]
+
+
+def test_logging_in_by_email_clears_the_failures_counted_under_the_name(client, alice, bob, settings):
+    limit = settings.AXES_FAILURE_LIMIT
+    assert _fail(client, limit - 1, "alice") == [200] * (limit - 1)
+    assert client.post("/accounts/login/", {"login": "alice@example.org", "password": PASSWORD}).status_code == 302
+    client.logout()
+    cache.clear()
+    assert _fail(client, limit - 1, "alice") == [200] * (limit - 1)  # the count started again
+    # an address nobody has is counted as typed and locks no one else
+    assert _fail(client, limit, "nobody@example.org")[-1] == 429
+    assert client.post("/accounts/login/", {"login": "bob@example.org", "password": PASSWORD}).status_code == 302
 
 
 def test_the_admin_log_in_is_locked_out_too(client, mod, settings):

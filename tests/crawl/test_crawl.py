@@ -124,9 +124,11 @@ def test_an_ill_formed_feed_with_entries_is_still_read(server, crawl_settings):
     server.expect_request("/p").respond_with_data(article_html("Ill-formed but fine"), content_type="text/html")
     feed_xml = rss([{"title": "Ill-formed & fine", "link": server.url_for("/p")}]).replace("&amp; fine", "& fine")
     server.expect_request("/feed.xml").respond_with_data(feed_xml, content_type="application/rss+xml")
-    add_feed(server.url_for("/feed.xml"))
+    feed = add_feed(server.url_for("/feed.xml"))
     summary = crawl_once()
-    assert summary.feeds_ok == 1 and summary.articles_ok == 1
+    assert summary.feeds_warned == 1 and summary.articles_ok == 1
+    feed.refresh_from_db()
+    assert feed.health == "warning" and "not well-formed" in feed.last_warning
 
 
 @pytest.mark.parametrize("status, kind", [(404, "http_404"), (410, "http_410"), (500, "http_5xx")])
@@ -433,3 +435,15 @@ def test_a_publication_time_in_the_future_is_not_believed(server, crawl_settings
     article = Article.objects.get()
     assert article.status == Article.Status.OK
     assert not article.published_known and article.published <= timezone.now()
+
+
+def test_a_feed_that_failed_last_time_gets_one_try_not_three(server, crawl_settings):
+    server.expect_request("/feed.xml").respond_with_data("down", status=503)
+    feed = add_feed(server.url_for("/feed.xml"))
+    crawl_once()
+    assert len(server.log) == 1 + crawl_settings.FETCH["retries"]  # healthy last time: the inline retries
+    Feed.objects.filter(pk=feed.pk).update(next_check_at=timezone.now())
+    server.log.clear()
+    crawl_once()
+    assert len(server.log) == 1
+    assert Feed.objects.get(pk=feed.pk).consecutive_failures == 2

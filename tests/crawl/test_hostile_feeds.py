@@ -52,3 +52,21 @@ def test_a_feed_whose_body_is_dev_zero_fails_at_once(server, crawl_settings):
     feed = Feed.objects.get(pk=feed.pk)
     assert summary.feeds_failed == 1 and feed.last_error_kind == "malformed_feed"
     assert feed.claimed_until is None
+
+
+def test_a_dripping_feed_and_a_dripping_page_each_cost_one_deadline(server, crawl_settings):
+    from tests.crawl.pages import article_html
+    from tests.dripping import dripping_server, http_head
+
+    crawl_settings.FETCH = {**crawl_settings.FETCH, "deadline": 1.0}  # timeout 5 s, retries 2: neither helps
+    page = article_html("A page sent a byte at a time").encode()[:30]
+    with dripping_server(http_head(page, "text/html"), page, every=0.2, not_found=("/robots.txt",)) as slow:
+        server.expect_request("/feed.xml").respond_with_data(rss([{"title": "Slow page", "link": slow + "/story"}]))
+        add_feed(server.url_for("/feed.xml"))
+        dripping = add_feed(slow + "/feed.xml")
+        started = time.monotonic()
+        summary = crawl_once(process=False)
+        took = time.monotonic() - started
+    assert summary.feeds_failed == 1 and Feed.objects.get(pk=dripping.pk).last_error_kind == "timeout"
+    assert Article.objects.get().error_kind == "timeout"
+    assert took < 2 * (1.0 + 1)  # the feed phase, then the page phase: one deadline each

@@ -32,5 +32,19 @@ def test_it_crawls_real_news_pages(server, crawl_settings):
     stored = Article.objects.filter(status=Article.Status.OK)
     assert all(a.body and a.title for a in stored)
     with_truth = [(a, rows[int(a.url.rstrip("/").rsplit("/", 1)[1])]) for a in stored]
-    titled = [a for a, row in with_truth if row.get("title")]
-    assert sum(a.title.strip() == row["title"].strip() for a, row in with_truth if row.get("title")) >= 0.8 * len(titled)
+    titled = [(a, row) for a, row in with_truth if row.get("title")]
+    assert sum(title_right(a.title, row, data) for a, row in titled) >= 0.8 * len(titled)
+
+
+def title_right(title: str, row: dict, data) -> bool:
+    """The reference title, or the page's visible headline where the reference (each fundus
+    publisher parser's choice) took an SEO or social title: issue 10 counts both as right."""
+    from trafilatura.utils import load_html
+
+    from broadsheet.extract import meta
+    from broadsheet.extract.title import shows_visible
+
+    if title.strip() == row["title"].strip():
+        return True
+    page = meta.read(load_html((data / "html" / f"{row['id']}.html").read_bytes()))
+    return shows_visible(title, page, meta.site_names(page, row["url"]))

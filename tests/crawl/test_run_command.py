@@ -28,7 +28,9 @@ def broadsheet(args, env, **kw):
 def test_run_serves_the_site_and_reports_unreachable_sources(tmp_path):
     env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_LOAD_DEFAULT_SOURCES": "false",
            "BROADSHEET_FETCH_ALLOW_PRIVATE": "true", "BROADSHEET_FETCH_RETRIES": "0", "BROADSHEET_WEB_WORKERS": "1",
-           "BROADSHEET_TASK_WORKERS": "1"}
+           "BROADSHEET_TASK_WORKERS": "1",
+           # The real settings with a one-step article pipeline: no sentence model for workers to load first.
+           "DJANGO_SETTINGS_MODULE": "tests.crawl.worker_settings"}
     env.pop("REDIS_URL", None)
     assert broadsheet(["migrate", "--noinput", "-v0"], env).returncode == 0
     refused = free_port()  # nothing listens there
@@ -62,3 +64,29 @@ def test_run_serves_the_site_and_reports_unreachable_sources(tmp_path):
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
     assert "stopped" in log.read_text()
+
+
+def children(pid: int) -> list[int]:
+    path = f"/proc/{pid}/task/{pid}/children"
+    return [int(p) for p in open(path).read().split()] if os.path.exists(path) else []
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the web server's pid through Linux /proc")
+def test_run_exits_with_an_error_when_the_web_server_dies(tmp_path):
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_LOAD_DEFAULT_SOURCES": "false",
+           "BROADSHEET_WEB_WORKERS": "1"}
+    log = tmp_path / "run.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "run", "--no-worker", "--no-scheduler",
+                                 "--port", str(free_port())], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while not children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (web,) = children(proc.pid)
+        os.kill(web, signal.SIGKILL)
+        assert proc.wait(timeout=20) == 1  # a supervisor that restarts on failure restarts it
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "the web server exited with status -9; stopping" in log.read_text()

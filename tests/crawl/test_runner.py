@@ -156,7 +156,7 @@ def test_a_step_that_crashes_costs_one_article_not_the_pass(server, pipeline_ste
     pipeline_step(picky)
     site(server, Clock(), "quick", count=3)
     summary = crawl_once()
-    assert summary.processed == 2 and summary.errors["process:crash"] == 1
+    assert summary.processed == 2 and summary.errors["process:failed"] == 1
     unprocessed = Article.objects.filter(processed_at__isnull=True).values_list("title", flat=True)
     assert list(unprocessed) == ["quick story 1"]  # left for requeue_stale and a task worker
 

@@ -46,6 +46,17 @@ def make_article(title: str = PARADE_TITLE, body: str = PARADE, *, publisher: So
     return Article.objects.create(**values)
 
 
+def make_story(articles: list[Article], headline: str = PARADE_TITLE):
+    """A story (stories app) holding the given articles."""
+    from broadsheet.stories.models import Member, Story
+
+    story = Story.objects.create(headline=headline, article_count=len(articles),
+                                 source_count=len({a.source_id for a in articles}))
+    for article in articles:
+        Member.objects.create(article=article, story=story, published=article.published, source_id=article.source_id)
+    return story
+
+
 @pytest.fixture(scope="session")
 def minilm_ready():
     """Load the sentence model once for the session (torch import costs seconds)."""

@@ -135,10 +135,11 @@ def test_the_llm_writes_a_story_summary_from_the_extractive_one_and_cites_it(fak
 
     from broadsheet.enrich.pipeline import rewrite_story, story_key, story_summary
 
-    from .conftest import make_article, make_source
+    from .conftest import make_article, make_source, make_story
 
     a, b = make_source("A", "https://a.example/"), make_source("B", "https://b.example/")
     articles = [make_article(publisher=a, n=1), make_article(publisher=b, n=2), make_article(publisher=b, n=3)]
+    story = make_story(articles)
 
     def grounded(request):
         prompt = json.loads(request.data)["messages"][1]["content"]
@@ -147,11 +148,11 @@ def test_the_llm_writes_a_story_summary_from_the_extractive_one_and_cites_it(fak
                         content_type="application/json")
 
     fake_llm.expect_request("/v1/chat/completions").respond_with_handler(grounded)
-    key = story_key(articles)
+    key = story_key(story.pk)
     data = story_summary(key, articles)  # queues the rewrite (database task backend)
     assert rewrite_story(key, articles)
     written = story_summary(key, articles)["written"]
     assert [w["text"] for w in written] == [data["summary"][0]["text"]]
     assert written[0]["sources"][0]["article"] == data["summary"][0]["sources"][0]["article"]
-    html = client.get(reverse("enrich:story-panel"), {"a": [x.pk for x in articles]}).content.decode()
+    html = client.get(reverse("enrich:story-panel", args=[story.pk])).content.decode()
     assert "Written by a language model" in html and "crowned" not in html

@@ -65,3 +65,96 @@ def test_the_crawler_task_runs_the_step_after_the_embedding(monkeypatch):
     article.refresh_from_db()
     assert article.embedding and article.processed_at
     assert ArticleEnrichment.objects.get(article=article).section == article.section != ""
+
+
+def test_the_llm_rewrite_of_an_article_is_queued_once_per_version_of_its_text(monkeypatch, enqueued):
+    monkeypatch.setattr("broadsheet.enrich.llm.configured", lambda: True)
+    article = make_article()
+    for _ in range(3):
+        enrich_article(Article.objects.get(pk=article.pk))  # repeats: a retried task, a second worker
+    assert enqueued("rewrite_with_llm") == [[article.pk]]
+    ArticleEnrichment.objects.filter(article=article).update(generator="llm:m", gist={"text": "Written.", "sources": []})
+    enrich_article(Article.objects.get(pk=article.pk))
+    assert ArticleEnrichment.objects.get(article=article).gist["text"] == "Written."  # the model's version stays
+    Article.objects.filter(pk=article.pk).update(body=PARADE + "\n\nThe Kremlin later thanked the guests.")
+    enrich_article(Article.objects.get(pk=article.pk))
+    assert enqueued("rewrite_with_llm") == [[article.pk], [article.pk]]
+    assert ArticleEnrichment.objects.get(article=article).generator == "extractive"
+
+
+def test_a_second_on_demand_enrichment_of_an_enriched_article_does_nothing(monkeypatch):
+    from broadsheet.enrich.tasks import enrich_later
+
+    article = make_article()
+    enrich_article(article)
+    monkeypatch.setattr("broadsheet.enrich.pipeline.compute", lambda a: pytest.fail("enriched again"))
+    enrich_later.call(article.pk)
+
+
+def test_the_migration_drops_the_summaries_keyed_by_a_clients_id_list():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    StorySummary.objects.create(key="ids:" + "0" * 40, signature="x")
+    StorySummary.objects.create(key="story:1", signature="y")
+    import_module("broadsheet.enrich.migrations.0003_drop_id_list_summaries").drop(apps, None)
+    assert list(StorySummary.objects.values_list("key", flat=True)) == ["story:1"]
+
+
+def test_the_crawler_embeds_a_batch_in_one_model_call_with_the_vectors_of_one_by_one(monkeypatch):
+    import numpy as np
+
+    from broadsheet.crawl.process import process_articles
+    from broadsheet.enrich import embeddings
+
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    articles = [make_article(BUDGET_TITLE, BUDGET, n=1), make_article(n=2), make_article("Budget vote delayed", BUDGET[:300], n=3)]
+    calls = []
+    real = embeddings.embed
+    monkeypatch.setattr(embeddings, "embed", lambda texts, **kw: calls.append(len(texts)) or real(texts, **kw))
+    assert process_articles([a.pk for a in articles]) == [a.pk for a in articles]
+    assert calls == [3]
+    for article in articles:
+        article.refresh_from_db()
+        alone = real([embeddings.article_text(article.title, article.body)])[0]
+        assert np.allclose(embeddings.from_bytes(article.embedding), alone, atol=1e-5)
+        assert article.processed_at and ArticleEnrichment.objects.filter(article=article).exists()
+
+
+def test_an_articles_tags_are_stored_in_a_few_queries_and_a_repeat_reorders_and_drops(django_assert_max_num_queries):
+    from broadsheet.enrich.pipeline import save_tags
+
+    article = make_article(n=4)
+    Tag.objects.create(key="kimjongun", name="KimJongUn")
+    with django_assert_max_num_queries(4):  # one tag or eight: the same few queries
+        save_tags(article.pk, ["Kim Jong-un", "Moscow", "VictoryDay", "Putin", "NorthKorea", "RedSquare"])
+    assert Tag.objects.get(key="kimjongun").name == "KimJongUn"  # an existing tag keeps its spelling
+    save_tags(article.pk, ["Putin", "KimJongUn", "Kim Jong Un"])
+    rows = ArticleTag.objects.filter(article=article).order_by("rank").values_list("tag__key", "rank")
+    assert list(rows) == [("putin", 0), ("kimjongun", 1)]
+    assert Tag.objects.count() == 6  # tags no article carries now stay for the others
+
+
+def test_the_story_summary_is_stored_once_per_batch_so_the_panel_only_reads_it(client, monkeypatch):
+    from broadsheet.enrich import summaries
+    from broadsheet.enrich.pipeline import _signature, story_articles_of, story_key, summarize_story_of
+    from broadsheet.stories.models import Member, Story
+
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    publishers = [make_source("A", "https://a.example/"), make_source("B", "https://b.example/")]
+    articles = [make_article(publisher=publishers[i % 2], n=i) for i in range(3)]
+    story = Story.objects.create(article_count=3)
+    for article in articles:
+        Member.objects.create(article=article, story=story, published=article.published, source_id=article.source_id)
+    calls = []
+    real = summaries.summarize_story
+    monkeypatch.setattr(summaries, "summarize_story", lambda items, **kw: calls.append(len(items)) or real(items, **kw))
+    summarize_story_of.batch(articles)
+    assert calls == [3]  # one story, summarised once for the batch
+    stored = StorySummary.objects.get(key=story_key(story.pk))
+    assert stored.data["summary"] and stored.signature == _signature(story_articles_of(story.pk))
+    monkeypatch.setattr(summaries, "summarize_story", lambda items, **kw: pytest.fail("computed on a page view"))
+    from django.urls import reverse
+
+    assert client.get(reverse("enrich:story-panel", args=[story.pk])).status_code == 200

@@ -4,7 +4,7 @@ from django.urls import reverse
 from broadsheet.enrich.models import ArticleEnrichment
 from broadsheet.enrich.pipeline import enrich_article
 
-from .conftest import BUDGET, BUDGET_TITLE, make_article, make_source
+from .conftest import BUDGET, BUDGET_TITLE, make_article, make_source, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -80,14 +80,14 @@ def test_the_tag_page_lists_the_newest_articles_with_the_tag(client):
 
 def test_the_story_panel_summarises_three_articles_from_two_publishers(client):
     a, b = make_source("A", "https://a.example/"), make_source("B", "https://b.example/")
-    ids = [make_article(publisher=a, n=1).pk, make_article(publisher=b, n=2).pk, make_article(publisher=b, n=3).pk]
-    html = client.get(reverse("enrich:story-panel"), {"a": ids}).content.decode()
+    articles = [make_article(publisher=a, n=1), make_article(publisher=b, n=2), make_article(publisher=b, n=3)]
+    story, short = make_story(articles), make_story([make_article(publisher=a, n=4), make_article(publisher=b, n=5)])
+    html = client.get(reverse("enrich:story-panel", args=[story.pk])).content.decode()
     assert "Summary" in html and "How the sources differ" in html and "Min Gyu Kim" in html
-    short = client.get(reverse("enrich:story-panel"), {"a": ids[:2]}).content.decode()
-    assert "at least three articles" in short
-    assert client.get(reverse("enrich:story-panel"), {"a": ["x"]}).status_code == 404
-    answer = client.get(reverse("enrich:story-ask"), {"a": ids, "q": "How many countries attended?"}).content.decode()
-    assert "27 countries" in answer
+    assert "at least three articles" in client.get(reverse("enrich:story-panel", args=[short.pk])).content.decode()
+    assert client.get(reverse("enrich:story-panel", args=[short.pk + 1])).status_code == 404
+    answer = client.get(reverse("enrich:story-ask", args=[story.pk]), {"q": "How many countries attended?"})
+    assert "27 countries" in answer.content.decode()
 
 
 def test_new_questions_are_rate_limited_per_client(client, settings):
@@ -99,3 +99,75 @@ def test_new_questions_are_rate_limited_per_client(client, settings):
     assert client.get(url, {"q": "Where did Kim go?"}).status_code == 200  # cached: free
     refused = client.get(url, {"q": "How many countries attended?"})
     assert refused.status_code == 429 and "wait a minute" in refused.content.decode()
+
+
+def _story_of_three():
+    a, b = make_source("A", "https://a.example/"), make_source("B", "https://b.example/")
+    return make_story([make_article(publisher=a, n=1), make_article(publisher=b, n=2), make_article(publisher=b, n=3)])
+
+
+def test_the_story_page_addresses_its_panel_by_story_id_only(client):
+    story = _story_of_three()
+    html = client.get(reverse("stories:story", args=[story.pk])).content.decode()
+    assert f'data-enrich-src="{reverse("enrich:story-panel", args=[story.pk])}"' in html
+    assert f'action="{reverse("enrich:story-ask", args=[story.pk])}"' in html
+    assert "?a=" not in html and "data-enrich-extra" not in html
+
+
+def test_twenty_panel_requests_with_different_parameters_store_at_most_one_row_per_story(client):
+    from broadsheet.enrich.models import StorySummary
+
+    first, second = _story_of_three(), make_story([make_article(n=7)])
+    ids = [m.article_id for m in first.members.all()]
+    for i in range(20):
+        story = (first, second)[i % 2]
+        extra = {"a": ids[: i % 3 + 1], "nonce": str(i)}  # whatever a client adds, the story id decides
+        assert client.get(reverse("enrich:story-panel", args=[story.pk]), extra).status_code == 200
+    for missing in range(second.pk + 1, second.pk + 6):
+        assert client.get(reverse("enrich:story-panel", args=[missing])).status_code == 404
+    assert sorted(StorySummary.objects.values_list("key", flat=True)) == [f"story:{first.pk}", f"story:{second.pk}"]
+
+
+def test_panel_requests_past_the_rate_are_answered_429(client, settings):
+    settings.ENRICH_PANEL_RATE = "3/m"
+    story = _story_of_three()
+    urls = [reverse("enrich:story-panel", args=[story.pk]), reverse("enrich:article-panel", args=[10**9]),
+            reverse("enrich:story-panel", args=[story.pk])]
+    assert [client.get(url).status_code for url in urls] == [200, 404, 200]
+    refused = client.get(urls[0])
+    assert refused.status_code == 429 and "try again" in refused.content.decode()
+
+
+def test_the_llm_rewrite_of_a_story_is_queued_once_per_article_set(client, monkeypatch, enqueued):
+    monkeypatch.setattr("broadsheet.enrich.llm.configured", lambda: True)
+    story = _story_of_three()
+    url = reverse("enrich:story-panel", args=[story.pk])
+    for _ in range(5):
+        client.get(url)
+    assert len(enqueued("rewrite_story_later")) == 1
+    newer = make_article(publisher=make_source("C", "https://c.example/"), n=0)
+    make_story([newer]).members.update(story=story)
+    client.get(url)
+    client.get(url)
+    assert [len(ids) for _, ids in enqueued("rewrite_story_later")] == [3, 4]
+
+
+def test_of_two_requests_racing_over_a_new_article_set_only_one_queues_the_llm(monkeypatch, enqueued):
+    from broadsheet.enrich import summaries
+    from broadsheet.enrich.pipeline import story_articles_of, story_key, story_summary
+
+    monkeypatch.setattr("broadsheet.enrich.llm.configured", lambda: True)
+    story = _story_of_three()
+    articles, key = story_articles_of(story.pk), story_key(story.pk)
+    story_summary(key, articles[1:])  # the stored version: two articles
+    real, raced = summaries.summarize_story, []
+
+    def slow(found):  # a second request finishes while this one is still summarising
+        if not raced:
+            raced.append(True)
+            story_summary(key, articles)
+        return real(found)
+
+    monkeypatch.setattr(summaries, "summarize_story", slow)
+    story_summary(key, articles)
+    assert raced and len(enqueued("rewrite_story_later")) == 1

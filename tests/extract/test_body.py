@@ -103,8 +103,13 @@ def test_it_drops_an_author_bio_at_the_end():
     assert clean(raw, people=["Jane Doe"]) == "\n\n".join(STORY)
 
 
-def test_it_drops_a_company_boilerplate_after_an_about_heading():
-    raw = "\n".join([*STORY, "About Bridgeco", "Bridgeco is a leading builder of bridges with offices in twelve countries."])
+def test_a_press_release_keeps_its_closing_about_the_company_section():
+    about = ["About Bridgeco", "Bridgeco is a leading builder of bridges with offices in twelve countries."]
+    assert clean("\n".join([*STORY, *about])) == "\n\n".join([*STORY, *about])
+
+
+def test_it_drops_an_about_the_author_section_at_the_end():
+    raw = "\n".join([*STORY, "About the author", "She has covered the town's infrastructure for two decades."])
     assert clean(raw) == "\n\n".join(STORY)
 
 
@@ -379,3 +384,51 @@ def test_an_opening_paragraph_that_ends_with_the_headline_words_is_kept():
     first = f"Early on Tuesday morning the {title.lower()}"
     raw = "\n".join([first, *STORY[:2]])
     assert clean(raw, titles=[title]).split("\n\n")[0] == first
+
+
+STORY_TWICE = STORY + [s.replace("bridge", "crossing").replace("council", "board") for s in STORY]
+
+
+def test_when_a_guessing_rule_takes_most_of_the_story_the_safe_rules_alone_clean_it():
+    # The JSON-LD articleBody holds an earlier, different version of the story: blocks of
+    # ours missing from it are not furniture, and dropping them would lose the story.
+    earlier = [f"Earlier version paragraph {n} said the vote on the river crossing was delayed to a later "
+               "meeting because the engineers had not finished their report on the costs." for n in range(6)]
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(STORY[:2] + earlier)}
+    body = body_of(page(*STORY_TWICE, ld=ld))
+    assert body.split("\n\n") == STORY_TWICE
+
+
+def test_furniture_identified_by_the_page_stays_out_even_when_it_is_most_of_the_text():
+    headlines = "".join(f'<li><a href="/n/{n}">Other headline number {n} about the regional football league '
+                        f"and its new season</a></li>" for n in range(20))
+    body = body_of(page(*STORY[:2], after=f"<ul>{headlines}</ul>"))
+    assert body.split("\n\n") == STORY[:2]
+
+
+MORE_STORY = [
+    "Traffic will be diverted over the northern ring road, which the police expect to be busy during the morning rush in the first weeks.",
+    "A local historian said the stone arches of the old structure date from the eighteenth century and asked that some of them be kept.",
+    "The regional government has promised to pay for a third of the costs, with the rest coming from a loan the town will repay over thirty years.",
+    "Fishermen who moor below the bridge will be offered places in the harbour basin until the new piers are finished next autumn.",
+]
+
+
+def test_json_ld_text_of_another_version_never_decides_which_paragraphs_stay():
+    # articleBody of an earlier version: the first five paragraphs and three that were rewritten since.
+    story = STORY + MORE_STORY
+    rewritten = [f"In an earlier version, paragraph {n} reported that the vote had been postponed until the engineers "
+                 "delivered a report on the costs of the project and the detour." for n in range(3)]
+    ld = {"@type": "NewsArticle", "headline": "Bridge", "articleBody": "\n".join(story[:5] + rewritten)}
+    assert body_of(page(*story, ld=ld)).split("\n\n") == story
+
+
+def test_a_short_sentence_with_a_date_in_it_is_story_not_a_date_stamp():
+    for line in ("Work starts in March 2026.", "Election results 2024", "Opened in 1887"):
+        assert clean("\n".join([STORY[0], line, STORY[1]])) == "\n\n".join([STORY[0], line, STORY[1]])
+
+
+def test_date_stamps_in_several_languages_are_dropped():
+    for line in ("Updated Nov. 18, 2019, 4:15 p.m. ET", "Veröffentlicht am 18. Mai 2024 um 10:12 Uhr",
+                 "sexta-feira, 22 de outubro de 2010 às 20:13", "Stand: 18.05.2026 14:03 Uhr"):
+        assert clean("\n".join([STORY[0], line, STORY[1]])) == "\n\n".join(STORY[:2]), line

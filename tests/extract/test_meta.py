@@ -38,9 +38,52 @@ def test_it_strips_a_section_glued_to_the_title():
     assert strip_site("정부 예산안 통과-정치ㅣ한국일보", {"한국일보"}, {"정치"}) == "정부 예산안 통과"
 
 
-def test_it_prefers_the_open_graph_title():
-    html = page(title="SEO title | Daily Example", head='<meta property="og:title" content="The bridge will be rebuilt">')
+def test_it_prefers_the_visible_headline_confirmed_by_json_ld_over_a_social_title():
+    # A CBC-like page: h1 and JSON-LD headline agree; og:title is a subheading written for sharing.
+    ld = {"@type": "NewsArticle", "headline": "Council votes to rebuild the river bridge"}
+    html = page(title="Council votes to rebuild the river bridge | Daily Example", ld=ld,
+                head='<meta property="og:title" content="Residents say his plan ignores the market street">')
+    assert extract(html, URL).title == "Council votes to rebuild the river bridge"
+
+
+def test_it_takes_the_open_graph_title_when_the_page_shows_no_headline():
+    html = page(title="Daily Example", head='<meta property="og:title" content="The bridge will be rebuilt">')
+    html = html.replace("<h1>Daily Example</h1>", "")
     assert extract(html, URL).title == "The bridge will be rebuilt"
+
+
+def with_h1(h1: str, title_tag: str, **kwargs) -> str:
+    """A fixture page whose visible headline differs from its <title>."""
+    return page(title=title_tag, **kwargs).replace(f"<h1>{title_tag}</h1>", f"<h1>{h1}</h1>")
+
+
+def test_an_h1_that_no_other_field_confirms_gives_way_to_the_json_ld_headline():
+    # The only h1 in the article is a widget's heading, not the story's.
+    ld = {"@type": "NewsArticle", "headline": "Council votes to rebuild the river bridge"}
+    html = with_h1("Most read today", "Council votes to rebuild the river bridge | Daily Example", ld=ld)
+    assert extract(html, URL).title == "Council votes to rebuild the river bridge"
+
+
+def test_a_kicker_shown_in_the_h1_is_cut_when_another_field_has_the_headline_alone():
+    html = with_h1("Ten years of debate - Council votes to rebuild the river bridge", "Daily Example",
+                   head='<meta property="og:title" content="Council votes to rebuild the river bridge">')
+    assert extract(html, URL).title == "Council votes to rebuild the river bridge"
+
+
+def test_a_headline_that_merely_starts_like_another_field_is_left_whole():
+    ld = {"@type": "NewsArticle", "headline": "Council votes to rebuild the river bridge"}
+    long = "Council votes to rebuild the river bridge after ten years"
+    html = with_h1(long, "Daily Example", ld=ld)
+    assert extract(html, URL).title == "Council votes to rebuild the river bridge"  # h1 unconfirmed: JSON-LD
+    html = with_h1(long, f"{long} | Daily Example", ld=ld)
+    assert extract(html, URL).title == long  # the <title> confirms the longer h1
+
+
+def test_the_json_ld_form_of_a_visible_headline_keeps_the_colon_the_h1_spans_lost():
+    ld = {"@type": "NewsArticle", "headline": "Bridge vote: Council agrees to rebuild"}
+    html = page(title="Bridge vote Council agrees to rebuild", ld=ld).replace(
+        "<h1>Bridge vote Council agrees to rebuild</h1>", "<h1><span>Bridge vote</span> <span>Council agrees to rebuild</span></h1>")
+    assert extract(html, URL).title == "Bridge vote: Council agrees to rebuild"
 
 
 def test_it_reads_authors_from_json_ld_without_publisher_names():
@@ -130,3 +173,56 @@ def test_it_understands_printed_zone_abbreviations():
     from broadsheet.extract.dates import parse as parse_date
 
     assert parse_date("Mon, 18 Nov 2019 10:00:00 EST").isoformat() == "2019-11-18T10:00:00-05:00"
+
+
+def test_a_section_kicker_or_suffix_the_page_names_as_its_section_is_cut():
+    crumbs = {"@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": 1, "name": "Sport"}, {"@type": "ListItem", "position": 2, "name": "Ski jumping"},
+        {"@type": "ListItem", "position": 3, "name": "Kobayashi wins in Oberstdorf"}]}
+    assert title_of("Ski jumping | Kobayashi wins in Oberstdorf", crumbs) == "Kobayashi wins in Oberstdorf"
+    ld = {"@type": "NewsArticle", "headline": "Flood warnings for the river valley - National", "articleSection": "National"}
+    assert title_of("Flood warnings for the river valley - National", ld) == "Flood warnings for the river valley"
+
+
+def test_a_title_segment_that_is_no_section_of_the_page_stays():
+    ld = {"@type": "NewsArticle", "headline": "Rome - Paris: the night train returns", "articleSection": "Travel"}
+    assert title_of("Rome - Paris: the night train returns", ld) == "Rome - Paris: the night train returns"
+
+
+def title_of(og_title: str, ld: dict) -> str:
+    html = page(title="Daily Example", ld=ld, head=f'<meta property="og:title" content="{og_title}">')
+    return extract(html.replace("<h1>Daily Example</h1>", ""), URL).title
+
+
+@pytest.mark.parametrize("raw, people", [
+    ("By Tim Reynolds, AP Sports Writer", [("Tim Reynolds", "AP Sports Writer")]),
+    ("Tim Reynolds AP Sports Writer", [("Tim Reynolds", "AP Sports Writer")]),
+    ("Analysis by Stephen Collinson, CNN Editor-at-large", [("Stephen Collinson", "CNN Editor-at-large")]),
+    ("Lyse Doucet, Chief International Correspondent", [("Lyse Doucet", "Chief International Correspondent")]),
+    ("Jane Doe — Senior Editor", [("Jane Doe", "Senior Editor")]),
+    ("Par Marie Dupont, envoyée spéciale à Kyiv", [("Marie Dupont", "envoyée spéciale à Kyiv")]),
+    ("Ein Kommentar von Hans Müller, Redakteur", [("Hans Müller", "Redakteur")]),
+])
+def test_a_job_title_in_a_byline_goes_to_the_role_not_the_name(raw, people):
+    assert [(p["name"], p["role"]) for p in parse(raw)] == people
+
+
+@pytest.mark.parametrize("raw, names", [
+    ("Jeff Foust — November", ["Jeff Foust"]),
+    ("Carrie ArnoldNovember", ["Carrie Arnold"]),
+    ("Por María López – Madrid", ["María López"]),
+    ("Von Anna BergAktualisiert", ["Anna Berg"]),
+])
+def test_a_date_or_place_glued_to_a_byline_is_cut(raw, names):
+    assert [p["name"] for p in parse(raw)] == names
+
+
+def test_a_visible_byline_with_its_date_yields_the_name_alone():
+    html = page(before='<div class="byline">By Jeff Foust — November 30, 2026</div>')
+    assert [a["name"] for a in extract(html, URL).authors] == ["Jeff Foust"]
+
+
+@pytest.mark.parametrize("raw", ["Ann DeMay", "Mary Staff Jones", "John Editor", "Hans Schreiber", "Marcia Marchand",
+                                 "Guardian staff reporter"])
+def test_names_that_contain_role_or_month_words_are_left_whole(raw):
+    assert [p["name"] for p in parse(raw)] == [raw]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django import template
 
@@ -19,11 +19,10 @@ def article_panel(article):
 
 
 @register.inclusion_tag("enrich/_story_panel_tag.html")
-def story_panel(articles, story_pk=None):
-    """AI panel for a story page: `{% story_panel story_articles story.pk %}`."""
-    ids = [a.pk for a in articles]
-    query = urlencode([("a", i) for i in ids])
-    return {"query": query, "ask_query": query, "count": len(ids)}
+def story_panel(story):
+    """AI panel for a story page: `{% story_panel story %}`. Its fragments are addressed by
+    the story id, so the URL stays short however many articles the story holds."""
+    return {"story": story}
 
 
 @register.filter

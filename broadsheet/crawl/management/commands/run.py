@@ -1,13 +1,19 @@
 """`broadsheet run`: the whole site in one command.
 
-Starts the web server (gunicorn) and a task worker as child processes and runs the
-feed scheduler in this process; stops them all on Ctrl+C. On the embedded default the
-worker drains the database queue; with REDIS_URL set it is an RQ worker, and any number
-of further workers (`broadsheet run --no-web --no-scheduler`) can join on other machines.
+Starts the web server (gunicorn) and task workers (`broadsheet worker`) as child processes
+and runs the feed scheduler in this process; stops them all on Ctrl+C. On the embedded
+default the workers drain the database queue; with REDIS_URL set they are RQ workers, and
+any number of further workers (`broadsheet worker`) can join on other machines.
+
+Every few seconds the scheduler hands on the task of any worker, here or elsewhere, whose
+heartbeat stopped (crawl/workers.py). A task worker child that dies is started again and
+the log says so; if the web server dies, or workers keep dying, `run` stops everything
+and exits with status 1, so a supervisor that restarts on failure does.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import signal
 import subprocess
@@ -20,6 +26,17 @@ from django.core.management.base import BaseCommand
 from broadsheet.conf import env
 
 log = logging.getLogger("broadsheet.run")
+
+RESTARTS_PER_10_MINUTES = 5  # more task-worker deaths than this and `run` gives up (exit 1)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux for SIGTERM when `run` dies, even by kill -9, so no
+    orphaned web server keeps the port and no orphaned worker runs on unsupervised."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: orphans are left to the operator
+        pass
 
 
 class Command(BaseCommand):
@@ -42,24 +59,25 @@ class Command(BaseCommand):
 
             self.stdout.write(f"no sources yet: loaded {load_default_sources()} default feeds "
                               "(set BROADSHEET_LOAD_DEFAULT_SOURCES=false to start empty)")
-        children: list[subprocess.Popen] = []
+        web: subprocess.Popen | None = None
         python = sys.executable
         if not opts["no_web"]:
-            children.append(subprocess.Popen([
+            web = subprocess.Popen([
                 python, "-m", "gunicorn", "broadsheet.wsgi:application",
                 "--bind", f"{opts['host']}:{opts['port']}", "--workers", str(env("BROADSHEET_WEB_WORKERS")),
                 "--access-logfile", "-", "--log-level", "warning", "--graceful-timeout", "5",
-            ]))
+            ], preexec_fn=_die_with_parent)
             self.stdout.write(f"web site on http://{opts['host']}:{opts['port']}/  (admin: /admin/, "
                               "create an account with `broadsheet createsuperuser`)")
+        workers: list[subprocess.Popen] = []
         if not opts["no_worker"]:
-            worker = ["rqworker", "default"] if env("REDIS_URL") else ["db_worker", "--interval", "1", "--verbosity", "0"]
-            for _ in range(max(1, opts["workers"])):
-                children.append(subprocess.Popen([python, "-m", "broadsheet.cli", *worker]))
-            self.stdout.write(f"{max(1, opts['workers'])} task worker(s) started "
+            workers = [self._start_worker() for _ in range(max(1, opts["workers"]))]
+            self.stdout.write(f"{len(workers)} task worker(s) started "
                               f"({'Redis' if env('REDIS_URL') else 'database'} queue)")
 
         stopping = False
+        failed = False
+        deaths: list[float] = []
 
         def stop(signum, frame):
             nonlocal stopping
@@ -67,18 +85,37 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        # Dead workers are looked for more often than feeds: their tasks must move on within a lease.
+        reap_every = max(0.5, min(opts["interval"], settings.TASK_LEASE / 3))
+        next_tick = next_reap = 0.0
         try:
             while not stopping:
-                if not opts["no_scheduler"]:
+                now = time.monotonic()
+                if not opts["no_scheduler"] and now >= next_tick:
                     self._tick()
-                for child in children:
-                    if child.poll() is not None:
-                        log.error("child process %s exited with %s; stopping", child.args[:4], child.returncode)
-                        stopping = True
-                deadline = time.monotonic() + opts["interval"]
-                while not stopping and time.monotonic() < deadline:
-                    time.sleep(0.5)
+                    next_tick, next_reap = now + opts["interval"], now + reap_every
+                elif not opts["no_scheduler"] and now >= next_reap:
+                    self._reap()
+                    next_reap = now + reap_every
+                if web is not None and web.poll() is not None:
+                    log.error("the web server exited with status %s; stopping", web.returncode)
+                    stopping = failed = True
+                for i, child in enumerate(workers):
+                    if stopping or child.poll() is None:
+                        continue
+                    deaths = [t for t in deaths if t > now - 600] + [now]
+                    if len(deaths) > RESTARTS_PER_10_MINUTES:
+                        log.error("task worker pid %s exited with status %s: %d deaths in 10 minutes, more than %d; "
+                                  "stopping", child.pid, child.returncode, len(deaths), RESTARTS_PER_10_MINUTES)
+                        stopping = failed = True
+                        break
+                    workers[i] = self._start_worker()
+                    log.error("task worker pid %s exited with status %s; started pid %s in its place "
+                              "(its task is handed on once its lease of %gs ends)",
+                              child.pid, child.returncode, workers[i].pid, settings.TASK_LEASE)
+                time.sleep(0.2 if not stopping else 0)
         finally:
+            children = [c for c in [web, *workers] if c is not None]
             for child in children:
                 if child.poll() is None:
                     child.terminate()
@@ -88,6 +125,23 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
             self.stdout.write("stopped")
+        if failed:
+            sys.exit(1)
+
+    def _start_worker(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "worker"], preexec_fn=_die_with_parent)
+
+    def _reap(self) -> None:
+        from django.db import close_old_connections
+
+        from broadsheet.crawl.tasks import recover_dead_workers
+
+        try:
+            recover_dead_workers()
+        except Exception:  # the scheduler must outlive a database hiccup
+            log.exception("looking for dead workers failed")
+        finally:
+            close_old_connections()
 
     _offline_said = False
 

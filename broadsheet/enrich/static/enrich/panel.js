@@ -7,7 +7,9 @@
       .then(function (r) {
         return r.text().then(function (html) {
           el.innerHTML = html;
+          // 202: still being prepared; 429: too many requests from this address just now.
           if (r.status === 202 && tries < 20) setTimeout(function () { fill(el, tries + 1); }, 3000);
+          if (r.status === 429 && tries < 20) setTimeout(function () { fill(el, tries + 1); }, 15000);
         });
       })
       .catch(function () { if (tries < 20) setTimeout(function () { fill(el, tries + 1); }, 5000); });
@@ -17,7 +19,7 @@
     var out = form.querySelector(".ai-answer");
     var q = form.querySelector("input[name=q]").value.trim();
     if (!q) return;
-    var url = form.action + "?" + (form.dataset.enrichExtra ? form.dataset.enrichExtra + "&" : "") + "q=" + encodeURIComponent(q);
+    var url = form.action + "?q=" + encodeURIComponent(q);
     out.textContent = "Looking through the coverage…";
     fetch(url, { headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { return r.text(); })

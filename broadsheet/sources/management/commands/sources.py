@@ -57,15 +57,16 @@ class Command(BaseCommand):
 
     def do_list(self, **_):
         now = timezone.now()
-        rows = [("feed", "section", "health", "last fetch", "next poll", "articles", "last error")]
+        rows = [("feed", "section", "health", "last fetch", "next poll", "articles", "last error or warning")]
         for feed in Feed.objects.select_related("source"):
-            health = "ok" if feed.consecutive_failures == 0 else f"failing x{feed.consecutive_failures}"
-            if not feed.active:
-                health = "paused"
+            health = feed.health
+            if health == "failing":
+                health = f"failing x{feed.consecutive_failures}"
             last = f"{timesince(feed.last_fetch_at, now)} ago" if feed.last_fetch_at else "never"
             nxt = "due" if feed.next_check_at <= now else f"in {timeuntil(feed.next_check_at, now)}"
+            note = feed.last_error if feed.health == "failing" else (feed.last_warning or feed.last_error)
             rows.append((f"{feed.source.name}: {feed.url}", feed.section, health, last, nxt, str(feed.articles_added),
-                         feed.last_error[:80]))
+                         note[:80]))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:
             self.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])

@@ -1,0 +1,111 @@
+"""The third crawl step: the ARTICLE_PIPELINE over stored articles, one or a batch at a time.
+
+A step is a function of one Article (settings.ARTICLE_PIPELINE). It may also carry
+`step.batch(articles)`: the same over a batch in one go, run at the step's place in the
+pipeline: after the steps before it have run on every article of the batch, before the
+steps after it run on any. Allowed only when that ends in the state the step run article
+by article would leave: the embedding step (a vector depends on its own article alone:
+one model call for the batch) and the story summary step (the last; a story's summary
+depends on the articles it ends with: once per story the batch touched).
+
+The steps without a batch form run article by article in the order given, each article
+through all of them before the next: story assignment depends on the articles placed
+before, so a batch ends exactly as `process_article` on each id in that order would.
+"""
+
+from __future__ import annotations
+
+import logging
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from broadsheet.articles.models import Article
+
+log = logging.getLogger("broadsheet.crawl")
+BATCH = 64  # articles per batch (one model call); longer lists are cut into batches of this size
+
+
+def process_article(article_id: int) -> bool:
+    """Run the enrichment pipeline on one stored article. Safe to repeat; a step's error is raised."""
+    return bool(process_articles([article_id], raise_errors=True))
+
+
+def process_articles(article_ids: list[int], *, raise_errors: bool = False) -> list[int]:
+    """Run the ARTICLE_PIPELINE over stored articles, in batches of BATCH; the ids processed.
+
+    Ids that are not stored articles with status OK are skipped, as are those that a step
+    failed on: logged and left unprocessed, so `requeue_stale` offers them again later,
+    while the others go on. With `raise_errors` the step's error is raised instead.
+    """
+    steps = [import_string(path) for path in settings.ARTICLE_PIPELINE]
+    wanted = list(dict.fromkeys(article_ids))
+    done: list[int] = []
+    for start in range(0, len(wanted), BATCH):
+        done += _run(steps, _load(wanted[start : start + BATCH]), raise_errors)
+    return done
+
+
+def _load(ids: list[int]) -> list[Article]:
+    found = Article.objects.select_related("source", "feed").filter(pk__in=ids, status=Article.Status.OK)
+    by_id = {article.pk: article for article in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _run(steps: list, articles: list[Article], raise_errors: bool) -> list[int]:
+    for stage in _stages(steps):
+        if not articles:
+            return []
+        if hasattr(stage[0], "batch"):
+            articles = _run_batch(stage[0], articles, raise_errors)
+        else:
+            articles = [a for a in articles if _still_ok(a) and _run_each(stage, a, raise_errors)]
+    if articles:
+        # error_kind is cleared: on a stored article it only ever says an earlier run was lost.
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(processed_at=timezone.now(), error="", error_kind="")
+    return [a.pk for a in articles]
+
+
+def _stages(steps: list) -> list[list]:
+    """The steps cut into stages: each step with a batch form alone, the runs between them together."""
+    stages: list[list] = []
+    for step in steps:
+        if hasattr(step, "batch") or not stages or hasattr(stages[-1][0], "batch"):
+            stages.append([step])
+        else:
+            stages[-1].append(step)
+    return stages
+
+
+def _still_ok(article: Article) -> bool:
+    """Re-read at its turn, as process_article would load it: a step run on an earlier
+    article (a copy folded into it) may have changed its status since the batch was read."""
+    article.refresh_from_db(fields=["status", "duplicate_of"])
+    return article.status == Article.Status.OK
+
+
+def _run_batch(step, articles: list[Article], raise_errors: bool) -> list[Article]:
+    try:
+        step.batch(articles)
+        return articles
+    except Exception:
+        if raise_errors and len(articles) == 1:
+            raise
+        log.exception("step %s failed on a batch of %d articles; running it article by article", _name(step), len(articles))
+    return [a for a in articles if _run_each([step], a, raise_errors)]
+
+
+def _run_each(steps: list, article: Article, raise_errors: bool) -> bool:
+    for step in steps:
+        try:
+            step(article)
+        except Exception:
+            if raise_errors:
+                raise
+            log.exception("step %s failed on article %s: left for a later try", _name(step), article.pk)
+            return False
+    return True
+
+
+def _name(step) -> str:
+    return f"{getattr(step, '__module__', '')}.{getattr(step, '__qualname__', step)}"
