@@ -12,7 +12,7 @@ one thread while fetching goes on.
 Work waits in one queue per host (see hosts.py) and a worker only takes the job of a
 host with a free slot (lib.http allows two requests in flight per host), so the pool
 never sits on one host's semaphore while other hosts' work waits. A worker stuck in one
-fetch for seconds (a server that hangs) stops counting towards the pool, and another
+fetch for a second (a server that hangs) stops counting towards the pool, and another
 thread takes its place, so a few dead hosts cannot hold up the live ones.
 """
 
