@@ -1,0 +1,89 @@
+"""Work waiting per host, handed out only where the host has a free slot.
+
+lib.http lets `per_host` requests be in flight to one host and makes any further one
+wait on a semaphore. A pool that took jobs in arrival order would fill with threads
+asleep on the semaphore of one busy (or hanging) host while every other host's work
+waited behind them. Here a worker takes the next job of a host that has a free slot,
+hosts in turn (round robin), feed polls before page fetches (a poll brings the pages),
+except that up to `page_floor` page fetches may run while feeds wait, so extraction
+always has pages to work on.
+
+The standard library's queues hand out in one order only; this is the little that is
+needed on top (a dict of deques and a condition), so it is written here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, deque
+from typing import Any
+
+FEED, PAGE = 0, 1  # lanes, in the order they are served
+LANES = (FEED, PAGE)
+
+
+class HostQueue:
+    def __init__(self, per_host: int, page_floor: int = 0):
+        self.per_host, self.page_floor = max(1, per_host), page_floor
+        self.running = [0, 0]  # jobs in flight per lane
+        self.cond = threading.Condition()
+        self.waiting: dict[str, tuple[deque, deque]] = {}
+        self.in_flight: Counter = Counter()
+        # hosts with work in that lane and a free slot; dicts keep insertion order: the ring
+        self.ready: tuple[dict[str, None], dict[str, None]] = ({}, {})
+        self.closed = False
+
+    def put(self, lane: int, host: str, job: Any) -> None:
+        with self.cond:
+            self.waiting.setdefault(host, (deque(), deque()))[lane].append(job)
+            if self.in_flight[host] < self.per_host:
+                self.ready[lane].setdefault(host)
+            self.cond.notify()
+
+    def take(self) -> tuple[str, int, Any] | None:
+        """The next (host, lane, job); blocks while none is runnable; None once closed and drained."""
+        with self.cond:
+            while True:
+                for lane in (PAGE, FEED) if self.running[PAGE] < self.page_floor else LANES:
+                    if self.ready[lane]:
+                        host = next(iter(self.ready[lane]))
+                        job = self.waiting[host][lane].popleft()
+                        self.in_flight[host] += 1
+                        self.running[lane] += 1
+                        self._place(host)
+                        return host, lane, job
+                if self.closed and not any(q for pair in self.waiting.values() for q in pair):
+                    return None
+                self.cond.wait()
+
+    def release(self, host: str) -> None:
+        """The job is done with the host (its fetch is over) but not yet done: free the slot."""
+        with self.cond:
+            self.in_flight[host] -= 1
+            self._place(host)
+            self.cond.notify_all()
+
+    def done(self, host: str, lane: int, released: bool = False) -> None:
+        with self.cond:
+            if not released:
+                self.in_flight[host] -= 1
+            self.running[lane] -= 1
+            self._place(host)
+            self.cond.notify_all()
+
+    def close(self) -> None:
+        """No more jobs will come: workers return None once nothing is left to run."""
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    def _place(self, host: str) -> None:
+        """Put the host at the back of each ring it belongs in (round robin), or out of it."""
+        for lane in LANES:
+            self.ready[lane].pop(host, None)
+            if self.in_flight[host] < self.per_host and self.waiting[host][lane]:
+                self.ready[lane][host] = None
+
+    def __len__(self) -> int:
+        with self.cond:
+            return sum(len(q) for pair in self.waiting.values() for q in pair)
