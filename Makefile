@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-fast bench clean
 
@@ -24,8 +25,14 @@ run: $(STAMP_RUN)
 	$(BIN)/broadsheet migrate --noinput
 	$(BIN)/broadsheet run
 
+# axe-core (npm) checks every page type in the browser tests; without npm they skip it and say so.
+$(AXE): package.json
+	@if command -v npm >/dev/null; then npm install --no-package-lock --no-audit --no-fund --silent && touch $@ \
+		|| echo "could not install axe-core: the accessibility checks will skip"; \
+	else echo "npm not found: the accessibility checks (axe-core) will skip"; fi
+
 # SQLite always; PostgreSQL and Redis as well when DATABASE_URL / REDIS_URL are set.
-test: $(STAMP_TEST)
+test: $(STAMP_TEST) $(AXE)
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q
 	@if [ -n "$$DATABASE_URL$$REDIS_URL" ]; then \
 		echo "== again on DATABASE_URL=$$DATABASE_URL REDIS_URL=$$REDIS_URL"; \
@@ -33,4 +40,4 @@ test: $(STAMP_TEST)
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules
