@@ -148,8 +148,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The root logger has our handler, at WARNING: other libraries say only what matters, and a
+    # library's own logging.basicConfig(level=INFO) on import (WordLlama's) does nothing, so a
+    # worker does not print every library's INFO lines for each task.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "broadsheet": {"handlers": ["console"], "level": "INFO"},
+        "broadsheet": {"level": "INFO"},  # printed by the root's handler, once
         # Every 500 with its traceback, DEBUG or not: Django's default sends these only to
         # mail_admins when DEBUG is off (nobody, without ADMINS), and gunicorn never sees them.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
