@@ -11,6 +11,7 @@ scikit-learn is needed only to train. Opinion, analysis, editorials and columns 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,36 +19,38 @@ from urllib.parse import urlsplit
 import numpy as np
 from django.conf import settings
 
+from broadsheet.enrich.section_words import GENERIC, OPINION, OPINION_ROLES, SECTION_WORDS
 from broadsheet.web.sections import sections as configured_sections
 
 HEAD_PATH = Path(__file__).resolve().parent / "data" / "section_head.npz"
-OPINION = "Opinion & Analysis"
-GENERIC = "News"
 
-# Publisher words for a section (page_section, breadcrumb, URL path segment) → ours.
-# Matched on whole words of the lower-cased hint; first match wins, so specific first.
-HINTS: list[tuple[str, str]] = [
-    (r"opinion|opinions|comment|commentisfree|editorial|editorials|column|columns|columnists?|op-?ed|analysis|"
-     r"perspectives?|viewpoints?|views|letters|leaders|ideas|essay", OPINION),
-    (r"politics|political|elections?|government|parliament|congress|white-?house|policy", "Politics"),
-    (r"business|economy|economics|markets?|finance|money|companies|industry|trade|banking|stocks", "Business"),
-    (r"tech|technology|science-?and-?tech|gadgets|computing|internet|digital|cyber|ai", "Technology"),
-    (r"science|space|environment|climate|nature|astronomy", "Science"),
-    (r"health|medicine|medical|wellness|coronavirus|covid", "Health"),
-    (r"sports?|football|soccer|cricket|rugby|tennis|golf|nba|nfl|olympics|formula-?1|f1|athletics|boxing", "Sports"),
-    (r"arts?|culture|entertainment|film|films|movies|music|books|tv|television|theatre|showbiz|celebrity|"
-     r"media|stage|games|gaming", "Arts & Culture"),
-    (r"lifestyle|life|living|travel|food|fashion|style|homes?|property|family|recipes|wellbeing|"
-     r"relationships|motoring|cars", "Lifestyle"),
-    (r"news|world|national|local|uk|us|international|europe|africa|asia|americas|middle-?east|crime|"
-     r"weather|breaking", GENERIC),
-]
-_HINT_RES = [(re.compile(rf"(?<![a-z]){pattern}(?![a-z])"), name) for pattern, name in HINTS]
-_OPINION_TITLE = re.compile(r"^\s*(opinion|analysis|comment|editorial|column|op-ed|view|perspective)\s*[:\-–—|]", re.I)
-_OPINION_ROLE = re.compile(r"columnist|contributor|opinion|editorial board|op-ed|guest|commentator|former|professor|"
-                           r"fellow|analyst", re.I)
-HINT_WEIGHT = 0.6      # a publisher's own specific section outweighs a doubtful classifier
+HINT_WEIGHT = 1.0      # a publisher's own specific section decides unless the head is certain otherwise
 GENERIC_WEIGHT = 0.25  # "World", "News" say little about the topic
+
+
+def deaccent(text: str) -> str:
+    """Lower-cased, accents dropped ("Économie" → "economie", "Fußball" → "fussball")."""
+    text = unicodedata.normalize("NFKD", (text or "").lower().replace("ß", "ss"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower-case words without accents, separated by single spaces ("Économie/Sport" → "economie sport")."""
+    return " ".join(re.findall(r"[a-z0-9]+", deaccent(text)))
+
+
+def _words_re(words) -> re.Pattern:
+    alternatives = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![a-z0-9])")
+
+
+_HINT_RES = [(_words_re(words), name) for name, words in SECTION_WORDS]
+_OPINION_WORDS = dict(SECTION_WORDS)[OPINION] + ("view", "op-ed")
+# A kicker before the headline: "Opinion | ...", "Analysis: ...", "Kommentar: ...", "Op-Ed — ...".
+_OPINION_TITLE = re.compile(r"^\W*(?:" + "|".join(
+    re.escape(w).replace(r"\ ", r"[\s\-]+") for w in sorted({fold(w) for w in _OPINION_WORDS}, key=len, reverse=True))
+    + r")\s*[:|\-–—]")
+_OPINION_ROLE = _words_re(OPINION_ROLES + ("contributor", "former", "professor", "fellow", "analyst"))
 
 
 def taxonomy() -> list[str]:
@@ -65,12 +68,12 @@ def _in_taxonomy(name: str, sections: list[str]) -> str | None:
 
 def hint_section(page_section: str = "", url: str = "") -> tuple[str | None, float]:
     """The section a publisher's own labels point to, and how much to trust it."""
-    texts = [page_section.lower()] if page_section else []
+    texts = [fold(page_section)] if page_section else []
     if url:
-        segments = [s for s in urlsplit(url).path.lower().split("/") if s and not s.isdigit()]
-        texts.append(" ".join(segments[:-1]))  # the last segment is the article's slug
+        segments = [s for s in urlsplit(url).path.split("/") if s and not s.isdigit()]
+        texts.append(fold(" ".join(segments[:-1])))  # the last segment is the article's slug
     for text in texts:
-        if not text.strip():
+        if not text:
             continue
         for regex, name in _HINT_RES:
             if regex.search(text):
@@ -79,12 +82,12 @@ def hint_section(page_section: str = "", url: str = "") -> tuple[str | None, flo
 
 
 def is_opinion(title: str = "", page_section: str = "", url: str = "", authors: list | None = None) -> bool:
-    if _OPINION_TITLE.match(title or ""):
+    if _OPINION_TITLE.match(deaccent(title)):
         return True
     if hint_section(page_section, url)[0] == OPINION:
         return True
     roles = " ".join(str(a.get("role", "")) for a in (authors or []) if isinstance(a, dict))
-    return bool(roles and _OPINION_ROLE.search(roles))
+    return bool(roles and _OPINION_ROLE.search(fold(roles)))
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,48 @@ def test_publisher_hints_map_onto_our_taxonomy():
     assert sections.hint_section("", "") == (None, 0.0)
 
 
+@pytest.mark.parametrize("page_section, url, expected", [
+    ("Économie", "", "Business"),
+    ("Fußball", "", "Sports"),
+    ("Wissenschaft", "", "Science"),
+    ("Kultur", "", "Arts & Culture"),
+    ("Saúde", "", "Health"),
+    ("Ekonomi", "", "Business"),
+    ("Tecnología", "", "Technology"),
+    ("Viaggi", "", "Lifestyle"),
+    ("Politiek", "", "Politics"),
+    ("", "https://diario.example/deportes/2024-05-01/real-madrid-gana.html", "Sports"),
+    ("", "https://zeitung.example/wirtschaft/unternehmen/foo-a-123.html", "Business"),
+    ("", "https://journal.example/idees/article/2024/05/01/une-tribune.html", "Opinion & Analysis"),
+    ("", "https://paper.example/2024/05/01/us/politics/vote-count.html", "Politics"),
+    ("", "https://krant.example/binnenland/brand-in-haven", "News"),
+])
+def test_publisher_sections_in_other_languages_map_onto_our_taxonomy(page_section, url, expected):
+    assert sections.hint_section(page_section, url)[0] == expected
+
+
+def test_a_generic_publisher_section_counts_for_less_than_a_specific_one():
+    assert sections.hint_section("Nachrichten")[1] < sections.hint_section("Sport")[1]
+
+
+@pytest.mark.parametrize("title", ["Opinion | Why the city needs trams", "Analysis: What happens after Brexit?",
+                                   "Meinung: Der Staat muss handeln", "Op-Ed — The case against tolls",
+                                   "Opinión: El gobierno se equivoca", "Tribune : la France doit choisir"])
+def test_an_opinion_kicker_in_any_language_marks_opinion(title):
+    assert sections.is_opinion(title=title)
+
+
+@pytest.mark.parametrize("title", ["Opinions differ on the tax plan", "Analysts say markets fell",
+                                   "Columnist wins award for reporting", "Viewers flock to the final"])
+def test_a_headline_that_merely_starts_with_an_opinion_word_is_not_opinion(title):
+    assert not sections.is_opinion(title=title)
+
+
+def test_an_opinion_writers_role_in_another_language_marks_opinion():
+    assert sections.is_opinion(authors=[{"name": "A. Schreiber", "role": "Kolumnist"}])
+    assert sections.is_opinion(authors=[{"name": "B. Autora", "role": "Colunista"}])
+
+
 def test_opinion_analysis_and_columns_win_whatever_the_topic():
     assert sections.is_opinion(title="Analysis: What happens after Brexit?")
     assert sections.is_opinion(url="https://paper.example/commentisfree/2025/may/09/budget")
