@@ -34,7 +34,7 @@ def compute(article) -> dict:
     section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
                                 authors=article.authors, minilm=from_bytes(article.embedding),
                                 feed_section=article.feed.section if article.feed_id else "",
-                                language=article.language)
+                                language=article.language, story_sections=story_sections(article))
     found = tags.entities(text, article.title, article.language)
     return {
         "section": section,
@@ -42,6 +42,22 @@ def compute(article) -> dict:
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in found[:20]],
         **summaries.summarize(article.title, text, article_id=article.pk),
     }
+
+
+def story_sections(article, limit: int = 50) -> list[str]:
+    """Sections of the English articles in the same story: a language-independent signal
+    for an article in another language (the same event, classified from English text)."""
+    if not article.language or article.language.lower().startswith("en"):
+        return []
+    from broadsheet.articles.models import Article
+    from broadsheet.stories.models import Member
+
+    story_id = Member.objects.filter(article_id=article.pk).values_list("story_id", flat=True).first()
+    if story_id is None:
+        return []
+    english = (Article.objects.filter(story_member__story_id=story_id, language__istartswith="en")
+               .exclude(pk=article.pk).exclude(section="").filter(enrichment__isnull=False))
+    return list(english.values_list("section", flat=True)[:limit])
 
 
 def enrich_article(article) -> None:

@@ -115,14 +115,23 @@ def head_probabilities(x: np.ndarray) -> dict[str, float]:
 
 
 # The head is trained on English text over English embeddings: on other languages its
-# guesses are weak, so there the feed's own section (the operator's filing) leads.
+# guesses are weak, so there the language-independent signals lead: the publisher's own
+# section (hints, above), the section of the story's English members (the same event told
+# in English, classified with the full head) and the operator's filing of the feed. With
+# none of them the head still decides; News wins only where the head has no clear view.
 FOREIGN_HEAD_WEIGHT = 0.3
+FOREIGN_GENERIC_PRIOR = 0.1
+STORY_WEIGHT = 0.8
 FEED_WEIGHT = {"en": 0.3, "other": 0.6}
 
 
 def classify(title: str, text: str, *, page_section: str = "", url: str = "", authors: list | None = None,
-             minilm: np.ndarray | None = None, feed_section: str = "", language: str = "") -> str:
-    """One section of the configured taxonomy for an article."""
+             minilm: np.ndarray | None = None, feed_section: str = "", language: str = "",
+             story_sections: list[str] | None = None) -> str:
+    """One section of the configured taxonomy for an article.
+
+    `story_sections`: the sections of the other English articles in its story (used for
+    articles in other languages only)."""
     sections = taxonomy()
     if OPINION in sections and is_opinion(title, page_section, url, authors):
         return OPINION
@@ -131,9 +140,14 @@ def classify(title: str, text: str, *, page_section: str = "", url: str = "", au
     for name, p in head_probabilities(features(title, text, minilm)).items():
         target = _in_taxonomy(name, sections) or _in_taxonomy(GENERIC, sections) or sections[0]
         scores[target] += p if english else p * FOREIGN_HEAD_WEIGHT
+    if not english:
+        generic = _in_taxonomy(GENERIC, sections)
+        if generic:
+            scores[generic] += FOREIGN_GENERIC_PRIOR
+        votes = [v for v in (_in_taxonomy(s, sections) for s in story_sections or []) if v]
+        for name in votes:
+            scores[name] += STORY_WEIGHT / len(votes)
     filed = _in_taxonomy(feed_section, sections) if feed_section else None
-    if not english and not filed:
-        filed = _in_taxonomy(GENERIC, sections)  # no filing to lean on: the general section
     if filed:
         scores[filed] += FEED_WEIGHT["en" if english else "other"]
     hint, weight = hint_section(page_section, url)
