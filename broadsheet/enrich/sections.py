@@ -1,11 +1,12 @@
 """Section of an article: what the page says, mapped onto our taxonomy, plus a classifier.
 
-The classifier is a linear head (multinomial logistic regression, trained by
-`train_sections.py`, weights in data/section_head.npz) over two views of the text:
-the all-MiniLM-L6-v2 vector of title + lead (stored by the first pipeline step) and a
-WordLlama vector of the whole text. Inference is one matrix product in numpy, so
-scikit-learn is needed only to train. Opinion, analysis, editorials and columns go to
-"Opinion & Analysis" whatever their topic, on the page's word for it.
+The classifier is two linear heads (multinomial logistic regressions, trained by
+`train_sections.py`, weights in data/section_head.npz) whose log-probabilities add up:
+one over the all-MiniLM-L6-v2 vector of title + lead (stored by the first pipeline step)
+⊕ a WordLlama vector of the whole text, one over hashed word n-grams (ngrams.py), which
+see the stance words a sentence embedding blurs ("I", "we", "should", "?"). Inference is
+numpy only, so scikit-learn is needed only to train. A page's own word for opinion
+(kicker, section, byline) sends it to "Opinion & Analysis" whatever its topic.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from django.conf import settings
 
+from broadsheet.enrich import ngrams
 from broadsheet.enrich.section_words import GENERIC, OPINION, OPINION_ROLES, SECTION_WORDS
 from broadsheet.web.sections import sections as configured_sections
 
@@ -96,8 +98,18 @@ def load_head(path: str = str(HEAD_PATH)) -> tuple[list[str], np.ndarray, np.nda
     return [str(c) for c in data["classes"]], data["coef"].astype(np.float32), data["intercept"].astype(np.float32)
 
 
+@lru_cache(maxsize=1)
+def load_ngram_head(path: str = str(HEAD_PATH)) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """(coef, intercept, idf, weight) of the n-gram head, or None for a head shipped without one."""
+    data = np.load(path, allow_pickle=False)
+    if "ngram_coef" not in data:
+        return None
+    return (data["ngram_coef"].astype(np.float32), data["ngram_intercept"].astype(np.float32),
+            data["ngram_idf"].astype(np.float32), float(data["ngram_weight"]))
+
+
 def features(title: str, text: str, minilm: np.ndarray | None = None) -> np.ndarray:
-    """The head's input: MiniLM(title + lead) ⊕ WordLlama(title + whole text)."""
+    """The embedding head's input: MiniLM(title + lead) ⊕ WordLlama(title + whole text)."""
     from broadsheet.enrich.embeddings import article_text, embed
     from broadsheet.enrich.text import light_embed
 
@@ -106,10 +118,21 @@ def features(title: str, text: str, minilm: np.ndarray | None = None) -> np.ndar
     return np.concatenate([np.asarray(minilm, dtype=np.float32), light_embed([f"{title}. {text}"])[0]])
 
 
-def head_probabilities(x: np.ndarray) -> dict[str, float]:
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max()
+    return shifted - np.log(np.exp(shifted).sum())
+
+
+def head_probabilities(x: np.ndarray, text: str | None = None) -> dict[str, float]:
+    """Section probabilities from the embedding vector `x` and, when given, the raw text."""
     classes, coef, intercept = load_head()
-    logits = coef @ x + intercept
-    p = np.exp(logits - logits.max())
+    log_p = _log_softmax(coef @ x + intercept)
+    ngram_head = load_ngram_head() if text is not None else None
+    if ngram_head is not None:
+        ngram_coef, ngram_intercept, idf, weight = ngram_head
+        buckets, values = ngrams.vector(text, idf)
+        log_p = log_p + weight * _log_softmax(ngram_coef[:, buckets] @ values + ngram_intercept)
+    p = np.exp(log_p - log_p.max())
     p /= p.sum()
     return dict(zip(classes, p.tolist()))
 
@@ -137,7 +160,8 @@ def classify(title: str, text: str, *, page_section: str = "", url: str = "", au
         return OPINION
     english = not language or language.lower().startswith("en")
     scores = {name: 0.0 for name in sections}
-    for name, p in head_probabilities(features(title, text, minilm)).items():
+    probabilities = head_probabilities(features(title, text, minilm), ngrams.article_text(title, text))
+    for name, p in probabilities.items():
         target = _in_taxonomy(name, sections) or _in_taxonomy(GENERIC, sections) or sections[0]
         scores[target] += p if english else p * FOREIGN_HEAD_WEIGHT
     if not english:

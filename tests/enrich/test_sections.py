@@ -88,9 +88,9 @@ def test_the_taxonomy_is_configurable(settings):
     assert sections.classify("A thing happened", "Something happened somewhere today.") in {"World", "Sport", "Money"}
 
 
-def test_the_shipped_head_covers_the_default_taxonomy_except_opinion():
+def test_the_shipped_head_covers_the_whole_default_taxonomy():
     classes, coef, intercept = sections.load_head()
-    assert set(classes) == set(sections.taxonomy()) - {"Opinion & Analysis"}
+    assert set(classes) == set(sections.taxonomy())
     assert coef.shape == (len(classes), 384 + 256) and intercept.shape == (len(classes),)
 
 
@@ -109,3 +109,41 @@ def test_on_other_languages_the_feeds_section_leads():
 @pytest.mark.usefixtures("minilm_ready")
 def test_other_languages_fall_back_to_the_general_section_without_a_filing():
     assert sections.classify("Al menos 12 fallecidos en el incendio de Almería", FIRE_ES, language="es") == "News"
+
+
+def test_the_shipped_ngram_head_loads_from_the_package_and_matches_the_classes():
+    from broadsheet.enrich import ngrams
+
+    classes, _, _ = sections.load_head()
+    coef, intercept, idf, weight = sections.load_ngram_head()
+    assert coef.shape == (len(classes), ngrams.DIM) and intercept.shape == (len(classes),)
+    assert idf.shape == (ngrams.DIM,) and weight > 0
+
+
+def test_ngram_buckets_are_stable_and_keep_the_marks_of_argument():
+    from broadsheet.enrich import ngrams
+
+    first, second = ngrams.counts("Should we stop? I think so."), ngrams.counts("Should we stop? I think so.")
+    assert first == second
+    assert len(ngrams.counts("Should we stop?")) > len(ngrams.counts("Should we stop"))
+    assert ngrams.counts("") == {}
+
+
+OP_ED = ("We should stop pretending that the city can keep building roads and expect traffic to ease. I have lived "
+         "here for twenty years, and every new lane has filled within months. Why do we keep making the same mistake? "
+         "The answer, I believe, is that our leaders are afraid to tell drivers the truth.")
+
+
+@pytest.mark.usefixtures("minilm_ready")
+def test_an_argued_piece_is_opinion_from_its_text_alone():
+    assert sections.classify("It is time to admit that more roads will not fix traffic", OP_ED) == "Opinion & Analysis"
+
+
+RECIPE = ("This weeknight pasta comes together in twenty minutes. Toast the garlic in olive oil, add the tomatoes and "
+          "a pinch of chili, then toss with the noodles and a handful of basil. Serve with grated cheese and a green "
+          "salad.")
+
+
+@pytest.mark.usefixtures("minilm_ready")
+def test_a_recipe_is_lifestyle():
+    assert sections.classify("A 20-minute tomato pasta for busy nights", RECIPE) == "Lifestyle"
