@@ -29,6 +29,7 @@ PLACE_WORDS = {"square", "street", "river", "mountain", "mountains", "island", "
                "province", "region", "state", "county", "peninsula", "valley", "bay", "airport", "strait", "gulf",
                "coast", "desert", "park", "bridge", "avenue", "road", "district", "oblast", "city"}
 MIN_TAGS, MAX_TAGS = 3, 8
+_CONTRACTION = re.compile(r"['’](?:m|ve|re|ll|d|t)$", re.I)
 
 
 @dataclass
@@ -69,6 +70,8 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tu
         raw = _TOKEN.findall(sentence.text)
         possessive = [bool(re.search(r"['’]s$", t)) for t in raw]
         tokens = [re.sub(r"['’]s$", "", t) for t in raw]
+        # "I'm", "You've", "They'll": a pronoun with a contraction is never a name (#IM, #YouVe).
+        tokens = [t.lower() if _CONTRACTION.search(t) else t for t in tokens]
         i = 0
         while i < len(tokens):
             if not _is_cap(tokens[i]) or not tokens[i][0].isalnum():
@@ -85,7 +88,8 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tu
             run = tokens[i:j]
             start = i
             # Drop ordinary words at the edges: sentence-initial "The", "But", "Officials"...
-            while run and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS or run[0].lower() in edge_words
+            # but not the first word of a place ("New York", "South Africa": not "#York").
+            while run and not (len(run) > 1 and run[0].lower() in PLACE_FIRST) and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS or run[0].lower() in edge_words
                            or (start == 0 and len(run) == 1 and lowered[run[0].lower()] > 0)):
                 run, start = run[1:], start + 1
             while len(run) > 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:  # "President Trump" → "Trump"

@@ -67,3 +67,29 @@ def test_a_pronoun_opening_sentences_in_german_is_no_name():
             "sei falsch. Embolo schwieg, Yakin nicht. Er wollte offensiv wechseln.")
     names = {e.name for e in entities(text, "Embolo und Yakin", "de")}
     assert "Er" not in names and {"Embolo", "Yakin"} <= names
+
+
+NEW_YORK = ("New York is adding trams to three boroughs. New York officials say the lines open next year. "
+            "The mayor said the plan would cut traffic. New York has tried this before.")
+
+
+def test_new_york_is_one_place_not_york():
+    names = [e.name for e in entities(NEW_YORK, "City plans trams")]
+    assert "New York" in names and "York" not in names
+    assert "York" not in hashtags(NEW_YORK, "City plans trams")
+
+
+def test_a_lone_sentence_initial_ordinary_word_is_still_dropped():
+    text = "New figures show rents rose. New figures come out monthly. The council met Ana Lima on Monday."
+    assert "New" not in [e.name for e in entities(text)]
+
+
+CONTRACTIONS = ("“I’m not leaving,” Ana Lima said. “You’ve heard me. I’m staying,” she told the council in Lisbon. "
+                "Ana Lima has led the council since 2019. I’m told the vote is close, You’ve got to admire her.")
+
+
+def test_contractions_are_no_names():
+    found = {key(e.name) for e in entities(CONTRACTIONS, "Mayor stays on")}
+    assert not found & {"im", "youve"}
+    assert not {key(t) for t in hashtags(CONTRACTIONS, "Mayor stays on")} & {"im", "youve"}
+    assert "analima" in found
