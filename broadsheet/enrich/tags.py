@@ -29,6 +29,7 @@ PLACE_WORDS = {"square", "street", "river", "mountain", "mountains", "island", "
                "province", "region", "state", "county", "peninsula", "valley", "bay", "airport", "strait", "gulf",
                "coast", "desert", "park", "bridge", "avenue", "road", "district", "oblast", "city"}
 MIN_TAGS, MAX_TAGS = 3, 8
+MIN_TOPIC_COUNT = 2
 _CONTRACTION = re.compile(r"['’](?:m|ve|re|ll|d|t)$", re.I)
 
 
@@ -278,6 +279,8 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
     def add(name: str) -> None:
         if len(name.split()) > 4 or len(name) > 32 or name.replace(" ", "").isdigit():
             return  # "Fundamentalist Church of Jesus Christ of Latter Day Saints" makes a poor hashtag
+        if all(w in gz.GENERIC_WORDS or w in STOPWORDS for w in name.lower().split()):
+            return  # "Follow" opening two sentences, "next week": words, not a topic
         tag = hashtag(name)
         k = key(tag)
         if tag and k and k not in keys and not any(k in other or other in k for other in keys if len(k) > 4):
@@ -289,10 +292,14 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
             add(entity.name)
         if len(tags) >= min(limit, 5):
             break
+    both = f"{title}\n{text}"
     for phrase, _ in keyphrases(text, title, limit=20, found=found) if english else []:
         if len(tags) >= limit:
             break
         if not phrase[:1].isupper() and (len(tags) >= 5 or len(phrase.split()) > 2):
             continue  # topic words only to reach a handful; names up to the limit
+        if not phrase[:1].isupper() and " " not in phrase and (
+                phrase.lower() in gz.GENERIC_WORDS or len(re.findall(rf"\b{re.escape(phrase)}\b", both, re.I)) < MIN_TOPIC_COUNT):
+            continue  # a lone topic word must be salient and say something: no #Percent, no #Follow
         add(phrase)
     return tags[:limit]

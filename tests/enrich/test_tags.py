@@ -93,3 +93,14 @@ def test_contractions_are_no_names():
     assert not found & {"im", "youve"}
     assert not {key(t) for t in hashtags(CONTRACTIONS, "Mayor stays on")} & {"im", "youve"}
     assert "analima" in found
+
+
+RENTS = ("Rents rose 5 percent in the city last year, and 7 percent in the suburbs. Landlords blamed mortgage costs. "
+         "Tenants said rents had outpaced wages for a decade. Follow us for updates on rents and tenants. "
+         "Follow the council's debate on rents next week.")
+
+
+def test_generic_words_are_no_hashtags_but_the_topic_is():
+    shown = {key(t) for t in hashtags(RENTS, "Rents climb again")}
+    assert not shown & {"percent", "follow"}
+    assert "rents" in shown or "rent" in shown
