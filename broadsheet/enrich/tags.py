@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from broadsheet.enrich import gazetteer as gz
 from broadsheet.enrich.text import STOPWORDS, split_sentences, stem
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:[’'.\-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*|[^\sA-Za-zÀ-ÖØ-öø-ÿ0-9]")
+# Letters of any script ([^\W_]), not only Latin-1: "Erdoğan", "Gdańsk", "Babiš" were cut at ğ, ń, š.
+_TOKEN = re.compile(r"[^\W_]+(?:[’'.\-][^\W_]+)*|[^\s\w]|_")
 CONNECTORS = {"of", "de", "del", "da", "di", "van", "von", "der", "al", "bin", "la", "le", "du", "for"}
 PLACE_FIRST = {"gulf", "bay", "strait", "isle", "island", "lake", "mount", "cape", "port", "fort", "san", "santa",
                "los", "las", "new", "saint", "st", "sao", "north", "south", "east", "west", "northern", "southern",
@@ -184,8 +185,11 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
               and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
               and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly"))]:
         del found[k]  # a lone capitalised word seen only at the start of sentences: "Notably", "Officials"
+    # Words of a longer name in this text are surnames, not nationalities: "Erdoğan said".
+    name_words = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
     for k in [k for k, e in found.items() if adjective_uses[k] * 2 > e.count
-              and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES]:
+              and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
+              and e.variants.most_common(1)[0][0] not in name_words]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     _fold_short_forms(found, befores)
     if foreign:
@@ -236,7 +240,7 @@ def keyphrases(text: str, title: str = "", limit: int = 20, found: list[Entity] 
     units += [(s.text, s.index) for s in sentences]
     for sentence_text, index in units:
         position = 2.0 if index < 0 else 1.0 + 1.0 / (1.0 + index / 3.0)
-        tokens = re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’-]*", sentence_text)
+        tokens = re.findall(r"[^\W_][\w'’-]*", sentence_text)
         for size in (1, 2, 3):
             for i in range(len(tokens) - size + 1):
                 gram = tokens[i:i + size]

@@ -104,3 +104,13 @@ def test_generic_words_are_no_hashtags_but_the_topic_is():
     shown = {key(t) for t in hashtags(RENTS, "Rents climb again")}
     assert not shown & {"percent", "follow"}
     assert "rents" in shown or "rent" in shown
+
+
+VISIT = ("President Recep Tayyip Erdoğan met Andrzej Babiš in Gdańsk on Monday. Erdoğan said the talks in Gdańsk "
+         "went well. Babiš agreed, and Erdoğan left for Łódź. Officials in Gdańsk were pleased.")
+
+
+def test_names_keep_letters_of_any_latin_script_and_their_surnames_fold_in():
+    found = {e.name: e.count for e in entities(VISIT, "Erdoğan visits Gdańsk")}
+    assert found["Recep Tayyip Erdoğan"] == 4 and "Gdańsk" in found and "Andrzej Babiš" in found
+    assert {"RecepTayyipErdoğan", "Gdańsk"} <= set(hashtags(VISIT, "Erdoğan visits Gdańsk"))
