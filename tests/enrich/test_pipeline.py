@@ -195,3 +195,19 @@ def test_an_english_article_keeps_its_own_section_whatever_its_story_says(monkey
     enrich_article(article)
     article.refresh_from_db()
     assert article.section == "Politics"
+
+
+def test_a_surname_tag_joins_the_one_full_name_tag_it_ends():
+    from broadsheet.enrich.pipeline import one_tag_per_entity
+
+    Tag.objects.create(key="donaldtrump", name="DonaldTrump")
+    assert one_tag_per_entity(["Trump", "Tariffs", "DonaldTrump"]) == ["DonaldTrump", "Tariffs"]
+
+
+def test_a_surname_shared_by_two_full_name_tags_stays_as_it_is():
+    from broadsheet.enrich.pipeline import one_tag_per_entity
+
+    Tag.objects.create(key="donaldtrump", name="DonaldTrump")
+    Tag.objects.create(key="melaniatrump", name="MelaniaTrump")
+    Tag.objects.create(key="atrump", name="Atrump")
+    assert one_tag_per_entity(["Trump", "Erdoğan"]) == ["Trump", "Erdoğan"]
