@@ -28,6 +28,7 @@ class Entry:
     summary: str = ""
     author: str = ""
     published: datetime | None = None
+    categories: list[str] = field(default_factory=list)  # the publisher's <category> terms (a section hint)
 
 
 @dataclass
@@ -49,6 +50,11 @@ def _when(entry) -> datetime | None:
             except (OverflowError, ValueError, TypeError):
                 continue
     return None
+
+
+def _categories(entry) -> list[str]:
+    terms = [(tag.get("term") or tag.get("label") or "").strip() for tag in entry.get("tags") or []]
+    return [t[:100] for t in terms if t][:10]
 
 
 def _looks_like_html(content: bytes) -> bool:
@@ -108,6 +114,7 @@ def parse_feed(content: bytes, url: str = "", content_type: str = "") -> ParsedF
                 summary=(raw.get("summary") or "")[:5000],
                 author=author.strip()[:300],
                 published=_when(raw),
+                categories=_categories(raw),
             )
         )
     return result

@@ -212,6 +212,8 @@ def _entry_fields(feed: Feed, entry) -> dict:
         "teaser": _plain(entry.summary),
         "authors": [{"name": entry.author, "role": None}] if entry.author else [],
         "section": feed.section,
+        # The feed's categories stand for the page's own section until the page names one.
+        "page_section": ", ".join(getattr(entry, "categories", []))[:200],
     }
     if _plausible(entry.published):
         fields["published"] = entry.published
@@ -330,7 +332,7 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     if published:
         article.published, article.published_known = published, True
     article.modified = _aware(page.modified)
-    article.page_section = (page.section or "")[:200]
+    article.page_section = (page.section or article.page_section or "")[:200]
     if not article.section:
         article.section = "News"
     article.language = (page.language or "")[:10]

@@ -89,3 +89,13 @@ januar februar märz april mai juni juli oktober dezember montag dienstag mittwo
 janvier février mars avril juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi vendredi
 samedi dimanche enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
 """.split())
+
+# Words that say nothing about an article's topic: never a hashtag on their own (#Percent,
+# #Follow were). A topic word must also occur at least twice (hashtags.MIN_TOPIC_COUNT).
+GENERIC_WORDS = set("""
+percent per cent follow share subscribe click read watch sign newsletter update updated updates said says say
+year years month months week weeks day days today yesterday tomorrow time times people person thing things way lot
+part place case point number numbers world news report reports story stories video videos photo photos image images
+million billion thousand hundred official officials statement according new first last also many much more most
+next could would should week's year's week-long end start set group groups issue issues area areas home life man woman
+""".split())

@@ -34,7 +34,7 @@ def compute(article) -> dict:
     section = sections.classify(article.title, text, page_section=article.page_section, url=article.url,
                                 authors=article.authors, minilm=from_bytes(article.embedding),
                                 feed_section=article.feed.section if article.feed_id else "",
-                                language=article.language)
+                                language=article.language, story_sections=story_sections(article))
     found = tags.entities(text, article.title, article.language)
     return {
         "section": section,
@@ -44,9 +44,26 @@ def compute(article) -> dict:
     }
 
 
+def story_sections(article, limit: int = 50) -> list[str]:
+    """Sections of the English articles in the same story: a language-independent signal
+    for an article in another language (the same event, classified from English text)."""
+    if not article.language or article.language.lower().startswith("en"):
+        return []
+    from broadsheet.articles.models import Article
+    from broadsheet.stories.models import Member
+
+    story_id = Member.objects.filter(article_id=article.pk).values_list("story_id", flat=True).first()
+    if story_id is None:
+        return []
+    english = (Article.objects.filter(story_member__story_id=story_id, language__istartswith="en")
+               .exclude(pk=article.pk).exclude(section="").filter(enrichment__isnull=False))
+    return list(english.values_list("section", flat=True)[:limit])
+
+
 def enrich_article(article) -> None:
     """Pipeline step: section, hashtags, entities, gist and key points of one article."""
     result = compute(article)
+    result["hashtags"] = one_tag_per_entity(result["hashtags"])
     values = {"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
               "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"}
     if ArticleEnrichment.objects.filter(article_id=article.pk, llm_version=text_version(article),
@@ -73,6 +90,34 @@ def claim_llm_rewrite(article) -> bool:
 
 def text_version(article) -> str:
     return hashlib.sha256(f"{article.title}\n{article.body}".encode()).hexdigest()
+
+
+def camel_words(tag: str) -> list[str]:
+    """'DonaldTrump' → ['Donald', 'Trump']; 'Erdoğan' → ['Erdoğan']."""
+    words: list[str] = []
+    for i, c in enumerate(tag):
+        if not words or (c.isupper() and not tag[i - 1].isupper()):
+            words.append(c)
+        else:
+            words[-1] += c
+    return words
+
+
+def one_tag_per_entity(names: list[str]) -> list[str]:
+    """A lone surname tag joins the one stored full-name tag it ends ("Trump" → "DonaldTrump"),
+    so one person is one tag across articles; with two candidates (DonaldTrump,
+    MelaniaTrump) it stays as it is."""
+    out: list[str] = []
+    for name in names:
+        k = tags.key(name)
+        if len(camel_words(name)) == 1 and len(k) > 2:
+            longer = [t for t in Tag.objects.filter(key__endswith=k).exclude(key=k).values_list("name", flat=True)[:5]
+                      if len(camel_words(t)) > 1 and tags.key(camel_words(t)[-1]) == k]
+            if len(longer) == 1:
+                name = longer[0]
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def save_tags(article_id: int, names: list[str]) -> None:

@@ -1,16 +1,18 @@
 """Section of an article: what the page says, mapped onto our taxonomy, plus a classifier.
 
-The classifier is a linear head (multinomial logistic regression, trained by
-`train_sections.py`, weights in data/section_head.npz) over two views of the text:
-the all-MiniLM-L6-v2 vector of title + lead (stored by the first pipeline step) and a
-WordLlama vector of the whole text. Inference is one matrix product in numpy, so
-scikit-learn is needed only to train. Opinion, analysis, editorials and columns go to
-"Opinion & Analysis" whatever their topic, on the page's word for it.
+The classifier is two linear heads (multinomial logistic regressions, trained by
+`train_sections.py`, weights in data/section_head.npz) whose log-probabilities add up:
+one over the all-MiniLM-L6-v2 vector of title + lead (stored by the first pipeline step)
+⊕ a WordLlama vector of the whole text, one over hashed word n-grams (ngrams.py), which
+see the stance words a sentence embedding blurs ("I", "we", "should", "?"). Inference is
+numpy only, so scikit-learn is needed only to train. A page's own word for opinion
+(kicker, section, byline) sends it to "Opinion & Analysis" whatever its topic.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,36 +20,39 @@ from urllib.parse import urlsplit
 import numpy as np
 from django.conf import settings
 
+from broadsheet.enrich import ngrams
+from broadsheet.enrich.section_words import GENERIC, OPINION, OPINION_ROLES, SECTION_WORDS
 from broadsheet.web.sections import sections as configured_sections
 
 HEAD_PATH = Path(__file__).resolve().parent / "data" / "section_head.npz"
-OPINION = "Opinion & Analysis"
-GENERIC = "News"
 
-# Publisher words for a section (page_section, breadcrumb, URL path segment) → ours.
-# Matched on whole words of the lower-cased hint; first match wins, so specific first.
-HINTS: list[tuple[str, str]] = [
-    (r"opinion|opinions|comment|commentisfree|editorial|editorials|column|columns|columnists?|op-?ed|analysis|"
-     r"perspectives?|viewpoints?|views|letters|leaders|ideas|essay", OPINION),
-    (r"politics|political|elections?|government|parliament|congress|white-?house|policy", "Politics"),
-    (r"business|economy|economics|markets?|finance|money|companies|industry|trade|banking|stocks", "Business"),
-    (r"tech|technology|science-?and-?tech|gadgets|computing|internet|digital|cyber|ai", "Technology"),
-    (r"science|space|environment|climate|nature|astronomy", "Science"),
-    (r"health|medicine|medical|wellness|coronavirus|covid", "Health"),
-    (r"sports?|football|soccer|cricket|rugby|tennis|golf|nba|nfl|olympics|formula-?1|f1|athletics|boxing", "Sports"),
-    (r"arts?|culture|entertainment|film|films|movies|music|books|tv|television|theatre|showbiz|celebrity|"
-     r"media|stage|games|gaming", "Arts & Culture"),
-    (r"lifestyle|life|living|travel|food|fashion|style|homes?|property|family|recipes|wellbeing|"
-     r"relationships|motoring|cars", "Lifestyle"),
-    (r"news|world|national|local|uk|us|international|europe|africa|asia|americas|middle-?east|crime|"
-     r"weather|breaking", GENERIC),
-]
-_HINT_RES = [(re.compile(rf"(?<![a-z]){pattern}(?![a-z])"), name) for pattern, name in HINTS]
-_OPINION_TITLE = re.compile(r"^\s*(opinion|analysis|comment|editorial|column|op-ed|view|perspective)\s*[:\-–—|]", re.I)
-_OPINION_ROLE = re.compile(r"columnist|contributor|opinion|editorial board|op-ed|guest|commentator|former|professor|"
-                           r"fellow|analyst", re.I)
-HINT_WEIGHT = 0.6      # a publisher's own specific section outweighs a doubtful classifier
+HINT_WEIGHT = 1.0      # a publisher's own specific section decides unless the head is certain otherwise
 GENERIC_WEIGHT = 0.25  # "World", "News" say little about the topic
+
+
+def deaccent(text: str) -> str:
+    """Lower-cased, accents dropped ("Économie" → "economie", "Fußball" → "fussball")."""
+    text = unicodedata.normalize("NFKD", (text or "").lower().replace("ß", "ss"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower-case words without accents, separated by single spaces ("Économie/Sport" → "economie sport")."""
+    return " ".join(re.findall(r"[a-z0-9]+", deaccent(text)))
+
+
+def _words_re(words) -> re.Pattern:
+    alternatives = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(a) for a in alternatives) + r")(?![a-z0-9])")
+
+
+_HINT_RES = [(_words_re(words), name) for name, words in SECTION_WORDS]
+_OPINION_WORDS = dict(SECTION_WORDS)[OPINION] + ("view", "op-ed")
+# A kicker before the headline: "Opinion | ...", "Analysis: ...", "Kommentar: ...", "Op-Ed — ...".
+_OPINION_TITLE = re.compile(r"^\W*(?:" + "|".join(
+    re.escape(w).replace(r"\ ", r"[\s\-]+") for w in sorted({fold(w) for w in _OPINION_WORDS}, key=len, reverse=True))
+    + r")\s*[:|\-–—]")
+_OPINION_ROLE = _words_re(OPINION_ROLES + ("contributor", "former", "professor", "fellow", "analyst"))
 
 
 def taxonomy() -> list[str]:
@@ -65,12 +70,12 @@ def _in_taxonomy(name: str, sections: list[str]) -> str | None:
 
 def hint_section(page_section: str = "", url: str = "") -> tuple[str | None, float]:
     """The section a publisher's own labels point to, and how much to trust it."""
-    texts = [page_section.lower()] if page_section else []
+    texts = [fold(page_section)] if page_section else []
     if url:
-        segments = [s for s in urlsplit(url).path.lower().split("/") if s and not s.isdigit()]
-        texts.append(" ".join(segments[:-1]))  # the last segment is the article's slug
+        segments = [s for s in urlsplit(url).path.split("/") if s and not s.isdigit()]
+        texts.append(fold(" ".join(segments[:-1])))  # the last segment is the article's slug
     for text in texts:
-        if not text.strip():
+        if not text:
             continue
         for regex, name in _HINT_RES:
             if regex.search(text):
@@ -79,12 +84,12 @@ def hint_section(page_section: str = "", url: str = "") -> tuple[str | None, flo
 
 
 def is_opinion(title: str = "", page_section: str = "", url: str = "", authors: list | None = None) -> bool:
-    if _OPINION_TITLE.match(title or ""):
+    if _OPINION_TITLE.match(deaccent(title)):
         return True
     if hint_section(page_section, url)[0] == OPINION:
         return True
     roles = " ".join(str(a.get("role", "")) for a in (authors or []) if isinstance(a, dict))
-    return bool(roles and _OPINION_ROLE.search(roles))
+    return bool(roles and _OPINION_ROLE.search(fold(roles)))
 
 
 @lru_cache(maxsize=1)
@@ -93,8 +98,18 @@ def load_head(path: str = str(HEAD_PATH)) -> tuple[list[str], np.ndarray, np.nda
     return [str(c) for c in data["classes"]], data["coef"].astype(np.float32), data["intercept"].astype(np.float32)
 
 
+@lru_cache(maxsize=1)
+def load_ngram_head(path: str = str(HEAD_PATH)) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """(coef, intercept, idf, weight) of the n-gram head, or None for a head shipped without one."""
+    data = np.load(path, allow_pickle=False)
+    if "ngram_coef" not in data:
+        return None
+    return (data["ngram_coef"].astype(np.float32), data["ngram_intercept"].astype(np.float32),
+            data["ngram_idf"].astype(np.float32), float(data["ngram_weight"]))
+
+
 def features(title: str, text: str, minilm: np.ndarray | None = None) -> np.ndarray:
-    """The head's input: MiniLM(title + lead) ⊕ WordLlama(title + whole text)."""
+    """The embedding head's input: MiniLM(title + lead) ⊕ WordLlama(title + whole text)."""
     from broadsheet.enrich.embeddings import article_text, embed
     from broadsheet.enrich.text import light_embed
 
@@ -103,34 +118,60 @@ def features(title: str, text: str, minilm: np.ndarray | None = None) -> np.ndar
     return np.concatenate([np.asarray(minilm, dtype=np.float32), light_embed([f"{title}. {text}"])[0]])
 
 
-def head_probabilities(x: np.ndarray) -> dict[str, float]:
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max()
+    return shifted - np.log(np.exp(shifted).sum())
+
+
+def head_probabilities(x: np.ndarray, text: str | None = None) -> dict[str, float]:
+    """Section probabilities from the embedding vector `x` and, when given, the raw text."""
     classes, coef, intercept = load_head()
-    logits = coef @ x + intercept
-    p = np.exp(logits - logits.max())
+    log_p = _log_softmax(coef @ x + intercept)
+    ngram_head = load_ngram_head() if text is not None else None
+    if ngram_head is not None:
+        ngram_coef, ngram_intercept, idf, weight = ngram_head
+        buckets, values = ngrams.vector(text, idf)
+        log_p = log_p + weight * _log_softmax(ngram_coef[:, buckets] @ values + ngram_intercept)
+    p = np.exp(log_p - log_p.max())
     p /= p.sum()
     return dict(zip(classes, p.tolist()))
 
 
 # The head is trained on English text over English embeddings: on other languages its
-# guesses are weak, so there the feed's own section (the operator's filing) leads.
+# guesses are weak, so there the language-independent signals lead: the publisher's own
+# section (hints, above), the section of the story's English members (the same event told
+# in English, classified with the full head) and the operator's filing of the feed. With
+# none of them the head still decides; News wins only where the head has no clear view.
 FOREIGN_HEAD_WEIGHT = 0.3
+FOREIGN_GENERIC_PRIOR = 0.1
+STORY_WEIGHT = 0.8
 FEED_WEIGHT = {"en": 0.3, "other": 0.6}
 
 
 def classify(title: str, text: str, *, page_section: str = "", url: str = "", authors: list | None = None,
-             minilm: np.ndarray | None = None, feed_section: str = "", language: str = "") -> str:
-    """One section of the configured taxonomy for an article."""
+             minilm: np.ndarray | None = None, feed_section: str = "", language: str = "",
+             story_sections: list[str] | None = None) -> str:
+    """One section of the configured taxonomy for an article.
+
+    `story_sections`: the sections of the other English articles in its story (used for
+    articles in other languages only)."""
     sections = taxonomy()
     if OPINION in sections and is_opinion(title, page_section, url, authors):
         return OPINION
     english = not language or language.lower().startswith("en")
     scores = {name: 0.0 for name in sections}
-    for name, p in head_probabilities(features(title, text, minilm)).items():
+    probabilities = head_probabilities(features(title, text, minilm), ngrams.article_text(title, text))
+    for name, p in probabilities.items():
         target = _in_taxonomy(name, sections) or _in_taxonomy(GENERIC, sections) or sections[0]
         scores[target] += p if english else p * FOREIGN_HEAD_WEIGHT
+    if not english:
+        generic = _in_taxonomy(GENERIC, sections)
+        if generic:
+            scores[generic] += FOREIGN_GENERIC_PRIOR
+        votes = [v for v in (_in_taxonomy(s, sections) for s in story_sections or []) if v]
+        for name in votes:
+            scores[name] += STORY_WEIGHT / len(votes)
     filed = _in_taxonomy(feed_section, sections) if feed_section else None
-    if not english and not filed:
-        filed = _in_taxonomy(GENERIC, sections)  # no filing to lean on: the general section
     if filed:
         scores[filed] += FEED_WEIGHT["en" if english else "other"]
     hint, weight = hint_section(page_section, url)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from broadsheet.enrich import gazetteer as gz
 from broadsheet.enrich.text import STOPWORDS, split_sentences, stem
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:[’'.\-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*|[^\sA-Za-zÀ-ÖØ-öø-ÿ0-9]")
+# Letters of any script ([^\W_]), not only Latin-1: "Erdoğan", "Gdańsk", "Babiš" were cut at ğ, ń, š.
+_TOKEN = re.compile(r"[^\W_]+(?:[’'.\-][^\W_]+)*|[^\s\w]|_")
 CONNECTORS = {"of", "de", "del", "da", "di", "van", "von", "der", "al", "bin", "la", "le", "du", "for"}
 PLACE_FIRST = {"gulf", "bay", "strait", "isle", "island", "lake", "mount", "cape", "port", "fort", "san", "santa",
                "los", "las", "new", "saint", "st", "sao", "north", "south", "east", "west", "northern", "southern",
@@ -29,6 +30,8 @@ PLACE_WORDS = {"square", "street", "river", "mountain", "mountains", "island", "
                "province", "region", "state", "county", "peninsula", "valley", "bay", "airport", "strait", "gulf",
                "coast", "desert", "park", "bridge", "avenue", "road", "district", "oblast", "city"}
 MIN_TAGS, MAX_TAGS = 3, 8
+MIN_TOPIC_COUNT = 2
+_CONTRACTION = re.compile(r"['’](?:m|ve|re|ll|d|t)$", re.I)
 
 
 @dataclass
@@ -69,6 +72,8 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tu
         raw = _TOKEN.findall(sentence.text)
         possessive = [bool(re.search(r"['’]s$", t)) for t in raw]
         tokens = [re.sub(r"['’]s$", "", t) for t in raw]
+        # "I'm", "You've", "They'll": a pronoun with a contraction is never a name (#IM, #YouVe).
+        tokens = [t.lower() if _CONTRACTION.search(t) else t for t in tokens]
         i = 0
         while i < len(tokens):
             if not _is_cap(tokens[i]) or not tokens[i][0].isalnum():
@@ -85,7 +90,8 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tu
             run = tokens[i:j]
             start = i
             # Drop ordinary words at the edges: sentence-initial "The", "But", "Officials"...
-            while run and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS or run[0].lower() in edge_words
+            # but not the first word of a place ("New York", "South Africa": not "#York").
+            while run and not (len(run) > 1 and run[0].lower() in PLACE_FIRST) and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS or run[0].lower() in edge_words
                            or (start == 0 and len(run) == 1 and lowered[run[0].lower()] > 0)):
                 run, start = run[1:], start + 1
             while len(run) > 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:  # "President Trump" → "Trump"
@@ -179,8 +185,11 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
               and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
               and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly"))]:
         del found[k]  # a lone capitalised word seen only at the start of sentences: "Notably", "Officials"
+    # Words of a longer name in this text are surnames, not nationalities: "Erdoğan said".
+    name_words = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
     for k in [k for k, e in found.items() if adjective_uses[k] * 2 > e.count
-              and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES]:
+              and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
+              and e.variants.most_common(1)[0][0] not in name_words]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     _fold_short_forms(found, befores)
     if foreign:
@@ -231,7 +240,7 @@ def keyphrases(text: str, title: str = "", limit: int = 20, found: list[Entity] 
     units += [(s.text, s.index) for s in sentences]
     for sentence_text, index in units:
         position = 2.0 if index < 0 else 1.0 + 1.0 / (1.0 + index / 3.0)
-        tokens = re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][\w'’-]*", sentence_text)
+        tokens = re.findall(r"[^\W_][\w'’-]*", sentence_text)
         for size in (1, 2, 3):
             for i in range(len(tokens) - size + 1):
                 gram = tokens[i:i + size]
@@ -274,6 +283,8 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
     def add(name: str) -> None:
         if len(name.split()) > 4 or len(name) > 32 or name.replace(" ", "").isdigit():
             return  # "Fundamentalist Church of Jesus Christ of Latter Day Saints" makes a poor hashtag
+        if all(w in gz.GENERIC_WORDS or w in STOPWORDS for w in name.lower().split()):
+            return  # "Follow" opening two sentences, "next week": words, not a topic
         tag = hashtag(name)
         k = key(tag)
         if tag and k and k not in keys and not any(k in other or other in k for other in keys if len(k) > 4):
@@ -285,10 +296,14 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
             add(entity.name)
         if len(tags) >= min(limit, 5):
             break
+    both = f"{title}\n{text}"
     for phrase, _ in keyphrases(text, title, limit=20, found=found) if english else []:
         if len(tags) >= limit:
             break
         if not phrase[:1].isupper() and (len(tags) >= 5 or len(phrase.split()) > 2):
             continue  # topic words only to reach a handful; names up to the limit
+        if not phrase[:1].isupper() and " " not in phrase and (
+                phrase.lower() in gz.GENERIC_WORDS or len(re.findall(rf"\b{re.escape(phrase)}\b", both, re.I)) < MIN_TOPIC_COUNT):
+            continue  # a lone topic word must be salient and say something: no #Percent, no #Follow
         add(phrase)
     return tags[:limit]

@@ -379,6 +379,33 @@ def test_what_the_feed_says_fills_what_the_page_leaves_out(server, crawl_setting
     assert [a["name"] for a in article.authors] == ["Ana Lima"]
 
 
+def test_the_feeds_categories_stand_for_the_section_a_page_does_not_name(server, crawl_settings):
+    from tests.crawl.pages import PARAGRAPHS
+
+    bare_page = "<html><body><article><h1>Cup final</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>"
+    server.expect_request("/p").respond_with_data(bare_page, content_type="text/html")
+    feed = rss([{"title": "Cup final", "link": server.url_for("/p"), "date": when(22, 14)}]).replace(
+        "<title>Cup final</title>", "<title>Cup final</title><category>Deportes</category><category>Fútbol</category>")
+    server.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
+    add_feed(server.url_for("/feed.xml"))
+    crawl_once()
+    assert Article.objects.get().page_section == "Deportes, Fútbol"
+
+
+def test_a_pages_own_section_wins_over_the_feeds_categories(server, crawl_settings):
+    from tests.crawl.pages import PARAGRAPHS
+
+    page = ('<html><head><meta property="article:section" content="Business"></head><body><article><h1>Cup final</h1>'
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>")
+    server.expect_request("/p").respond_with_data(page, content_type="text/html")
+    feed = rss([{"title": "Cup final", "link": server.url_for("/p"), "date": when(22, 14)}]).replace(
+        "<title>Cup final</title>", "<title>Cup final</title><category>Sport</category>")
+    server.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
+    add_feed(server.url_for("/feed.xml"))
+    crawl_once()
+    assert Article.objects.get().page_section == "Business"
+
+
 def test_a_backlog_still_waiting_in_the_queue_is_not_enqueued_again(server, crawl_settings):
     from broadsheet.crawl import tasks
 

@@ -158,3 +158,56 @@ def test_the_story_summary_is_stored_once_per_batch_so_the_panel_only_reads_it(c
     from django.urls import reverse
 
     assert client.get(reverse("enrich:story-panel", args=[story.pk])).status_code == 200
+
+
+CUP_ES = ("Las autoridades confirmaron el resultado tras una larga jornada. Miles de personas se reunieron en la "
+          "plaza para celebrar lo ocurrido durante la noche, y la celebración siguió hasta la madrugada.")
+
+
+def _enriched(article, section):
+    Article.objects.filter(pk=article.pk).update(section=section)
+    ArticleEnrichment.objects.create(article=article, section=section)
+
+
+def test_an_article_in_another_language_takes_the_section_of_its_storys_english_articles(monkeypatch):
+    from .conftest import make_story
+
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    english = [make_article(f"United win the cup final {i}", "United beat City 2-1 in the cup final.", n=i,
+                            language="en") for i in (1, 2)]
+    spanish = make_article("Celebración en la plaza", CUP_ES, n=3, language="es")
+    make_story(english + [spanish])
+    for article in english:
+        _enriched(article, "Sports")
+    enrich_article(spanish)
+    spanish.refresh_from_db()
+    assert spanish.section == "Sports"
+
+
+def test_an_english_article_keeps_its_own_section_whatever_its_story_says(monkeypatch):
+    from .conftest import make_story
+
+    monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
+    other = make_article("Cup final celebrations", "United fans celebrated the cup final.", n=1, language="en")
+    article = make_article(BUDGET_TITLE, BUDGET, n=2, language="en", page_section="Politics")
+    make_story([other, article])
+    _enriched(other, "Sports")
+    enrich_article(article)
+    article.refresh_from_db()
+    assert article.section == "Politics"
+
+
+def test_a_surname_tag_joins_the_one_full_name_tag_it_ends():
+    from broadsheet.enrich.pipeline import one_tag_per_entity
+
+    Tag.objects.create(key="donaldtrump", name="DonaldTrump")
+    assert one_tag_per_entity(["Trump", "Tariffs", "DonaldTrump"]) == ["DonaldTrump", "Tariffs"]
+
+
+def test_a_surname_shared_by_two_full_name_tags_stays_as_it_is():
+    from broadsheet.enrich.pipeline import one_tag_per_entity
+
+    Tag.objects.create(key="donaldtrump", name="DonaldTrump")
+    Tag.objects.create(key="melaniatrump", name="MelaniaTrump")
+    Tag.objects.create(key="atrump", name="Atrump")
+    assert one_tag_per_entity(["Trump", "Erdoğan"]) == ["Trump", "Erdoğan"]

@@ -67,3 +67,50 @@ def test_a_pronoun_opening_sentences_in_german_is_no_name():
             "sei falsch. Embolo schwieg, Yakin nicht. Er wollte offensiv wechseln.")
     names = {e.name for e in entities(text, "Embolo und Yakin", "de")}
     assert "Er" not in names and {"Embolo", "Yakin"} <= names
+
+
+NEW_YORK = ("New York is adding trams to three boroughs. New York officials say the lines open next year. "
+            "The mayor said the plan would cut traffic. New York has tried this before.")
+
+
+def test_new_york_is_one_place_not_york():
+    names = [e.name for e in entities(NEW_YORK, "City plans trams")]
+    assert "New York" in names and "York" not in names
+    assert "York" not in hashtags(NEW_YORK, "City plans trams")
+
+
+def test_a_lone_sentence_initial_ordinary_word_is_still_dropped():
+    text = "New figures show rents rose. New figures come out monthly. The council met Ana Lima on Monday."
+    assert "New" not in [e.name for e in entities(text)]
+
+
+CONTRACTIONS = ("“I’m not leaving,” Ana Lima said. “You’ve heard me. I’m staying,” she told the council in Lisbon. "
+                "Ana Lima has led the council since 2019. I’m told the vote is close, You’ve got to admire her.")
+
+
+def test_contractions_are_no_names():
+    found = {key(e.name) for e in entities(CONTRACTIONS, "Mayor stays on")}
+    assert not found & {"im", "youve"}
+    assert not {key(t) for t in hashtags(CONTRACTIONS, "Mayor stays on")} & {"im", "youve"}
+    assert "analima" in found
+
+
+RENTS = ("Rents rose 5 percent in the city last year, and 7 percent in the suburbs. Landlords blamed mortgage costs. "
+         "Tenants said rents had outpaced wages for a decade. Follow us for updates on rents and tenants. "
+         "Follow the council's debate on rents next week.")
+
+
+def test_generic_words_are_no_hashtags_but_the_topic_is():
+    shown = {key(t) for t in hashtags(RENTS, "Rents climb again")}
+    assert not shown & {"percent", "follow"}
+    assert "rents" in shown or "rent" in shown
+
+
+VISIT = ("President Recep Tayyip Erdoğan met Andrzej Babiš in Gdańsk on Monday. Erdoğan said the talks in Gdańsk "
+         "went well. Babiš agreed, and Erdoğan left for Łódź. Officials in Gdańsk were pleased.")
+
+
+def test_names_keep_letters_of_any_latin_script_and_their_surnames_fold_in():
+    found = {e.name: e.count for e in entities(VISIT, "Erdoğan visits Gdańsk")}
+    assert found["Recep Tayyip Erdoğan"] == 4 and "Gdańsk" in found and "Andrzej Babiš" in found
+    assert {"RecepTayyipErdoğan", "Gdańsk"} <= set(hashtags(VISIT, "Erdoğan visits Gdańsk"))
