@@ -24,6 +24,16 @@ DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)  # str.isdigit() also takes '²' a
 CURSOR = re.compile(r"(-?[0-9]{1,18})_([0-9]{1,19})", re.ASCII)
 
 
+
+def section_named(slug: str) -> str | None:
+    """The section a slug names (None for no slug); a ValidationError listing them all otherwise."""
+    if not slug:
+        return None
+    names = {slug_for(name): name for name in taxonomy()}
+    if slug not in names:
+        raise forms.ValidationError(f"unknown section {slug[:40]!r}; one of: {', '.join(names)}")
+    return names[slug]
+
 class WholeNumberField(forms.IntegerField):
     """ASCII digits only (int() also reads '١٢', '1_0' and ' +1'), within [min_value, max_value]."""
 
@@ -98,13 +108,7 @@ class ArticlesQuery(forms.Form):
     cursor = CursorField(required=False, max_length=60, help_text="next_cursor of the previous page")
 
     def clean_section(self) -> str | None:
-        slug = self.cleaned_data["section"]
-        if not slug:
-            return None
-        names = {slug_for(name): name for name in taxonomy()}
-        if slug not in names:
-            raise forms.ValidationError(f"unknown section {slug[:40]!r}; one of: {', '.join(names)}")
-        return names[slug]
+        return section_named(self.cleaned_data["section"])
 
     def clean_limit(self) -> int:
         return self.cleaned_data["limit"] or 30

@@ -8,10 +8,9 @@ from datetime import datetime, time, timedelta, timezone
 from django import forms
 from django.utils.dateparse import parse_date
 
-from broadsheet.api.forms import MAX_ID, TimeField, WholeNumberField
+from broadsheet.api.forms import MAX_ID, TimeField, WholeNumberField, section_named
 from broadsheet.search.backends import CANDIDATES, Filters
 from broadsheet.search.terms import MAX_CHARS
-from broadsheet.web.sections import sections as taxonomy, slug_for
 
 MAX_LIMIT = 50
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})?", re.ASCII | re.IGNORECASE)
@@ -55,13 +54,7 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].strip()
 
     def clean_section(self) -> str | None:
-        slug = self.cleaned_data["section"]
-        if not slug:
-            return None
-        names = {slug_for(name): name for name in taxonomy()}
-        if slug not in names:
-            raise forms.ValidationError(f"unknown section {slug[:40]!r}; one of: {', '.join(names)}")
-        return names[slug]
+        return section_named(self.cleaned_data["section"])
 
     def clean_language(self) -> str | None:
         code = self.cleaned_data["language"]
