@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.a11y import violations
+
 from .test_views import coverage  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,6 +25,7 @@ def test_on_a_phone_full_coverage_and_related_come_before_the_comments(browser, 
         s => [...document.querySelectorAll('*')].indexOf(document.querySelector(s)))""")
     assert order == sorted(order) and -1 not in order
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert not violations(page)
     page.screenshot(path=str(tmp_path / "article-phone.png"), full_page=True)
     # on a wide screen the coverage sits in the right-hand column, level with the article
     page.set_viewport_size({"width": 1280, "height": 900})

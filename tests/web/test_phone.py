@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.web.templatetags.news import FOLD_OVER, FOLD_SHOWN
+from tests.a11y import violations
 from tests.web.factories import article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,12 @@ def test_every_section_link_is_a_44px_target_a_phone_can_reach(browser, live_ser
         assert box["height"] >= 44, links.nth(i).inner_text()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width, links.nth(i).inner_text()  # on screen, no scroll
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not violations(page)
     page.screenshot(path=str(tmp_path / f"home-{width}.png"), full_page=True)
+    # on a desktop the same menu is one row
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert len({links.nth(i).bounding_box()["y"] for i in range(links.count())}) == 1
+    page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)
     page.close()
 
 
@@ -44,6 +50,7 @@ def test_a_long_live_blog_is_folded_behind_a_native_control(browser, live_server
     page.screenshot(path=str(tmp_path / "liveblog-folded.png"), full_page=True)
     summary.click()
     assert page.locator(".body p:visible").count() == 120
+    assert not violations(page)
     assert page.evaluate("document.documentElement.scrollHeight") > 3 * folded_height
     page.close()
 
