@@ -8,7 +8,30 @@ from broadsheet.articles.models import Article
 from broadsheet.stories.models import Member, Related
 
 register = template.Library()
-READ_MORE = 8
+READ_MORE = 8  # items in "Read more" ...
+READ_MORE_ELSEWHERE = 3  # ... of which up to this many from other sections, one per section
+ELSEWHERE_WINDOW = 40  # newest articles looked at to find those other sections
+
+
+def read_more(article: Article) -> list[Article]:
+    """Newest from the article's own section, then the newest of a few other sections (each
+    shown with its label, as on an aggregator's page); never an article of its own story.
+    Two queries, each on an index that starts at status and ends at -published."""
+    own_story = Member.objects.filter(article_id=article.pk).values("story_id")
+    candidates = (Article.objects.filter(status=Article.Status.OK).exclude(pk=article.pk)
+                  .exclude(story_member__story_id__in=own_story).select_related("source").order_by("-published"))
+    elsewhere_count = READ_MORE_ELSEWHERE if article.section else READ_MORE
+    same = []
+    if article.section:
+        same = list(candidates.filter(section=article.section)[:READ_MORE - elsewhere_count])
+    elsewhere, seen = [], {article.section}
+    for item in candidates.exclude(section=article.section).exclude(section="")[:ELSEWHERE_WINDOW]:
+        if item.section not in seen:
+            seen.add(item.section)
+            elsewhere.append(item)
+        if len(elsewhere) == elsewhere_count:
+            break
+    return same + elsewhere
 
 
 @register.inclusion_tag("stories/_below.html")
@@ -16,11 +39,7 @@ def article_below(article: Article) -> dict:
     copies = list(Article.objects.filter(duplicate_of=article).select_related("source").order_by("published"))
     related = list(Related.objects.filter(article=article, other__status=Article.Status.OK)
                    .select_related("other__source").order_by("rank"))
-    # "Read more": same section, newest first — one query on the (status, section, -published) index.
-    more = []
-    if article.section:
-        more = list(Article.objects.filter(status=Article.Status.OK, section=article.section).exclude(pk=article.pk)
-                    .select_related("source").order_by("-published")[:READ_MORE])
+    more = read_more(article)
     return {"article": article, "copies": copies, "related": [r.other for r in related], "more": more}
 
 

@@ -1,0 +1,65 @@
+"""The site on a phone (390 px, and the narrowest common 360 px), in headless Chromium.
+Screenshots are kept in the test's tmp dir to look at."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.web.templatetags.news import FOLD_OVER, FOLD_SHOWN
+from tests.a11y import violations
+from tests.web.factories import article
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+SECTIONS = ("News", "World", "Business", "Tech", "Science", "Sport", "Culture", "Opinion")
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_every_section_link_is_a_44px_target_a_phone_can_reach(browser, live_server, tmp_path, width):
+    for name in SECTIONS:
+        article(f"A report filed under {name}", section=name)
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    page.goto(live_server.url + "/")
+    links = page.locator("nav.sections a")
+    assert links.count() >= 8
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box["height"] >= 44, links.nth(i).inner_text()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, links.nth(i).inner_text()  # on screen, no scroll
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert not violations(page)
+    page.screenshot(path=str(tmp_path / f"home-{width}.png"), full_page=True)
+    # on a desktop the same menu is one row
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert len({links.nth(i).bounding_box()["y"] for i in range(links.count())}) == 1
+    page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)
+    page.close()
+
+
+def test_a_long_live_blog_is_folded_behind_a_native_control(browser, live_server, tmp_path):
+    entries = [f"{10 + i // 60}:{i % 60:02d} Update number {i}: the count goes on in the hall." for i in range(120)]
+    item = article("Election night as it happened", body="\n\n".join(entries))
+    page = browser.new_page(viewport=PHONE)
+    page.goto(live_server.url + item.get_absolute_url())
+    assert page.locator(".body p:visible").count() == FOLD_SHOWN
+    folded_height = page.evaluate("document.documentElement.scrollHeight")
+    summary = page.locator(".body details.fold summary")
+    assert summary.inner_text() == "Show all 120 paragraphs"
+    assert summary.bounding_box()["height"] >= 44
+    page.screenshot(path=str(tmp_path / "liveblog-folded.png"), full_page=True)
+    summary.click()
+    assert page.locator(".body p:visible").count() == 120
+    assert not violations(page)
+    assert page.evaluate("document.documentElement.scrollHeight") > 3 * folded_height
+    page.close()
+
+
+def test_a_usual_article_is_not_folded(browser, live_server):
+    body = "\n\n".join(f"Paragraph {i} of a long read that a reader wants whole." for i in range(FOLD_OVER))
+    item = article("A long read", body=body)
+    page = browser.new_page(viewport=PHONE)
+    page.goto(live_server.url + item.get_absolute_url())
+    assert page.locator(".body p:visible").count() == FOLD_OVER
+    assert page.locator("details.fold").count() == 0
+    page.close()
