@@ -153,6 +153,6 @@ class StoryFeed(_Articles):
         return f"Every report of: {obj.headline}"
 
     def items(self, obj):
-        found = [a for a in Article.objects.filter(pk__in=obj.ids).select_related("source").order_by("-published", "-pk")
-                 if a.status == Article.Status.OK]
+        rows = Article.objects.filter(pk__in=obj.ids).select_related("source").order_by("-published", "-pk")
+        found = [a for a in rows if a.status == Article.Status.OK]
         return found[:ITEMS]
