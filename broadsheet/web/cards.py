@@ -78,6 +78,14 @@ def _patterns() -> tuple[str, str, str]:
     return slot("web:article", 987654321), slot("stories:story", 987654321), slot("web:section", "sectionslug")
 
 
+def article_path(pk: int) -> str:
+    return _patterns()[0].format(pk)
+
+
+def story_path(pk: int) -> str:
+    return _patterns()[1].format(pk)
+
+
 def build(rows: list[tuple], counts: bool = True) -> list[Card]:
     """Cards for story rows (FIELDS), in one pass: links without reverse() per card, and the
     comment counts from one cache read (counts=False: the caller counts a whole page at once)."""

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from broadsheet.web import views
+from django.contrib.sitemaps.views import sitemap
+
+from broadsheet.lib.methods import read_only
+from broadsheet.web import feeds, views
+from broadsheet.web.sitemaps import SITEMAPS
 
 app_name = "web"
 urlpatterns = [
@@ -8,4 +12,9 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section, name="section"),
     path("article/<int:pk>/", views.article, name="article"),
     path("source/<int:pk>/", views.source, name="source"),
+    path("feeds/section/<slug:slug>/", read_only(feeds.SectionFeed()), name="section-feed"),
+    path("feeds/source/<int:pk>/", read_only(feeds.SourceFeed()), name="source-feed"),
+    path("feeds/tag/<str:slug>/", read_only(feeds.TagFeed()), name="tag-feed"),
+    path("feeds/story/<int:pk>/", read_only(feeds.StoryFeed()), name="story-feed"),
+    path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
