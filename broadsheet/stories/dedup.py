@@ -23,7 +23,7 @@ from datasketch import MinHash, MinHashLSH
 from django.db import transaction
 
 from broadsheet.articles.models import Article
-from broadsheet.stories.models import Member, Signature
+from broadsheet.stories.models import Member, Signature, Story
 
 THRESHOLD = 0.7
 NUM_PERM = 128
@@ -97,17 +97,18 @@ def _canonical(article: Article) -> Article:
     return article.duplicate_of if article.duplicate_of_id and article.duplicate_of else article
 
 
-def fold(article: Article) -> Article:
+def fold(article: Article) -> list[int]:
     """Pipeline step part: store the signature, fold the article with its copies.
-    Returns the canonical article of its group (the article itself when it has no copy)."""
+    Returns the stories this left empty: a copy that arrived first had opened a story of
+    its own, which should now lead to the story of the group's canonical article."""
     signature = minhash(f"{article.title}\n{article.body}")
     if signature is None:
-        return article
+        return []
     Signature.objects.update_or_create(article_id=article.pk, defaults={
         "published": article.published, "hashvalues": signature.hashvalues.astype(np.uint64).tobytes()})
     copies = near_duplicates(article, signature)
     if not copies:
-        return article
+        return []
     with transaction.atomic():
         group = {article.pk: article}
         for other in Article.objects.filter(pk__in=copies).select_related("duplicate_of"):
@@ -125,4 +126,4 @@ def fold(article: Article) -> Article:
         for story in set(left):
             refresh(story)
     article.refresh_from_db()
-    return canonical
+    return list(Story.objects.filter(pk__in=set(left), members__isnull=True).values_list("pk", flat=True))

@@ -51,8 +51,11 @@ def process_article(article: Article) -> None:
     """Pipeline step (settings.ARTICLE_PIPELINE), after the embedding step."""
     if article.status != Article.Status.OK:
         return
-    dedup.fold(article)
+    emptied = dedup.fold(article)
     if article.status != Article.Status.OK:  # a copy: shown through its canonical article
-        return
-    cluster(article)
-    related.store(article)
+        story = Member.objects.filter(article_id=article.duplicate_of_id).values_list("story_id", flat=True).first()
+    else:
+        story = cluster(article)
+        related.store(article)
+    if emptied and story:  # a story opened by a copy that came first leads to its original's
+        Story.objects.filter(pk__in=emptied).exclude(pk=story).update(merged_into_id=story)

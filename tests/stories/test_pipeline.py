@@ -53,6 +53,19 @@ def test_a_syndicated_copy_is_folded_into_the_original_whatever_arrives_first(at
     assert story_of(original).article_count == 1
 
 
+def test_a_story_opened_by_a_copy_that_came_first_leads_to_the_originals_story(client, at):
+    original = article("Quake kills ten on Iranian island", QUAKE, topic="quake", publisher=source("Wire"))
+    copy = article("Quake kills ten on Iranian island", QUAKE.replace("said.", "reported.") + " (Wire)",
+                   topic="quake", publisher=source("Partner"), at=at(hours=1), noise="copy")
+    process(copy)
+    opened = story_of(copy)
+    process(original)
+    assert Story.objects.filter(merged_into=None).count() == 1  # no empty story left behind
+    opened.refresh_from_db()
+    assert opened.merged_into == story_of(original)
+    assert client.get(opened.get_absolute_url())["Location"] == story_of(original).get_absolute_url()
+
+
 def test_a_copy_arriving_after_the_original_is_never_clustered(at):
     original = article("Quake kills ten", QUAKE, topic="quake", publisher=source("Wire"))
     copy = article("Quake kills ten", QUAKE + " Copyright Wire.", topic="quake", publisher=source("Partner"),
