@@ -308,11 +308,11 @@ def _caused_by(exc: BaseException, kind: type) -> bool:
 def _once(url: str, headers: dict[str, str], max_bytes: int, budget: _Budget) -> Response:
     host = urlsplit(url).hostname or ""
     slot = _slot(host)
-    queued = time.monotonic()
-    with slot:
-        # Waiting behind our own per-host limit is not the server's time: each holder of the
-        # slot is itself bounded by its deadline, so the wait is too.
-        budget.deadline += time.monotonic() - queued
+    # The wait for a per-host slot counts against the deadline too: a fetch queued behind
+    # a host that hangs gives up at its own deadline rather than after the others'.
+    if not slot.acquire(timeout=max(budget.left(), 0)):
+        raise FetchError("timeout", f"{url}: no free slot for {host} within the {budget.seconds:g} s deadline")
+    try:
         try:
             timeout = min(settings.FETCH["timeout"], max(budget.left(), 0.001))
             with client().stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout, connect=min(timeout, 10))) as r:
@@ -337,6 +337,8 @@ def _once(url: str, headers: dict[str, str], max_bytes: int, budget: _Budget) ->
             if _caused_by(exc, socket.gaierror):
                 raise FetchError("dns", f"cannot resolve {host}: {exc}") from None
             raise FetchError("connection", f"{url}: {exc.__class__.__name__}: {exc}") from None
+    finally:
+        slot.release()
 
 
 def fetch(
