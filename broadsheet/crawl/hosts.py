@@ -83,7 +83,3 @@ class HostQueue:
             self.ready[lane].pop(host, None)
             if self.in_flight[host] < self.per_host and self.waiting[host][lane]:
                 self.ready[lane][host] = None
-
-    def __len__(self) -> int:
-        with self.cond:
-            return sum(len(q) for pair in self.waiting.values() for q in pair)

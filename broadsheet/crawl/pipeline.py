@@ -213,7 +213,7 @@ def _entry_fields(feed: Feed, entry) -> dict:
         "authors": [{"name": entry.author, "role": None}] if entry.author else [],
         "section": feed.section,
         # The feed's categories stand for the page's own section until the page names one.
-        "page_section": ", ".join(getattr(entry, "categories", []))[:200],
+        "page_section": ", ".join(entry.categories)[:200],
     }
     if _plausible(entry.published):
         fields["published"] = entry.published
@@ -389,15 +389,15 @@ def mark_queued(ids: list[int]) -> None:
 # --- a task that did not finish: stopped at its deadline, or its worker died ---------
 
 
-def abandon_poll(feed_id: int, kind: str, message: str) -> bool:
-    """Release the feed a poll held. Returns whether to poll it again at once.
+def abandon_poll(feed_id: int, kind: str, message: str) -> None:
+    """Release the feed a poll held: due again at once, or after a backoff.
 
     A deadline is the feed's fault: a failure, with backoff. A dead worker may not be (an
     operator's kill, a reboot): the first time the feed is due at once, a second death in a
     row counts as a failure, so a feed that kills its worker every time backs off."""
     feed = Feed.objects.select_related("source").filter(pk=feed_id).first()
     if feed is None:
-        return False
+        return
     again = kind == WORKER_DIED and feed.last_error_kind != WORKER_DIED
     if again:
         feed.next_check_at = timezone.now()
@@ -408,7 +408,6 @@ def abandon_poll(feed_id: int, kind: str, message: str) -> bool:
     feed.claimed_until = None
     feed.save(update_fields=["next_check_at", "consecutive_failures", "last_error", "last_error_kind", "claimed_until"])
     log.warning("feed %s (%s): %s", feed.source.name, feed.url, message)
-    return again
 
 
 def abandon_fetch(article_id: int, kind: str, message: str) -> str:

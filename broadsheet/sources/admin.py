@@ -45,12 +45,14 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.display(description="health")
     def health(self, feed: Feed):
-        if feed.health == "warning":
+        state = feed.health
+        if state == "warning":
             return format_html('<span style="color:#b06000" title="{}">ok, ill-formed</span>', feed.last_warning)
-        if feed.consecutive_failures == 0:
-            return format_html('<span style="color:#137333">ok</span>')
-        return format_html('<span style="color:#b3261e" title="{}">{} × {}</span>',
-                           feed.last_error, feed.consecutive_failures, feed.last_error_kind)
+        if state == "failing":
+            return format_html('<span style="color:#b3261e" title="{}">{} × {}</span>',
+                               feed.last_error, feed.consecutive_failures, feed.last_error_kind)
+        colour = "#137333" if state == "ok" else "#5f6368"  # paused and new are neither good nor bad
+        return format_html('<span style="color:{}">{}</span>', colour, state)
 
     @admin.action(description="Poll now")
     def poll_now(self, request, queryset):

@@ -55,10 +55,6 @@ class Feed(models.Model):
         return self.title or self.url
 
     @property
-    def healthy(self) -> bool:
-        return self.consecutive_failures == 0
-
-    @property
     def health(self) -> str:
         """paused, new (never polled), failing, warning (read, but ill-formed) or ok."""
         if not self.active:
