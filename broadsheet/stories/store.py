@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Hashable
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
@@ -230,4 +230,6 @@ def refresh(story_id: Hashable) -> None:
         article_count=stats["n"], source_count=stats["sources"], country_count=stats["countries"],
         first_published=stats["first"], last_published=stats["last"], centroid=centroid,
         updated_at=timezone.now(), **card)
+    # Now, and again once committed: a page rendered between the two holds the old story.
     bump_version()
+    transaction.on_commit(bump_version)

@@ -3,9 +3,12 @@ from django.db.models.signals import post_delete, post_save
 
 
 def _pages_changed(sender, **kwargs):
+    from django.db import transaction
+
     from broadsheet.web.pagecache import bump_version
 
     bump_version()
+    transaction.on_commit(bump_version)  # again once committed: a page rendered meanwhile is stale
 
 
 class Config(AppConfig):

@@ -13,8 +13,9 @@ Signed-in readers (a session cookie) always get a page rendered for them, marked
 ETag, Last-Modified and Cache-Control (`public, max-age` for anonymous pages), with
 `Vary: Cookie` so a proxy never gives one reader's page to another.
 
-Django's cache_page middleware would key on the URL alone (a signed-in reader could be
-served the anonymous page and the reverse) and has no version: hence this small decorator.
+Why not Django's cache middleware: its key prefix is fixed, so it cannot drop every page
+at once when a story changes (this version key does), and with `Vary: Cookie` it keeps one
+entry per cookie value rather than one page shared by every cookieless reader.
 """
 
 from __future__ import annotations
@@ -110,13 +111,12 @@ def cache_anonymous(view):
                   "etag": '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'}
         cache.set(key, stored, seconds)
         answer = _answer(request, stored, seconds)
-        answer.page_cache_key = key  # for PageCacheMiddleware, which keeps it with its final headers
+        answer.page_cache_entry = (key, stored)  # PageCacheMiddleware adds the stack's final headers to it
         return answer
 
     return cached
 
 
-FULL = ":full"
 _HOP = {"set-cookie", "content-length", "connection"}
 
 
@@ -134,16 +134,18 @@ class PageCacheMiddleware:
         redirect = settings.SECURE_SSL_REDIRECT and not request.is_secure()  # SecurityMiddleware's to answer
         if request.method in ("GET", "HEAD") and seconds > 0 and not redirect and is_anonymous(request):
             try:
-                stored = cache.get(_key(request, _version()) + FULL)
+                stored = cache.get(_key(request, _version()))
             except Exception:  # a bad Host header and the like: let the stack answer it
                 stored = None
-            if stored is not None:
+            if stored is not None and "headers" in stored:
                 return self._replay(request, stored)
         response = self.get_response(request)
-        key = getattr(response, "page_cache_key", None)
-        if key and response.status_code == 200 and not response.cookies:
+        entry = getattr(response, "page_cache_entry", None)
+        if entry and response.status_code == 200 and not response.cookies:
+            # The same entry the view stored (one copy of each page), now with its final headers.
+            key, stored = entry
             headers = {k: v for k, v in response.items() if k.lower() not in _HOP}
-            cache.set(key + FULL, {"content": response.content, "headers": headers}, seconds)
+            cache.set(key, {**stored, "headers": headers}, seconds)
         return response
 
     @staticmethod

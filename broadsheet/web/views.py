@@ -19,10 +19,6 @@ PER_SECTION = 6
 PER_PAGE = 30
 
 
-def _visible():
-    return Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member")
-
-
 TOP_STORIES = 5
 TOP_STORY_WINDOW = timedelta(hours=48)
 LATEST = 7
