@@ -69,11 +69,19 @@ def enrich_article(article) -> None:
     if ArticleEnrichment.objects.filter(article_id=article.pk, llm_version=text_version(article),
                                         generator__startswith="llm:").exists():
         del values["gist"], values["key_points"], values["generator"]  # the model's rewrite of this same text stays
+    refiled = article.section != result["section"]
     with transaction.atomic():
         type(article).objects.filter(pk=article.pk).update(section=result["section"])
         article.section = result["section"]
         ArticleEnrichment.objects.update_or_create(article_id=article.pk, defaults=values)
         save_tags(article.pk, result["hashtags"])
+        if refiled:  # the story's card was drawn (stories step, before this one) with the old section
+            from broadsheet.stories.models import Member
+            from broadsheet.stories.store import refresh
+
+            story_id = Member.objects.filter(article_id=article.pk).values_list("story_id", flat=True).first()
+            if story_id is not None:
+                refresh(story_id)
     if llm.configured() and claim_llm_rewrite(article):
         from broadsheet.enrich.tasks import rewrite_with_llm
 

@@ -211,3 +211,17 @@ def test_a_surname_shared_by_two_full_name_tags_stays_as_it_is():
     Tag.objects.create(key="melaniatrump", name="MelaniaTrump")
     Tag.objects.create(key="atrump", name="Atrump")
     assert one_tag_per_entity(["Trump", "Erdoğan"]) == ["Trump", "Erdoğan"]
+
+
+def test_a_story_card_takes_the_section_its_article_is_filed_under():
+    from broadsheet.stories.models import Story
+    from broadsheet.stories.store import refresh
+
+    from .conftest import make_story
+
+    article = make_article(BUDGET_TITLE, BUDGET, section="News", page_section="Politics")
+    story = make_story([article])
+    refresh(story.pk)  # the card as the stories step draws it, before enrichment files the article
+    enrich_article(Article.objects.get(pk=article.pk))
+    filed = Article.objects.get(pk=article.pk).section
+    assert filed != "News" and Story.objects.get(pk=story.pk).section == filed
