@@ -70,3 +70,13 @@ def test_the_deadline_defaults_to_the_timeout(settings):
         error, took = timed_fetch(url)
     assert error.kind == "timeout"
     assert took < 0.6 + 1
+
+
+def test_a_fetch_queued_behind_a_hung_host_still_ends_by_its_deadline(settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    count = 2 * settings.FETCH["per_host"] + 1  # the last would wait for two rounds of slot holders
+    with dripping_server(HEAD, BODY) as base, ThreadPoolExecutor(count) as pool:
+        results = list(pool.map(lambda _: timed_fetch(base + "/feed.xml"), range(count)))
+    assert all(error.kind == "timeout" for error, _ in results)
+    assert max(took for _, took in results) < DEADLINE + 1
