@@ -141,3 +141,26 @@ def test_a_cached_page_is_answered_before_the_rest_of_the_middleware_runs(client
     monkeypatch.setattr(SessionMiddleware, "process_request", lambda self, request: calls.append(1) or real(self, request))
     assert client.get("/").status_code == 200
     assert calls == []
+
+
+def test_a_page_is_kept_once_in_the_cache(client):
+    from django.core.cache import cache
+
+    from broadsheet.web.pagecache import _key, _version
+
+    article("Parade held")
+    client.get("/")
+    assert client.get("/").status_code == 200
+    stored = cache.get(_key(RequestFactory().get("/"), _version()))
+    assert stored is not None and "headers" in stored  # the view's own entry, completed by the middleware
+
+
+def test_the_version_moves_again_when_a_story_change_commits(django_capture_on_commit_callbacks):
+    from broadsheet.stories.store import refresh
+    from broadsheet.web.pagecache import _version
+
+    item = article("Parade held")
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh(item.story_member.story_id)
+        during = _version()  # a page rendered now, before the commit, is stored under this one
+    assert _version() != during
