@@ -16,7 +16,10 @@ before, so a batch ends exactly as `process_article` on each id in that order wo
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -44,6 +47,42 @@ def process_articles(article_ids: list[int], *, raise_errors: bool = False) -> l
     for start in range(0, len(wanted), BATCH):
         done += _run(steps, _load(wanted[start : start + BATCH]), raise_errors)
     return done
+
+
+def claim_batch(article_id: int, limit: int = BATCH) -> list[int]:
+    """Claim `article_id` and up to `limit - 1` other articles queued for processing, so one
+    task worker processes a batch (one model call, one summary per story) instead of one
+    article per task; the claimed ids, `article_id` first if it was claimed.
+
+    The claim is a conditional UPDATE (so several workers can run): it moves the rows'
+    queued_at into the future, to the end of a lease, and only rows whose queued_at has
+    passed can be claimed. The other articles' own tasks then find them claimed or
+    processed and do nothing. Should the worker die, the rows are claimable again when the
+    lease ends (and requeue_stale offers them after that, as it does any stale row).
+    """
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.TASK_DEADLINE + 60)
+    waiting = Q(status=Article.Status.OK, processed_at__isnull=True)
+    free = Q(queued_at__isnull=True) | Q(queued_at__lte=now)
+    # Its own article first: when another worker's batch holds it, this task claims nothing.
+    if not Article.objects.filter(waiting, free, pk=article_id).update(queued_at=lease):
+        return []
+    # Others: queued for processing after their fetch (not rows a `crawl --once` holds).
+    others = list(Article.objects.filter(waiting, queued_at__lte=now, queued_at__gte=F("fetched_at"))
+                  .exclude(pk=article_id).order_by("queued_at").values_list("pk", flat=True)[: limit - 1])
+    Article.objects.filter(waiting, free, pk__in=others).update(queued_at=lease)
+    claimed = set(Article.objects.filter(pk__in=others, queued_at=lease).values_list("pk", flat=True))
+    return [article_id, *(pk for pk in others if pk in claimed)]
+
+
+def batch_of(article_id: int) -> list[int]:
+    """The other articles still waiting in the batch claimed with `article_id`: the rows that
+    share its lease (claim_batch writes one end of lease to every row of a batch)."""
+    token = Article.objects.filter(pk=article_id).values_list("queued_at", flat=True).first()
+    if token is None:
+        return []
+    return list(Article.objects.filter(status=Article.Status.OK, processed_at__isnull=True, queued_at=token)
+                .exclude(pk=article_id).values_list("pk", flat=True))
 
 
 def _load(ids: list[int]) -> list[Article]:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django_tasks import task
 
 from broadsheet.crawl import pipeline, workers
+from broadsheet.crawl.process import batch_of, claim_batch
 from broadsheet.lib.deadline import DeadlineExceeded, deadline
 from broadsheet.sources.models import Feed
 
@@ -62,9 +63,21 @@ def fetch_article(article_id: int) -> str:
 
 @task()
 def process_article(article_id: int) -> bool:
+    """Process the article with a batch of others waiting (crawl/process.py claim_batch);
+    False when another worker's batch holds it or it was processed already."""
+
     def body():
+        batch = claim_batch(article_id)
+        if article_id not in batch:
+            return False
         try:
-            return pipeline.process_article(article_id)
+            if len(batch) == 1:
+                return pipeline.process_article(article_id)
+            # The others' errors are logged and leave them for a later try; this one's fails the task.
+            done = pipeline.process_articles(batch)
+            if article_id not in done:
+                raise RuntimeError(f"processing article {article_id} failed (see the log above)")
+            return True
         except Exception:
             # The worker runs quietly (-v0); say which article and step broke, then let the
             # task fail so it shows as FAILED in the admin; requeue_stale retries it later.
@@ -107,8 +120,10 @@ def hand_on(name: str, arg: int, kind: str, message: str) -> None:
         if step:
             queue(fetch_article if step == "fetch" else process_article, [arg])
     elif name == "process_article":
-        if pipeline.abandon_process(arg, kind, message):
-            queue(process_article, [arg])
+        # The rest of its batch is queued again now, not when the claim's lease runs out.
+        rest = batch_of(arg)
+        again = pipeline.abandon_process(arg, kind, message)
+        queue(process_article, ([arg] if again else []) + rest)
 
 
 def recover_dead_workers() -> int:
