@@ -13,7 +13,7 @@ each raw page), then prints:
   ARTICLE_PIPELINE (embedding, story, sections, tags, summaries) runs on each, then once
   more (must change nothing).
 
-    .venv/bin/python bench/rawpages.py [--limit 143] [--no-pipeline]
+    .venv/bin/python bench/rawpages.py [--limit 143] [--no-pipeline] [--storage-only]
 
 Speed figures are wall time on a shared 2-core machine: CPU ms a page holds better.
 """
@@ -84,19 +84,30 @@ def storage() -> None:
     from broadsheet.crawl import rawpages
     from broadsheet.crawl.models import RawPage
 
-    brotli_sizes, zlib_sizes, sizes, truncated = [], [], [], 0
+    import brotli
+
+    brotli_sizes, zlib_sizes, sizes, truncated, bodies = [], [], [], 0, []
     for page in RawPage.objects.all():
         body = rawpages.content_of(page)
+        bodies.append(body)
         brotli_sizes.append(page.stored_size)
         zlib_sizes.append(len(zlib.compress(body, 6)))
         sizes.append(page.size)
         truncated += page.truncated
+    cpu = {}
+    for name, pack in (("zlib 6", lambda b: zlib.compress(b, 6)), ("brotli 5", lambda b: brotli.compress(b, quality=rawpages.QUALITY))):
+        started = time.process_time()
+        for body in bodies:
+            pack(body)
+        cpu[name] = (time.process_time() - started) / len(bodies) * 1000
     print(f"storage an article ({len(sizes)} raw pages kept, {truncated} cut at the cap):")
     for name, values in (("uncompressed", sizes), ("zlib 6 (baseline)", zlib_sizes), ("brotli 5 (kept)", brotli_sizes)):
         print(f"  {name:18s} median {statistics.median(values) / 1000:6.1f} KB   p95 {quantile(values, 0.95) / 1000:6.1f} KB"
               f"   total {sum(values) / 1e6:6.2f} MB")
     print(f"  ratio brotli / zlib: median {statistics.median(brotli_sizes) / statistics.median(zlib_sizes):.2f}x, "
           f"total {sum(brotli_sizes) / sum(zlib_sizes):.2f}x; brotli / uncompressed total {sum(brotli_sizes) / sum(sizes):.3f}x")
+    print(f"  compressing: zlib 6 {cpu['zlib 6']:.1f} ms CPU a page, brotli 5 {cpu['brotli 5']:.1f} ms "
+          f"({cpu['brotli 5'] / cpu['zlib 6']:.2f}x)")
 
 
 def timed(label: str, pages: int, fn, baseline: tuple[float, float] | None = None):
@@ -144,6 +155,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="pages (default: all)")
     parser.add_argument("--no-pipeline", action="store_true", help="re-extract only: no enrichment steps")
+    parser.add_argument("--storage-only", action="store_true", help="measure storage, not re-extraction speed")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"{DATA} is missing (the team's ../shared/data)")
@@ -156,7 +168,8 @@ def main() -> None:
     ids = store(rows)
     print(f"stored through fetch_article: {len(ids)} articles in {time.perf_counter() - started:.1f} s")
     storage()
-    speed(ids, pipeline_on=not args.no_pipeline)
+    if not args.storage_only:
+        speed(ids, pipeline_on=not args.no_pipeline)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
