@@ -154,9 +154,10 @@ def test_a_bad_date_is_a_clear_error(value):
         run("--since", value)
 
 
-def test_a_bad_date_exits_with_status_2():
+def test_a_bad_date_exits_with_status_2(tmp_path):
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin", "BROADSHEET_DATA_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "broadsheet.cli", "reextract", "--since", "soon"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin"})
+                          capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2 and "not a date: 'soon'" in done.stderr
 
 
