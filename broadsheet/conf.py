@@ -81,6 +81,13 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_CRAWL_WORKERS", "8", "Fetches run in parallel by one crawl process.", _int),
         Setting("BROADSHEET_CRAWL_EXTRACT_PROCESSES", "0",
                 "Processes that extract pages during `crawl --once` (0: one per core; 1: in the crawling threads).", _int),
+        Setting("BROADSHEET_KEEP_RAW_PAGES", "true",
+                "Keep each article's fetched page (Brotli-compressed, cut at the extraction cap, with its fetch time and "
+                "headers) so `broadsheet reextract` can run a better extractor over stored articles.", _bool),
+        Setting("BROADSHEET_RAW_PAGES_MAX_DAYS", "90",
+                "Raw pages fetched longer ago than this are pruned (hourly by `broadsheet run`, or `broadsheet rawpages --prune`); 0: no age limit.", _int),
+        Setting("BROADSHEET_RAW_PAGES_MAX_MB", "2000",
+                "Raw pages kept in all, in MB as stored (compressed); beyond it the oldest are pruned first; 0: no size limit.", _int),
         Setting("BROADSHEET_LOAD_DEFAULT_SOURCES", "true", "Load the built-in list of public news sources on first run.", _bool),
         Setting("BROADSHEET_LLM_URL", "", "OpenAI-compatible endpoint for abstractive AI features. Empty: extractive only."),
         Setting("BROADSHEET_LLM_MODEL", "", "Model name sent to the LLM endpoint."),

@@ -294,6 +294,9 @@ CRAWL_WORKERS = env("BROADSHEET_CRAWL_WORKERS")
 TASK_DEADLINE = env("BROADSHEET_TASK_DEADLINE")
 TASK_LEASE = env("BROADSHEET_TASK_LEASE")
 CRAWL_EXTRACT_PROCESSES = env("BROADSHEET_CRAWL_EXTRACT_PROCESSES") or (os.cpu_count() or 1)
+KEEP_RAW_PAGES = env("BROADSHEET_KEEP_RAW_PAGES")  # crawl/rawpages.py
+RAW_PAGES_MAX_DAYS = env("BROADSHEET_RAW_PAGES_MAX_DAYS")
+RAW_PAGES_MAX_MB = env("BROADSHEET_RAW_PAGES_MAX_MB")
 
 # Steps run on each newly stored article, in order, by the `process_article` task.
 # Each is a dotted path to a function taking an Article; each must be safe to repeat.

@@ -22,3 +22,25 @@ class TaskWorker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.host} pid {self.pid})"
+
+
+class RawPage(models.Model):
+    """The page an article was extracted from, as fetched: compressed, bounded, with its fetch
+    time and the response headers that matter. Kept so that a better extractor can reach
+    articles already stored (`broadsheet reextract`); pruned by age and total size
+    (`broadsheet rawpages --prune`, and hourly by `broadsheet run`). See crawl/rawpages.py."""
+
+    article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True,
+                                   related_name="raw_page")
+    content = models.BinaryField(editable=False, help_text="The response body, compressed with `codec`")
+    codec = models.CharField(max_length=10, default="br", help_text="How `content` is compressed (br: Brotli)")
+    size = models.PositiveIntegerField(help_text="Bytes of the body as kept (before compression)")
+    stored_size = models.PositiveIntegerField(help_text="Bytes of `content` (after compression)")
+    truncated = models.BooleanField(default=False, help_text="Larger than the extraction cap: kept as the extractor reads it")
+    fetched_at = models.DateTimeField(db_index=True)
+    status = models.PositiveSmallIntegerField(help_text="HTTP status of the final response")
+    url = models.URLField(max_length=2000, help_text="Final URL, after redirects")
+    headers = models.JSONField(default=dict, blank=True, help_text="The response headers that matter (lower-case names)")
+
+    def __str__(self) -> str:
+        return f"raw page of article {self.article_id} ({self.size:,} bytes)"

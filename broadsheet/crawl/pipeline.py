@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.articles.models import Article
+from broadsheet.crawl import rawpages
 from broadsheet.crawl.process import process_article, process_articles  # noqa: F401  (the third step, kept here)
 from broadsheet.crawl.feeds import FeedError, parse_feed
 from broadsheet.extract import ExtractError, extract
@@ -324,6 +325,37 @@ def fetch_article(article_id: int, extractor=extract) -> str:
         log.exception("extraction crashed on %s", article.url)
         return _fail(article, "extract_crash", f"{article.url}: {exc.__class__.__name__}: {exc}")
 
+    digest = apply_page(article, page)
+    article.fetched_at = timezone.now()
+    article.error = article.error_kind = ""
+    article.attempts += 1
+
+    original = (
+        Article.objects.filter(content_hash=digest, status=Article.Status.OK).exclude(pk=article.pk)
+        .order_by("published", "pk").first()
+    )
+    if original is None and page.canonical_url:
+        canonical = canonical_url(page.canonical_url)
+        if canonical != article.url:
+            original = Article.objects.filter(url=canonical, status=Article.Status.OK).first()
+    if original is not None:
+        article.status, article.duplicate_of = Article.Status.DUPLICATE, original
+    else:
+        article.status = Article.Status.OK
+    raw = rawpages.packed(response) if original is None and settings.KEEP_RAW_PAGES else None
+    with transaction.atomic():  # the article and its raw page are stored together, or neither
+        article.save()
+        if raw is not None:
+            rawpages.keep(article.pk, raw)
+    return "duplicate" if original is not None else "ok"
+
+
+def apply_page(article: Article, page) -> str:
+    """Write what the extractor found into the article (not saved); its content hash.
+
+    The one place extracted fields reach an article: at fetch time and when `reextract`
+    runs a newer extractor over a stored page. Where the page is silent, what the article
+    already holds stays."""
     digest = content_hash(page.body, page.title)
     article.title = page.title or article.title
     if page.authors:
@@ -344,24 +376,7 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     article.word_count = len(page.body.split())
     article.paywalled = bool(getattr(page, "paywalled", False))
     article.content_hash = digest
-    article.fetched_at = timezone.now()
-    article.error = article.error_kind = ""
-    article.attempts += 1
-
-    original = (
-        Article.objects.filter(content_hash=digest, status=Article.Status.OK).exclude(pk=article.pk)
-        .order_by("published", "pk").first()
-    )
-    if original is None and page.canonical_url:
-        canonical = canonical_url(page.canonical_url)
-        if canonical != article.url:
-            original = Article.objects.filter(url=canonical, status=Article.Status.OK).first()
-    if original is not None:
-        article.status, article.duplicate_of = Article.Status.DUPLICATE, original
-    else:
-        article.status = Article.Status.OK
-    article.save()
-    return "duplicate" if original is not None else "ok"
+    return digest
 
 
 def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], list[int]]:

@@ -6,9 +6,10 @@ default the workers drain the database queue; with REDIS_URL set they are RQ wor
 any number of further workers (`broadsheet worker`) can join on other machines.
 
 Every few seconds the scheduler hands on the task of any worker, here or elsewhere, whose
-heartbeat stopped (crawl/workers.py). A task worker child that dies is started again and
-the log says so; if the web server dies, or workers keep dying, `run` stops everything
-and exits with status 1, so a supervisor that restarts on failure does.
+heartbeat stopped (crawl/workers.py); every hour it prunes the raw pages kept for
+re-extraction to their age and size limits (crawl/rawpages.py). A task worker child that
+dies is started again and the log says so; if the web server dies, or workers keep dying,
+`run` stops everything and exits with status 1, so a supervisor that restarts on failure does.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from broadsheet.conf import env
 log = logging.getLogger("broadsheet.run")
 
 RESTARTS_PER_10_MINUTES = 5  # more task-worker deaths than this and `run` gives up (exit 1)
+PRUNE_EVERY = 3600.0  # seconds between two prunings of the raw pages (crawl/rawpages.py)
 
 
 def _die_with_parent() -> None:
@@ -185,5 +187,24 @@ class Command(BaseCommand):
             self._say_if_offline()
         except Exception:  # the scheduler must outlive a database hiccup
             log.exception("scheduler tick failed")
+        finally:
+            close_old_connections()
+        self._prune_raw_pages()
+
+    _next_prune = 0.0
+
+    def _prune_raw_pages(self) -> None:
+        """Hourly: raw pages past their age or over the size limit go, oldest first."""
+        from django.db import close_old_connections
+
+        from broadsheet.crawl.rawpages import prune
+
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY
+        try:
+            prune()
+        except Exception:  # the scheduler must outlive a database hiccup
+            log.exception("pruning raw pages failed")
         finally:
             close_old_connections()
