@@ -9,6 +9,11 @@ turns to garbage, and RSS cut off half-way. The crawl runs as a subprocess on a 
 database (SQLite in a temp folder, or the PostgreSQL of --db after a flush).
 
     .venv/bin/python bench/crawl.py [--feeds 1000] [--hosts 100] [--failing 0.10] [--tree PATH] [--db URL]
+                                    [--run SECONDS [--workers 2] [--redis URL]]
+
+`--run SECONDS` runs the running scheduler instead (`broadsheet run --no-web`: scheduler and
+task workers, on the database queue, or on RQ with `--redis`) for that long, then stops it
+and counts what it stored and processed by then.
 
 Baseline: the same feeds, all healthy, crawled by the same code in the same bench. Prints
 feeds/s, pages/s, enriched articles/s end to end, the median and p99 delay of the healthy
@@ -237,6 +242,10 @@ def peak_kib(pid: int) -> tuple[str, int] | None:
         return None
     if "resource_tracker" in cmdline:
         kind = "multiprocessing resource tracker"
+    elif "broadsheet.cli worker" in cmdline:
+        kind = "task worker"
+    elif "broadsheet.cli run" in cmdline:
+        kind = "run (scheduler)"
     elif "crawl" in cmdline:
         kind = "crawl process"
     elif "multiprocessing" in cmdline or "spawn_main" in cmdline:
@@ -252,6 +261,8 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
     env = {**os.environ, "PYTHONPATH": str(args.tree), "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
            "BROADSHEET_FETCH_ALLOW_PRIVATE": "true", "BROADSHEET_DATA_DIR": tempfile.mkdtemp(prefix=f"bench-crawl-{label}-")}
     env.pop("REDIS_URL", None)
+    if args.redis:
+        env["REDIS_URL"] = args.redis
     if args.db:
         env["DATABASE_URL"] = args.db
     else:
@@ -271,9 +282,16 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
         json.dump(urls, handle)
     run("-c", ADD_FEEDS, handle.name)
 
+    if args.redis:
+        from redis import Redis
+
+        Redis.from_url(args.redis).flushdb()  # jobs of an earlier run
     peaks: dict[int, tuple[str, int]] = {}
     start = time.time()
-    command = ["crawl", "--once", "--all"] + (["--no-process"] if args.no_process else [])
+    if args.run:
+        command = ["run", "--no-web", "--workers", str(args.workers), "--interval", "1"]
+    else:
+        command = ["crawl", "--once", "--all"] + (["--no-process"] if args.no_process else [])
     proc = subprocess.Popen([*python, "-m", "broadsheet.cli", *command], env=env, cwd=args.tree,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     err: list[str] = []
@@ -284,11 +302,15 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
             found = peak_kib(pid)
             if found and found[1] >= peaks.get(pid, ("", 0))[1]:
                 peaks[pid] = found
+        if args.run and time.time() - start >= args.run:
+            proc.terminate()  # `run` stops its workers and scheduler on SIGTERM
+            proc.wait(60)
+            break
         time.sleep(0.25)
-    wall = time.time() - start
+    wall = min(time.time() - start, args.run) if args.run else time.time() - start
     out = proc.stdout.read()
     reader.join(5)
-    if proc.returncode:
+    if proc.returncode and not args.run:
         sys.exit(f"crawl failed ({proc.returncode}):\n{''.join(err)[-3000:]}")
     control.send(("log", None))
     log = control.recv()
@@ -356,6 +378,10 @@ def main() -> None:
     parser.add_argument("--no-process", action="store_true",
                         help="crawl --no-process: feeds and pages only, processing left queued for task workers")
     parser.add_argument("--skip-baseline", action="store_true", help="only the failing run (no ratios)")
+    parser.add_argument("--run", type=float, default=0, metavar="SECONDS",
+                        help="run the scheduler and task workers (`broadsheet run --no-web`) this long instead of crawl --once")
+    parser.add_argument("--workers", type=int, default=2, help="task worker processes with --run")
+    parser.add_argument("--redis", default="", help="a REDIS_URL (flushed before each run): RQ workers with --run")
     args = parser.parse_args()
     args.tree = args.tree.resolve()
     topics = args.topics or max(1, args.feeds * ITEMS // 8)
@@ -373,7 +399,8 @@ def main() -> None:
     load = os.getloadavg()
     print(f"bench/crawl.py: {args.feeds} feeds x {ITEMS} items from {len(addresses)} loopback hosts, "
           f"{len(plan)} failing ({args.failing:.0%}: {', '.join(KINDS)}), code from {args.tree}, "
-          f"{'PostgreSQL' if args.db else 'SQLite'}{', --no-process' if args.no_process else ''}; "
+          f"{'PostgreSQL' if args.db else 'SQLite'}{', --no-process' if args.no_process else ''}"
+          f"{f', broadsheet run for {args.run:.0f} s with {args.workers} workers on ' + ('RQ' if args.redis else 'the database queue') if args.run else ''}; "
           f"load average at start {load[0]:.1f}", flush=True)
     runs = {}
     if not args.skip_baseline:
