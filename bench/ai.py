@@ -242,24 +242,125 @@ def lexrank(sentences: list[str], k: int, threshold: float = 0.1, damping: float
     return sorted(int(i) for i in np.argsort(-score)[:k])
 
 
+SUMMARY_HALF_SALT = "broadsheet-summary-halves-v1"
+
+
+def _half(key: str, salt: str) -> str:
+    """'tuning' or 'confirmation' by a fixed hash of a group key (a publisher, or an id where
+    the set has one publisher), so a rule tuned on one half is confirmed on the other."""
+    import hashlib
+
+    return "tuning" if int(hashlib.sha256(f"{salt}|{key}".encode()).hexdigest()[:12], 16) / 16**12 < 0.5 else "confirmation"
+
+
+def previous_gist(title: str, body: str) -> str:
+    """The rule "In short" followed before issue 11: the most central of the first three sentences."""
+    from broadsheet.enrich.summaries import _usable, rank_sentences
+    from broadsheet.enrich.text import split_sentences
+
+    sentences = _usable(split_sentences(body))
+    if not sentences:
+        return ""
+    scores, _ = rank_sentences(title, sentences)
+    early = [i for i, s in enumerate(sentences) if s.index < 3] or [0]
+    return sentences[max(early, key=lambda i: scores[i])].text
+
+
+def _gist_defects(rows: list[dict], side: dict[str, str]) -> dict:
+    """Per half: how many "In short" sentences fail standalone's tests, ours and the previous rule's."""
+    from broadsheet.enrich.standalone import defect
+    from broadsheet.enrich.summaries import summarize
+
+    out: dict[str, dict] = {}
+    for r in rows:
+        lang = r.get("lang") or "en"
+        ours = summarize(r["title"], r["text"], language=lang)["gist"]
+        for name, text in (("ours", ours["text"] if ours else ""), ("previous", previous_gist(r["title"], r["text"]))):
+            for half in ("all", side[r["id"]]):
+                counts = out.setdefault(half, {}).setdefault(name, Counter())
+                counts["n"] += 1
+                if not text:
+                    counts["none"] += 1  # no sentence stood alone: no "In short" shown
+                    continue
+                reason = defect(text, lang)
+                if reason:
+                    counts[reason] += 1
+                    if name == "ours" and half == "all":
+                        out[half].setdefault("examples", []).append((r["id"], reason, text[:90]))
+    return out
+
+
+def _print_defects(label: str, found: dict) -> int:
+    print(f'  "In short" that cannot stand alone, {label} (fragment / pronoun-or-conjunction / note / question):')
+    for half in ("all", "tuning", "confirmation"):
+        if half not in found:
+            continue
+        line = []
+        for name in ("ours", "previous"):
+            c = found[half].get(name, Counter())
+            bad = c["fragment"] + c["pointing"] + c["note"] + c["question"]
+            line.append(f"{name} {bad}/{c['n']} ({c['fragment']}/{c['pointing']}/{c['note']}/{c['question']}; "
+                        f"none shown {c['none']})")
+        print(f"    {half:12} " + "   ".join(line))
+    for page, reason, text in found.get("all", {}).get("examples", [])[:5]:
+        print(f"    ours, {reason}: {page}: {text!r}")
+    c = found["all"]["ours"]
+    return c["fragment"] + c["pointing"]
+
+
 def bench_summary() -> dict:
     from broadsheet.enrich.summaries import summarize
     from broadsheet.enrich.text import split_sentences
 
     rows = load("summary-dev", "bbc_summary.jsonl")
-    ours_s, base_s = [], []
+    side = {r["id"]: _half(r["id"], SUMMARY_HALF_SALT) for r in rows}
+    scores: dict[str, dict[str, list]] = {h: {"points": [], "lex_points": [], "shown": [], "lex_shown": []}
+                                          for h in ("all", "tuning", "confirmation")}
+    repeats = 0
     for r in rows:
         body = r["text"]
         result = summarize(r["title"], body)
-        k = len(result["key_points"])
-        ours_s.append(rouge(" ".join(p["text"] for p in result["key_points"]), r["summary_spaced"]))
+        points = [p["text"] for p in result["key_points"]]
+        shown = ([result["gist"]["text"]] if result["gist"] else []) + points
+        repeats += bool(result["gist"]) and result["gist"]["text"] in points
         sentences = [s.text for s in split_sentences(body)]
-        base_s.append(rouge(" ".join(sentences[i] for i in lexrank(sentences, k)), r["summary_spaced"]))
-    o, b = np.mean(ours_s, axis=0), np.mean(base_s, axis=0)
-    print(f"summary (n={len(rows)}, same sentence count as ours, 3-5 per article):")
-    for i, name in enumerate(("ROUGE-1", "ROUGE-2", "ROUGE-L")):
-        print(f"  {name}  ours {o[i]:.4f}  LexRank {b[i]:.4f}  ratio {ratio(o[i], b[i])}")
-    return {"ours": o.tolist(), "lexrank": b.tolist(), "n": len(rows)}
+        gold = r["summary_spaced"]
+        for half in ("all", side[r["id"]]):
+            sc = scores[half]
+            sc["points"].append(rouge(" ".join(points), gold))
+            sc["lex_points"].append(rouge(" ".join(sentences[i] for i in lexrank(sentences, len(points))), gold))
+            # What the reader sees: "In short" + key points, beside LexRank with as many sentences.
+            order = sorted(shown, key=body.find)
+            sc["shown"].append(rouge(" ".join(order), gold))
+            sc["lex_shown"].append(rouge(" ".join(sentences[i] for i in lexrank(sentences, len(shown))), gold))
+    print(f"summary (summary-dev, n={len(rows)}; halves by a hash of the id, one publisher; LexRank with the same sentence count):")
+    for half, sc in scores.items():
+        n = len(sc["points"])
+        for what, base, label in (("points", "lex_points", "key points"), ("shown", "lex_shown", "In short + key points")):
+            o, b = np.mean(sc[what], axis=0), np.mean(sc[base], axis=0)
+            print(f"  {half:12} n={n:3} {label:22} ROUGE-1 {o[0]:.4f} vs {b[0]:.4f}  ROUGE-2 {o[1]:.4f} vs {b[1]:.4f}  "
+                  f"ROUGE-L ours {o[2]:.4f} LexRank {b[2]:.4f} ratio {ratio(o[2], b[2])} "
+                  f"{'MET' if o[2] >= b[2] else 'NOT MET'}")
+    print(f'  key points repeating "In short": {repeats}')
+    bad = _print_defects("summary-dev", _gist_defects(rows, side))
+    # Many publishers and languages: extraction-dev's reference bodies, halves by publisher group.
+    sys.path.insert(0, str(ROOT / "bench"))
+    from extraction import halves
+
+    pages = [r for r in load("extraction-dev", "truth.jsonl") if (r.get("body") or "").strip()]
+    page_rows = [{"id": r["id"], "title": r.get("title") or "", "text": r["body"], "lang": ""} for r in pages]
+    from broadsheet.extract.language import detect
+
+    for row in page_rows:
+        row["lang"] = detect(row["text"], "") or "en"
+    bad_pages = _print_defects("extraction-dev bodies (many publishers and languages)", _gist_defects(page_rows, halves(pages)))
+    stories = load("clustering-dev", "articles.jsonl")
+    bad_stories = _print_defects("clustering-dev articles (halves by publisher)",
+                                 _gist_defects(stories, {r["id"]: _half(r["source"] or r["dataset"], SUMMARY_HALF_SALT) for r in stories}))
+    print(f'  goal: no "In short" starting with a pronoun, conjunction or fragment on summary-dev: {bad} '
+          f"({'MET' if bad == 0 else 'NOT MET'}); extraction-dev {bad_pages}; clustering-dev {bad_stories}")
+    return {"scores": {h: {k: np.mean(v, axis=0).tolist() for k, v in sc.items()} for h, sc in scores.items()},
+            "defects": bad, "n": len(rows)}
 
 
 # --- hashtags ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from broadsheet.enrich.standalone import stands_alone
 from broadsheet.enrich.text import Sentence, content_words, light_embed, split_sentences, stem
 
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -34,7 +35,7 @@ def key_point_count(n_sentences: int) -> int:
 def _usable(sentences: list[Sentence]) -> list[Sentence]:
     """Sentences fit to quote alone: a sensible length and a proper ending (no bylines, captions)."""
     return [s for s in sentences if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS
-            and re.search(r"[.!?][\"'”’)]?$", s.text)] or sentences
+            and re.search(r"[.!?。！？][\"'”’)」』）]?$", s.text)] or sentences
 
 
 def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, diversity: float = 0.3) -> list[int]:
@@ -105,22 +106,34 @@ def _top(scores: np.ndarray, vectors: np.ndarray, k: int, duplicate: float = 0.9
     return chosen
 
 
-def summarize(title: str, body: str, article_id: Any = None, k: int | None = None) -> dict:
-    """{"gist": {"text", "sources"}, "key_points": [{"text", "sources"}, ...]} of one article."""
+LEAD_SENTENCES = 5  # "In short" comes from the lead: news states its point first
+GIST_REPEAT = 0.85  # a key point this close to "In short" (WordLlama cosine) repeats it
+
+
+def summarize(title: str, body: str, article_id: Any = None, k: int | None = None, language: str = "en") -> dict:
+    """{"gist": {"text", "sources"}, "key_points": [{"text", "sources"}, ...]} of one article.
+
+    Only sentences that stand alone (standalone.stands_alone) are shown when there are any:
+    "In short" is the most central of them in the lead, and the key points are the most
+    central others, none repeating "In short"."""
     sentences = _usable(split_sentences(body))
     if not sentences:
         return {"gist": None, "key_points": []}
     scores, vectors = rank_sentences(title, sentences)
+    alone = [i for i, s in enumerate(sentences) if stands_alone(s.text, language)]
+    gist_i = None
+    if alone:  # no sentence stands alone (a cut or odd text): no "In short" rather than a fragment
+        early = [i for i in alone if sentences[i].index < LEAD_SENTENCES] or alone[:1]
+        gist_i = max(early, key=lambda i: scores[i])
+    rest = [i for i in (alone or range(len(sentences)))
+            if gist_i is None or (i != gist_i and float(vectors[i] @ vectors[gist_i]) < GIST_REPEAT)]
     k = k or key_point_count(len(sentences))
-    picked = sorted(_top(scores, vectors, k), key=lambda i: sentences[i].index)
-    # The gist: the most central of the first three sentences (news leads with the point).
-    early = [i for i, s in enumerate(sentences) if s.index < 3] or [0]
-    gist_i = max(early, key=lambda i: scores[i])
+    picked = sorted((rest[j] for j in _top(scores[rest], vectors[rest], k)), key=lambda i: sentences[i].index) if rest else []
 
     def item(i: int) -> dict:
         return {"text": sentences[i].text, "sources": [{"article": article_id, "sentence": sentences[i].index}]}
 
-    return {"gist": item(gist_i), "key_points": [item(i) for i in picked]}
+    return {"gist": item(gist_i) if gist_i is not None else None, "key_points": [item(i) for i in picked]}
 
 
 def story_ready(articles: Iterable[Any]) -> bool:
