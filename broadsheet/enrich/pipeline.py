@@ -40,7 +40,7 @@ def compute(article) -> dict:
         "section": section,
         "hashtags": tags.hashtags(text, article.title, found=found, language=article.language),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in found[:20]],
-        **summaries.summarize(article.title, text, article_id=article.pk),
+        **summaries.summarize(article.title, text, article_id=article.pk, language=article.language or "en"),
     }
 
 
@@ -230,8 +230,13 @@ def story_key(story_id: int) -> str:
     return f"story:{story_id}"
 
 
+# Bumped when summarize_story changes what it picks, so stored summaries are made again.
+STORY_SUMMARY_VERSION = "2"  # 2: only sentences that stand alone, in the reader's language
+
+
 def _signature(articles: list[Any]) -> str:
-    return hashlib.sha256(",".join(sorted(str(a.pk) for a in articles)).encode()).hexdigest()
+    ids = ",".join(sorted(str(a.pk) for a in articles))
+    return hashlib.sha256(f"v{STORY_SUMMARY_VERSION}|{ids}".encode()).hexdigest()
 
 
 def story_summary(key: str, articles: list[Any]) -> dict | None:

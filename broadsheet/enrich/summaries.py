@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from broadsheet.enrich.standalone import stands_alone
+from broadsheet.enrich.standalone import language_of, stands_alone
 from broadsheet.enrich.text import Sentence, content_words, light_embed, split_sentences, stem
 
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -38,9 +38,10 @@ def _usable(sentences: list[Sentence]) -> list[Sentence]:
             and re.search(r"[.!?。！？][\"'”’)」』）]?$", s.text)] or sentences
 
 
-def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, diversity: float = 0.3) -> list[int]:
+def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, diversity: float = 0.3,
+         allowed: Iterable[int] | None = None) -> list[int]:
     chosen: list[int] = []
-    candidates = list(range(len(scores)))
+    candidates = list(range(len(scores))) if allowed is None else list(allowed)
     while candidates and len(chosen) < k:
         if chosen:
             redundancy = (vectors[candidates] @ vectors[chosen].T).max(axis=1)
@@ -146,18 +147,43 @@ def _publisher(article: Any) -> str:
     return str(getattr(source, "name", None) or getattr(article, "source_id", None) or source or "")
 
 
-def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
+def site_language() -> str:
+    """The reader's language: the site's LANGUAGE_CODE ('en-us' → 'en')."""
+    from django.conf import settings
+
+    return language_of(getattr(settings, "LANGUAGE_CODE", "") or "en") or "en"
+
+
+def reader_language(articles: list[Any], wanted: str) -> str:
+    """`wanted` when some article is in it (or of unknown language), else the story's most common language."""
+    found = Counter(language_of(getattr(a, "language", "")) for a in articles)
+    if found[wanted] or found[""] or not found:
+        return wanted
+    return found.most_common(1)[0][0]
+
+
+def summarize_story(articles: list[Any], k: int = 4, language: str | None = None) -> dict | None:
     """Summary of a story's coverage, or None below 3 articles from 2 publishers.
 
-    `articles` are Article-like objects (id, title, body, source.name). Returns
-    {"summary", "talking_points", "differences", "quote"}, each item with `sources`.
+    `articles` are Article-like objects (id, title, body, source.name, language). Returns
+    {"summary", "talking_points", "differences", "quote"}, each item one sentence with its
+    `sources`. Only sentences that stand alone, from articles in the reader's language
+    (`language`, default the site's; an article of unknown language counts as in it).
     """
     articles = [a for a in articles if (a.body or "").strip()]
     if not story_ready(articles):
         return None
+    lang = reader_language(articles, language_of(language) or site_language())
     pool: list[tuple[Any, Sentence]] = []
     for article in articles:
+        if language_of(getattr(article, "language", "")) not in ("", lang):
+            continue
         pool += [(article, s) for s in _usable(split_sentences(article.body))[:40]]
+    # Every sentence counts for consensus and may hold the notable quote; only those that
+    # stand alone are shown as summary, talking points and differences.
+    alone = [i for i, (_, s) in enumerate(pool) if stands_alone(s.text, lang)]
+    if not alone:
+        return None
     vectors = light_embed([s.text for _, s in pool])
     owners = np.array([_publisher(a) for a, _ in pool])
     # Consensus: how well a sentence is echoed by OTHER publishers' sentences.
@@ -177,14 +203,14 @@ def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
         return {"text": text or sentence.text, "publisher": _publisher(article),
                 "sources": [{"article": article.pk if hasattr(article, "pk") else article.id, "sentence": sentence.index}]}
 
-    chosen = _mmr(scores, vectors, 2 + k, diversity=0.4)
+    chosen = _mmr(scores, vectors, 2 + k, diversity=0.4, allowed=alone)
     summary = [item(i) for i in chosen[:2]]
     talking = [item(i) for i in chosen[2:]]
     differences = []
     for publisher in sorted(set(owners)):
-        mine = np.where(owners == publisher)[0]
+        mine = np.array([i for i in alone if owners[i] == publisher and i not in chosen], dtype=int)
         if not len(mine):
-            continue
+            continue  # everything this publisher said is in the summary or the talking points already
         # What this publisher says that the others echo least (early sentences preferred).
         distinct = ((1.0 - echo[mine]) + 0.2 * lead[mine]) * voice[mine]
         differences.append(item(int(mine[int(np.argmax(distinct))])))

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from broadsheet.enrich.models import ArticleEnrichment
 from broadsheet.enrich.pipeline import enrich_article
@@ -36,7 +37,7 @@ def test_an_enriched_article_shows_hashtags_gist_and_key_points_in_place(client)
     html = client.get(article.get_absolute_url()).content.decode()
     enrichment = ArticleEnrichment.objects.get(article=article)
     assert "#KimJongUn" in html and reverse("enrich:tag", args=["kimjongun"]) in html
-    assert enrichment.key_points[0]["text"] in html
+    assert escape(enrichment.key_points[0]["text"]) in html
     assert "#:~:text=" in html  # each point links to its sentence
     panel = client.get(reverse("enrich:article-panel", args=[article.pk]))
     assert panel.status_code == 200 and "Key points" in panel.content.decode()
