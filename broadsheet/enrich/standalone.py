@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from broadsheet.lib.language import language_of
+
 # First words that point outside the sentence: personal and demonstrative pronouns,
 # coordinating conjunctions and connectives that continue an argument.
 POINTING = {
@@ -46,11 +48,6 @@ _NOTE_ANYWHERE = re.compile(r"\b(this (story|article|report) (was|has been) (upd
 _END = re.compile(r"[.!。！][\"'”’)\]」』）]?$")
 MIN_WORDS, MAX_WORDS = 6, 60
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-
-
-def language_of(code: str | None) -> str:
-    """'en-US' → 'en'; '' stays '' (unknown)."""
-    return (code or "").split("-")[0].split("_")[0].lower()
 
 
 def first_words(text: str, n: int = 4) -> list[str]:

@@ -17,7 +17,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from broadsheet.enrich.standalone import language_of, stands_alone
+from broadsheet.enrich.standalone import stands_alone
+from broadsheet.lib.language import in_language, language_of, site_language
 from broadsheet.enrich.text import Sentence, content_words, light_embed, split_sentences, stem
 
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -147,13 +148,6 @@ def _publisher(article: Any) -> str:
     return str(getattr(source, "name", None) or getattr(article, "source_id", None) or source or "")
 
 
-def site_language() -> str:
-    """The reader's language: the site's LANGUAGE_CODE ('en-us' → 'en')."""
-    from django.conf import settings
-
-    return language_of(getattr(settings, "LANGUAGE_CODE", "") or "en") or "en"
-
-
 def reader_language(articles: list[Any], wanted: str) -> str:
     """`wanted` when some article is in it (or of unknown language), else the story's most common language."""
     found = Counter(language_of(getattr(a, "language", "")) for a in articles)
@@ -176,7 +170,7 @@ def summarize_story(articles: list[Any], k: int = 4, language: str | None = None
     lang = reader_language(articles, language_of(language) or site_language())
     pool: list[tuple[Any, Sentence]] = []
     for article in articles:
-        if language_of(getattr(article, "language", "")) not in ("", lang):
+        if not in_language(getattr(article, "language", ""), lang):
             continue
         pool += [(article, s) for s in _usable(split_sentences(article.body))[:40]]
     # Every sentence counts for consensus and may hold the notable quote; only those that

@@ -35,7 +35,9 @@ def test_reports_from_three_sources_form_one_story_with_counts(at):
     assert story_of(b) == story == story_of(d) != story_of(c)
     assert (story.article_count, story.source_count, story.country_count) == (3, 3, 2)
     assert story.first_published == a.published and story.last_published == d.published
-    assert story.headline == a.title
+    # the most central member's headline (store.lead_row), with that article as the card's lead
+    assert story.headline in {a.title, b.title, d.title}
+    assert story.headline == Article.objects.get(pk=story.lead_id).title
 
 
 def test_a_syndicated_copy_is_folded_into_the_original_whatever_arrives_first(at):
@@ -202,4 +204,4 @@ def test_a_look_alike_event_chained_into_a_story_is_split_into_its_own(at):
     assert {story_of(a) for a in first} == {story}
     kept, new = Story.objects.get(pk=story.pk), story_of(other[0])
     assert (kept.article_count, new.article_count) == (4, 4)
-    assert kept.headline == first[0].title and new.headline == other[0].title
+    assert kept.headline in {a.title for a in first} and new.headline in {a.title for a in other}
