@@ -363,6 +363,122 @@ def bench_summary() -> dict:
             "defects": bad, "n": len(rows)}
 
 
+# --- questions --------------------------------------------------------------------------
+QUESTIONS = ROOT / "bench" / "questions.json"
+
+
+def previous_answer(question: str, articles: list) -> dict:
+    """The ask box before issue 11, as the baseline: BM25 + WordLlama + coverage, the best
+    sentence whatever it states, refusing only when no sentence holds half the question."""
+    import math
+
+    from broadsheet.enrich.questions import MAX_QUESTION, MIN_MATCH, NOT_FOUND, QUESTION_STOP, _passages
+    from broadsheet.enrich.text import content_words, light_embed, stem
+
+    def term(word: str) -> str:
+        return stem(re.sub(r"'s$", "", word))
+
+    question = " ".join(question.split())[:MAX_QUESTION]
+    passages = _passages(articles)
+    terms = [term(w) for w in content_words(question) if w not in QUESTION_STOP]
+    refused = {"found": False, "answer": NOT_FOUND, "citations": []}
+    if not terms or not passages:
+        return refused
+    docs = [Counter(term(w) for w in content_words(p["text"])) for p in passages]
+    n = len(docs)
+    df = Counter(t for d in docs for t in set(d))
+    avg = sum(sum(d.values()) for d in docs) / n or 1.0
+    bm25 = np.zeros(n)
+    for t in [t for t in set(terms) if df[t]]:
+        idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+        for i, d in enumerate(docs):
+            if d[t]:
+                bm25[i] += idf * d[t] * 2.2 / (d[t] + 1.2 * (0.25 + 0.75 * sum(d.values()) / avg))
+    weight = {t: math.log(1 + (n + 1) / (df[t] + 0.5)) for t in set(terms)}
+    coverage = np.array([sum(weight[t] for t in weight if t in d) / sum(weight.values()) for d in docs])
+    if coverage.max() < MIN_MATCH:
+        return refused
+    similarity = light_embed([p["text"] for p in passages]) @ light_embed([question])[0]
+    score = bm25 / (bm25.max() or 1.0) + 0.5 * similarity + coverage
+    top = [passages[int(i)] for i in np.argsort(-score) if coverage[i] >= MIN_MATCH / 2][:3]
+    return {"found": True, "answer": top[0]["text"], "citations": top}
+
+
+def _span_in(span: str, text: str) -> bool:
+    def norm(x: str) -> str:
+        return " ".join(x.replace("’", "'").lower().split())
+
+    return norm(span) in norm(text)
+
+
+def bench_questions() -> dict:
+    """Our question set (bench/questions.json) over clustering-dev stories: each question is
+    asked of its whole story as the story page's ask box would. Right = the answer sentence
+    (the first citation) holds a span that states the answer; for a question the coverage
+    does not answer, right = a refusal. Halves by a hash of the story (publishers differ)."""
+    from types import SimpleNamespace
+
+    from broadsheet.enrich import questions
+
+    os.environ.pop("BROADSHEET_LLM_URL", None)
+    rows = load("clustering-dev", "articles.jsonl")
+    by_story: dict[str, list] = {}
+    for r in rows:
+        by_story.setdefault(r["cluster"], []).append(SimpleNamespace(
+            pk=r["id"], title=r["title"] or "", body=r["text"], language=r.get("lang") or "en",
+            source=SimpleNamespace(name=r["source"] or r["dataset"])))
+    items = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    results: dict[str, dict[str, Counter]] = {}
+    wrong: list[tuple] = []
+    timings = []
+    for item in items:
+        articles = by_story[item["story"]]
+        half = _half(item["story"], SUMMARY_HALF_SALT)
+        for name, ask in (("ours", questions.answer), ("previous", previous_answer)):
+            started = time.process_time()
+            got = ask(item["q"], articles)
+            if name == "ours":
+                timings.append((time.process_time() - started) * 1000)
+            answerable = bool(item["answers"])
+            said = got["citations"][0]["text"] if got["found"] and got["citations"] else ""
+            right = any(_span_in(a["span"], said) for a in item["answers"]) if answerable else not got["found"]
+            for h in ("all", half):
+                c = results.setdefault(h, {}).setdefault(name, Counter())
+                c["answerable" if answerable else "unanswerable"] += 1
+                c["right_answer"] += answerable and right
+                c["refused"] += not got["found"]
+                c["refused_right"] += (not got["found"]) and not answerable
+                c["answered_wrong"] += got["found"] and not right
+                c["answered"] += got["found"]
+            if name == "ours" and not right:
+                wrong.append((item["story"], item["q"], "refused" if not got["found"] else said[:110]))
+    print(f"questions (bench/questions.json: {len(items)} questions we wrote on {len({i['story'] for i in items})} "
+          f"clustering-dev stories, {sum(not i['answers'] for i in items)} unanswerable; halves by story):")
+    out = {}
+    for h in ("all", "tuning", "confirmation"):
+        if h not in results:
+            continue
+        line = []
+        for name in ("ours", "previous"):
+            c = results[h][name]
+            acc = c["right_answer"] / c["answerable"] if c["answerable"] else 0.0
+            prec = c["refused_right"] / c["refused"] if c["refused"] else 0.0
+            rec = c["refused_right"] / c["unanswerable"] if c["unanswerable"] else 0.0
+            ans_prec = (c["answered"] - c["answered_wrong"]) / c["answered"] if c["answered"] else 0.0
+            out.setdefault(h, {})[name] = {"accuracy": acc, "refusal_precision": prec, "refusal_recall": rec}
+            line.append(f"{name}: answer accuracy {c['right_answer']}/{c['answerable']} = {acc:.3f}, refusal precision "
+                        f"{c['refused_right']}/{c['refused']} = {prec:.3f}, refusal recall {c['refused_right']}/"
+                        f"{c['unanswerable']} = {rec:.3f}, answers right {ans_prec:.3f}")
+        print(f"  {h:12} " + "\n  {:12} ".format("").join(line))
+    o, b = out["all"]["ours"], out["all"]["previous"]
+    print(f"  answer accuracy ratio {ratio(o['accuracy'], b['accuracy'])}; refusal precision ratio "
+          f"{ratio(o['refusal_precision'], b['refusal_precision'])}; CPU per question mean {statistics.mean(timings):.1f} ms")
+    print("  wrong (ours):")
+    for story, q, said in wrong:
+        print(f"    {story[:24]:24} {q!r} -> {said!r}")
+    return out
+
+
 # --- hashtags ---------------------------------------------------------------------------
 def norm_phrase(text: str) -> str:
     from broadsheet.enrich.text import stem
@@ -468,7 +584,7 @@ def bench_latency(n: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="sections,summary,tags,latency")
+    parser.add_argument("--only", default="sections,summary,questions,tags,latency")
     parser.add_argument("--latency-n", type=int, default=150)
     args = parser.parse_args()
     import django
@@ -479,6 +595,8 @@ def main() -> None:
         bench_sections()
     if "summary" in wanted:
         bench_summary()
+    if "questions" in wanted:
+        bench_questions()
     if "tags" in wanted:
         bench_tags()
     if "latency" in wanted:
