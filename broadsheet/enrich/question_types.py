@@ -121,7 +121,7 @@ def mentions(entity: str, text: str) -> bool:
 
 # Words allowed between the answer and a word of the question: "23 pirates", "Hunter, 41",
 # "passed the resolution by a slim majority in March", "meeting in Helsinki".
-NEAR = {NUMBER: 4, PLACE: 5, TIME: 6}
+NEAR = {NUMBER: 4, PLACE: 8, TIME: 6}
 _AGE_AFTER_NAME = re.compile(r"([A-Z][\w'’-]+),\s+(\d{1,3}),")
 
 
