@@ -27,7 +27,7 @@ log = logging.getLogger("broadsheet.enrich")
 
 def compute(article) -> dict:
     """Everything the step stores, without touching the database."""
-    from broadsheet.enrich import sections, summaries
+    from broadsheet.enrich import questions, sections, summaries
     from broadsheet.enrich.embeddings import from_bytes
 
     text = article.body or article.teaser or ""
@@ -40,6 +40,7 @@ def compute(article) -> dict:
         "section": section,
         "hashtags": tags.hashtags(text, article.title, found=found, language=article.language),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in found[:20]],
+        "question": questions.suggest(article.title, text, found, article.language or "en"),
         **summaries.summarize(article.title, text, article_id=article.pk, language=article.language or "en"),
     }
 
@@ -65,7 +66,8 @@ def enrich_article(article) -> None:
     result = compute(article)
     result["hashtags"] = one_tag_per_entity(result["hashtags"])
     values = {"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
-              "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"}
+              "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive",
+              "question": result["question"]}
     if ArticleEnrichment.objects.filter(article_id=article.pk, llm_version=text_version(article),
                                         generator__startswith="llm:").exists():
         del values["gist"], values["key_points"], values["generator"]  # the model's rewrite of this same text stays

@@ -110,7 +110,7 @@ def mentions(entity: str, text: str) -> bool:
     Hunter", not "Latinos" for "Latino Victory Fund"), each as itself, an alias or a demonym."""
     low = " " + re.sub(r"\s+", " ", text.lower().replace("’", "'")) + " "
     words = {_fold(w) for w in _WORD.findall(low)}
-    parts = [p for p in entity.split() if len(p) >= 2 and p not in WH_WORDS and p not in STOPWORDS]
+    parts = [p for p in entity.split() if len(p) >= 2 and (p in ALIASES or (p not in WH_WORDS and p not in STOPWORDS))]
     if not parts:
         return False
     found = sum(any(((" " in form or "." in form) and form in low) or form in words

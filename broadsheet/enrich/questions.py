@@ -44,18 +44,25 @@ fled:flee hid:hide stole:steal stolen:steal spoke:speak spoken:speak broke:break
 seized:seize""".split())
 
 
+SYNONYMS = {"attorney": "lawyer", "counsel": "lawyer", "boss": "ceo", "head": "chief"}
+
+
 def _term(word: str) -> str:
     """Matching form of a word: possessive dropped ("Kim's" → "kim"), past forms undone
     ("led" → "lead"), crudely stemmed, a final e dropped so "capture", "captured" and
     "capturing" meet ("captur"), and "Democratic" meets "Democrat"."""
     word = re.sub(r"'s$", "", word)
-    word = IRREGULAR.get(word, word)
+    word = SYNONYMS.get(word, IRREGULAR.get(word, word))
     w = word if word.endswith("ss") else stem(word)
     if w.endswith("ie") and len(w) > 4:
         w = w[:-2] + "y"
     if w.endswith("ic") and len(w) >= 8:
         w = w[:-2]
     return w[:-1] if w.endswith("e") and len(w) >= 4 else w
+
+
+ROLE_TERMS = {_term(w) for w in qt.gz.PERSON_TITLES | {"ceo", "cfo", "lawyer", "owner", "founder", "spokesman",
+                                                      "opponent", "challenger", "rival", "successor", "winner"}}
 
 
 def _normalise(text: str) -> str:
@@ -143,10 +150,17 @@ def answer(question: str, articles: list[Any]) -> dict:
     ranked = [int(i) for i in np.argsort(-score) if coverage[i] >= MIN_MATCH / 2]
     if plain:  # a question of entities alone ("How old is Michael Grimm?"): every sentence on them may answer
         ranked = ranked[:CANDIDATES]
-    fit = [i for i in ranked if _names_all(named, i, passages, bodies)
+    # "Who is the CEO of X?": the sentence must name the role asked about, not just anyone.
+    roles = [t for t in plain if t in ROLE_TERMS] if kind == qt.PERSON else []
+    fit = [i for i in ranked if _names_all(named, i, passages, bodies) and all(docs[i][r] for r in roles)
            and qt.answers_type(kind, passages[i]["text"], question, near=lambda w: _term(w.lower()) in topic)]
     if not fit:
         return _refuse()  # relevant sentences, but none states what was asked
+    who = re.match(r"who (?:is|was|are|were) (.+?)\??$", question, re.I)
+    if who and not plain:  # "Who is Min Gyu Kim?": the sentence that introduces them first
+        name = who.group(1).strip()
+        fit.sort(key=lambda i: not (_introduced(name, passages[i]["text"])
+                                    or _introduced(name.split()[-1], passages[i]["text"])))
     top = [passages[i] for i in fit[:TOP]]
     if llm.configured():
         context = [passages[i] for i in fit]
@@ -171,3 +185,33 @@ def _names_all(named: list[str], i: int, passages: list[dict], bodies: dict) -> 
     before = passages[i - 1]["text"] if i and passages[i - 1]["article"] == here["article"] else ""
     return (all(qt.mentions(e, bodies.get(here["article"], "")) for e in named)
             and any(qt.mentions(e, f"{before} {here['text']}") for e in named))
+
+
+def suggest(title: str, text: str, found: list[Any], language: str = "en") -> str:
+    """A question this article answers, for the ask box's hint (the same "e.g. Who was
+    invited?" fitted few stories): "Who is Min Gyu Kim?" for a person the article
+    introduces ("Min Gyu Kim, a former diplomat", "former diplomat Min Gyu Kim"), else
+    "What happened in Pyongyang?" for a place it names twice. English only (the question
+    types are); '' when nothing fits. `found` are tags.Entity-like (name, type, count), by salience."""
+    if language and not language.lower().startswith("en"):
+        return ""
+    def plain_name(name: str) -> bool:  # no acronym ("INS Mysore"), no title inside ("Mayor Michael Bloomberg")
+        return all(not (w.isupper() and len(w) > 1) and w.lower() not in qt.gz.PERSON_TITLES for w in name.split())
+
+    for e in found:
+        if e.type == "person" and len(e.name.split()) > 1 and plain_name(e.name) and _introduced(e.name, text):
+            return f"Who is {e.name}?"
+    for e in found:
+        if e.type == "place" and e.count >= 2 and len(e.name.split()) <= 3 and plain_name(e.name):
+            the = "the " if e.name.split()[0].lower() in {"gulf", "bay", "strait", "isle", "cape", "sea"} else ""
+            return f"What happened in {the}{e.name}?"
+    return ""
+
+
+def _introduced(name: str, text: str) -> bool:
+    """The text says who the person is: an apposition or a role word before the name."""
+    quoted = re.escape(name)
+    if re.search(rf"{quoted},\s+(?:a|an|the|who|[A-Z][\w’']+['’]s)\s", text):
+        return True
+    before = re.findall(rf"(\w+)\s+{quoted}\b", text)
+    return any(w.lower() in qt.gz.PERSON_TITLES and w.lower() not in {"former", "acting", "vice", "deputy"} for w in before)

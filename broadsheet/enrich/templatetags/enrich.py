@@ -24,8 +24,11 @@ def article_panel(article):
 @register.inclusion_tag("enrich/_story_panel_tag.html")
 def story_panel(story):
     """AI panel for a story page: `{% story_panel story %}`. Its fragments are addressed by
-    the story id, so the URL stays short however many articles the story holds."""
-    return {"story": story}
+    the story id, so the URL stays short however many articles the story holds. The ask
+    box's hint is a question the story's lead article answers (questions.suggest)."""
+    lead = getattr(story, "lead_id", None)
+    question = ArticleEnrichment.objects.filter(article_id=lead).values_list("question", flat=True).first() if lead else ""
+    return {"story": story, "question": question or ""}
 
 
 DATED_AFTER = timedelta(days=1)  # older than this, "In short" says when it was true
