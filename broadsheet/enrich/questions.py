@@ -148,7 +148,7 @@ def answer(question: str, articles: list[Any]) -> dict:
     # Some sentence must hold most of the question (above); the answer may hold less of it
     # ("Why did Kim stay away?" ← "Kim stayed away because of security concerns").
     ranked = [int(i) for i in np.argsort(-score) if coverage[i] >= MIN_MATCH / 2]
-    if plain:  # a question of entities alone ("How old is Michael Grimm?"): every sentence on them may answer
+    if plain:  # else a question of entities alone ("How old is Michael Grimm?"): any sentence on them may answer
         ranked = ranked[:CANDIDATES]
     # "Who is the CEO of X?": the sentence must name the role asked about, not just anyone.
     roles = [t for t in plain if t in ROLE_TERMS] if kind == qt.PERSON else []
@@ -163,7 +163,7 @@ def answer(question: str, articles: list[Any]) -> dict:
                                     or _introduced(name.split()[-1], passages[i]["text"])))
     top = [passages[i] for i in fit[:TOP]]
     if llm.configured():
-        context = [passages[i] for i in fit]
+        context = [passages[i] for i in fit[:CANDIDATES]]
         # A reader is waiting: a shorter timeout than background work (ENRICH_ASK_LLM_TIMEOUT).
         written = llm.generate(f"Answer the reader's question: {question}", [p["text"] for p in context], 3,
                                timeout=getattr(settings, "ENRICH_ASK_LLM_TIMEOUT", 10.0))
@@ -173,7 +173,7 @@ def answer(question: str, articles: list[Any]) -> dict:
                 cites += [context[i] for i in g.sources if context[i] not in cites]
             return {"found": True, "answer": " ".join(g.text for g in written), "citations": cites, "generator": "llm"}
         # Failed or unsupported (a lying model): fall back to the retrieved sentences.
-    return {"found": True, "answer": top[0]["text"], "citations": top, "generator": "extractive", "type": kind}
+    return {"found": True, "answer": top[0]["text"], "citations": top, "generator": "extractive"}
 
 
 def _names_all(named: list[str], i: int, passages: list[dict], bodies: dict) -> bool:
