@@ -144,17 +144,23 @@ def save_tags(article_id: int, names: list[str]) -> None:
 
 
 def rewrite_article(article) -> bool:
-    """Abstractive gist and key points from the LLM, grounded in the article's sentences."""
+    """Abstractive gist and key points from the LLM, grounded in the article's sentences; a
+    written sentence that cannot stand alone (standalone.stands_alone) is not kept, and a
+    gist that cannot leaves the extractive one in place."""
+    from broadsheet.enrich.standalone import stands_alone
     from broadsheet.enrich.text import split_sentences
 
     enrichment = ArticleEnrichment.objects.filter(article_id=article.pk).first()
     sentences = split_sentences(article.body)[:40]
     if enrichment is None or not sentences:
         return False
-    written = llm.generate("Write a one-sentence gist, then 3 to 5 key points of this article.",
-                           [s.text for s in sentences], max_sentences=6)
-    if not written:
+    written = llm.generate("Write a one-sentence gist, then 3 to 5 key points of this article that do not repeat "
+                           "the gist. Each sentence must make sense on its own: no pronoun or 'and', 'but' pointing "
+                           "at another sentence.", [s.text for s in sentences], max_sentences=6)
+    language = article.language or "en"
+    if not written or not stands_alone(written[0].text, language):
         return False
+    written = written[:1] + [g for g in written[1:] if stands_alone(g.text, language)]
 
     def item(g) -> dict:
         return {"text": g.text, "sources": [{"article": article.pk, "sentence": sentences[i].index} for i in g.sources]}
