@@ -16,6 +16,8 @@ class ArticleEnrichment(models.Model):
     entities = models.JSONField(default=list, blank=True, help_text='[{"name", "type", "count"}]')
     gist = models.JSONField(null=True, blank=True, help_text='{"text", "sources": [{"article", "sentence"}]}')
     key_points = models.JSONField(default=list, blank=True)
+    question = models.CharField(max_length=200, blank=True, default="",
+                                help_text="A question the article answers, shown as the ask box's hint (questions.suggest)")
     generator = models.CharField(max_length=120, default="extractive", help_text='"extractive" or "llm:<model>"')
     llm_version = models.CharField(max_length=64, blank=True, default="",
                                    help_text="Hash of the text whose LLM rewrite was queued (once per version)")

@@ -27,7 +27,7 @@ log = logging.getLogger("broadsheet.enrich")
 
 def compute(article) -> dict:
     """Everything the step stores, without touching the database."""
-    from broadsheet.enrich import sections, summaries
+    from broadsheet.enrich import questions, sections, summaries
     from broadsheet.enrich.embeddings import from_bytes
 
     text = article.body or article.teaser or ""
@@ -40,7 +40,8 @@ def compute(article) -> dict:
         "section": section,
         "hashtags": tags.hashtags(text, article.title, found=found, language=article.language),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in found[:20]],
-        **summaries.summarize(article.title, text, article_id=article.pk),
+        "question": questions.suggest(article.title, text, found, article.language or "en"),
+        **summaries.summarize(article.title, text, article_id=article.pk, language=article.language or "en"),
     }
 
 
@@ -65,7 +66,8 @@ def enrich_article(article) -> None:
     result = compute(article)
     result["hashtags"] = one_tag_per_entity(result["hashtags"])
     values = {"section": result["section"], "hashtags": result["hashtags"], "entities": result["entities"],
-              "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive"}
+              "gist": result["gist"], "key_points": result["key_points"], "generator": "extractive",
+              "question": result["question"]}
     if ArticleEnrichment.objects.filter(article_id=article.pk, llm_version=text_version(article),
                                         generator__startswith="llm:").exists():
         del values["gist"], values["key_points"], values["generator"]  # the model's rewrite of this same text stays
@@ -142,17 +144,23 @@ def save_tags(article_id: int, names: list[str]) -> None:
 
 
 def rewrite_article(article) -> bool:
-    """Abstractive gist and key points from the LLM, grounded in the article's sentences."""
+    """Abstractive gist and key points from the LLM, grounded in the article's sentences; a
+    written sentence that cannot stand alone (standalone.stands_alone) is not kept, and a
+    gist that cannot leaves the extractive one in place."""
+    from broadsheet.enrich.standalone import stands_alone
     from broadsheet.enrich.text import split_sentences
 
     enrichment = ArticleEnrichment.objects.filter(article_id=article.pk).first()
     sentences = split_sentences(article.body)[:40]
     if enrichment is None or not sentences:
         return False
-    written = llm.generate("Write a one-sentence gist, then 3 to 5 key points of this article.",
-                           [s.text for s in sentences], max_sentences=6)
-    if not written:
+    written = llm.generate("Write a one-sentence gist, then 3 to 5 key points of this article that do not repeat "
+                           "the gist. Each sentence must make sense on its own: no pronoun or 'and', 'but' pointing "
+                           "at another sentence.", [s.text for s in sentences], max_sentences=6)
+    language = article.language or "en"
+    if not written or not stands_alone(written[0].text, language):
         return False
+    written = written[:1] + [g for g in written[1:] if stands_alone(g.text, language)]
 
     def item(g) -> dict:
         return {"text": g.text, "sources": [{"article": article.pk, "sentence": sentences[i].index} for i in g.sources]}
@@ -230,8 +238,13 @@ def story_key(story_id: int) -> str:
     return f"story:{story_id}"
 
 
+# Bumped when summarize_story changes what it picks, so stored summaries are made again.
+STORY_SUMMARY_VERSION = "2"  # 2: only sentences that stand alone, in the reader's language
+
+
 def _signature(articles: list[Any]) -> str:
-    return hashlib.sha256(",".join(sorted(str(a.pk) for a in articles)).encode()).hexdigest()
+    ids = ",".join(sorted(str(a.pk) for a in articles))
+    return hashlib.sha256(f"v{STORY_SUMMARY_VERSION}|{ids}".encode()).hexdigest()
 
 
 def story_summary(key: str, articles: list[Any]) -> dict | None:

@@ -17,6 +17,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from broadsheet.enrich.standalone import stands_alone
+from broadsheet.lib.language import in_language, language_of, site_language
 from broadsheet.enrich.text import Sentence, content_words, light_embed, split_sentences, stem
 
 MIN_WORDS, MAX_WORDS = 6, 60
@@ -34,12 +36,13 @@ def key_point_count(n_sentences: int) -> int:
 def _usable(sentences: list[Sentence]) -> list[Sentence]:
     """Sentences fit to quote alone: a sensible length and a proper ending (no bylines, captions)."""
     return [s for s in sentences if MIN_WORDS <= len(s.text.split()) <= MAX_WORDS
-            and re.search(r"[.!?][\"'”’)]?$", s.text)] or sentences
+            and re.search(r"[.!?。！？][\"'”’)」』）]?$", s.text)] or sentences
 
 
-def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, diversity: float = 0.3) -> list[int]:
+def _mmr(scores: np.ndarray, vectors: np.ndarray, k: int, diversity: float = 0.3,
+         allowed: Iterable[int] | None = None) -> list[int]:
     chosen: list[int] = []
-    candidates = list(range(len(scores)))
+    candidates = list(range(len(scores))) if allowed is None else list(allowed)
     while candidates and len(chosen) < k:
         if chosen:
             redundancy = (vectors[candidates] @ vectors[chosen].T).max(axis=1)
@@ -105,22 +108,34 @@ def _top(scores: np.ndarray, vectors: np.ndarray, k: int, duplicate: float = 0.9
     return chosen
 
 
-def summarize(title: str, body: str, article_id: Any = None, k: int | None = None) -> dict:
-    """{"gist": {"text", "sources"}, "key_points": [{"text", "sources"}, ...]} of one article."""
+LEAD_SENTENCES = 5  # "In short" comes from the lead: news states its point first
+GIST_REPEAT = 0.85  # a key point this close to "In short" (WordLlama cosine) repeats it
+
+
+def summarize(title: str, body: str, article_id: Any = None, k: int | None = None, language: str = "en") -> dict:
+    """{"gist": {"text", "sources"}, "key_points": [{"text", "sources"}, ...]} of one article.
+
+    Only sentences that stand alone (standalone.stands_alone) are shown when there are any:
+    "In short" is the most central of them in the lead, and the key points are the most
+    central others, none repeating "In short"."""
     sentences = _usable(split_sentences(body))
     if not sentences:
         return {"gist": None, "key_points": []}
     scores, vectors = rank_sentences(title, sentences)
+    alone = [i for i, s in enumerate(sentences) if stands_alone(s.text, language)]
+    gist_i = None
+    if alone:  # no sentence stands alone (a cut or odd text): no "In short" rather than a fragment
+        early = [i for i in alone if sentences[i].index < LEAD_SENTENCES] or alone[:1]
+        gist_i = max(early, key=lambda i: scores[i])
+    rest = [i for i in (alone or range(len(sentences)))
+            if gist_i is None or (i != gist_i and float(vectors[i] @ vectors[gist_i]) < GIST_REPEAT)]
     k = k or key_point_count(len(sentences))
-    picked = sorted(_top(scores, vectors, k), key=lambda i: sentences[i].index)
-    # The gist: the most central of the first three sentences (news leads with the point).
-    early = [i for i, s in enumerate(sentences) if s.index < 3] or [0]
-    gist_i = max(early, key=lambda i: scores[i])
+    picked = sorted((rest[j] for j in _top(scores[rest], vectors[rest], k)), key=lambda i: sentences[i].index) if rest else []
 
     def item(i: int) -> dict:
         return {"text": sentences[i].text, "sources": [{"article": article_id, "sentence": sentences[i].index}]}
 
-    return {"gist": item(gist_i), "key_points": [item(i) for i in picked]}
+    return {"gist": item(gist_i) if gist_i is not None else None, "key_points": [item(i) for i in picked]}
 
 
 def story_ready(articles: Iterable[Any]) -> bool:
@@ -133,18 +148,36 @@ def _publisher(article: Any) -> str:
     return str(getattr(source, "name", None) or getattr(article, "source_id", None) or source or "")
 
 
-def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
+def reader_language(articles: list[Any], wanted: str) -> str:
+    """`wanted` when some article is in it (or of unknown language), else the story's most common language."""
+    found = Counter(language_of(getattr(a, "language", "")) for a in articles)
+    if found[wanted] or found[""] or not found:
+        return wanted
+    return found.most_common(1)[0][0]
+
+
+def summarize_story(articles: list[Any], k: int = 4, language: str | None = None) -> dict | None:
     """Summary of a story's coverage, or None below 3 articles from 2 publishers.
 
-    `articles` are Article-like objects (id, title, body, source.name). Returns
-    {"summary", "talking_points", "differences", "quote"}, each item with `sources`.
+    `articles` are Article-like objects (id, title, body, source.name, language). Returns
+    {"summary", "talking_points", "differences", "quote"}, each item one sentence with its
+    `sources`. Only sentences that stand alone, from articles in the reader's language
+    (`language`, default the site's; an article of unknown language counts as in it).
     """
     articles = [a for a in articles if (a.body or "").strip()]
     if not story_ready(articles):
         return None
+    lang = reader_language(articles, language_of(language) or site_language())
     pool: list[tuple[Any, Sentence]] = []
     for article in articles:
+        if not in_language(getattr(article, "language", ""), lang):
+            continue
         pool += [(article, s) for s in _usable(split_sentences(article.body))[:40]]
+    # Every sentence counts for consensus and may hold the notable quote; only those that
+    # stand alone are shown as summary, talking points and differences.
+    alone = [i for i, (_, s) in enumerate(pool) if stands_alone(s.text, lang)]
+    if not alone:
+        return None
     vectors = light_embed([s.text for _, s in pool])
     owners = np.array([_publisher(a) for a, _ in pool])
     # Consensus: how well a sentence is echoed by OTHER publishers' sentences.
@@ -164,14 +197,14 @@ def summarize_story(articles: list[Any], k: int = 4) -> dict | None:
         return {"text": text or sentence.text, "publisher": _publisher(article),
                 "sources": [{"article": article.pk if hasattr(article, "pk") else article.id, "sentence": sentence.index}]}
 
-    chosen = _mmr(scores, vectors, 2 + k, diversity=0.4)
+    chosen = _mmr(scores, vectors, 2 + k, diversity=0.4, allowed=alone)
     summary = [item(i) for i in chosen[:2]]
     talking = [item(i) for i in chosen[2:]]
     differences = []
     for publisher in sorted(set(owners)):
-        mine = np.where(owners == publisher)[0]
+        mine = np.array([i for i in alone if owners[i] == publisher and i not in chosen], dtype=int)
         if not len(mine):
-            continue
+            continue  # everything this publisher said is in the summary or the talking points already
         # What this publisher says that the others echo least (early sentences preferred).
         distinct = ((1.0 - echo[mine]) + 0.2 * lead[mine]) * voice[mine]
         differences.append(item(int(mine[int(np.argmax(distinct))])))

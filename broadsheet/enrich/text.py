@@ -22,10 +22,17 @@ ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "jr", "sr",
     "inc", "ltd", "co", "corp", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "mt", "ft", "approx", "dept", "est",
+    "d.c", "a.m", "p.m", "ave", "blvd", "atty", "supt", "rev", "hon", "messrs",
 }
+# "at 5 p.m. Thursday": a time abbreviation ends the sentence only when no day, month or
+# time zone follows it.
+_TIME_ABBREVIATIONS = {"a.m", "p.m"}
+_AFTER_TIME = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
+                         r"[A-Z]{2,4}T\b|GMT|UTC)")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
-# whitespace and an upper-case letter, digit or opening quote.
-_BOUNDARY = re.compile(r"""[.!?]["'”’)\]]?(?=\s+["'“‘(\[]?[A-Z0-9])""")
+# whitespace and an upper-case letter, digit or opening quote; in Chinese and Japanese at
+# 。！？ (no space follows them there).
+_BOUNDARY = re.compile(r"""[.!?]["'”’)\]]?(?=\s+["'“‘(\[]?[A-Z0-9])|[。！？][」』）]?(?=\S)""")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’.-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
 
 STOPWORDS = frozenset("""
@@ -61,7 +68,7 @@ def split_sentences(body: str) -> list[Sentence]:
         para = " ".join(para.split())
         pieces: list[str] = []
         for piece in _cut(para):
-            if pieces and (_ends_with_abbreviation(pieces[-1]) or (_open_quote(pieces[-1]) and _closes_quote(piece)
+            if pieces and (_ends_with_abbreviation(pieces[-1], piece) or (_open_quote(pieces[-1]) and _closes_quote(piece)
                                                                    and len(pieces[-1].split()) < 40)):
                 pieces[-1] = f"{pieces[-1]} {piece}"
             else:
@@ -92,8 +99,11 @@ def _closes_quote(text: str) -> bool:
     return text.count("”") > text.count("“") or text.count('"') % 2 == 1
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    last = text.rsplit(None, 1)[-1].lower().rstrip(".")
+def _ends_with_abbreviation(text: str, following: str = "") -> bool:
+    """'Mr.', '(Nov.', 'U.S.' end no sentence; 'p.m.' ends one unless a day or month follows."""
+    last = text.rsplit(None, 1)[-1].lower().lstrip("\"'“‘([").rstrip(".")
+    if last in _TIME_ABBREVIATIONS:
+        return bool(_AFTER_TIME.match(following))
     return last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 

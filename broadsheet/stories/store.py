@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from broadsheet.articles.models import Article
 from broadsheet.enrich.embeddings import from_bytes
+from broadsheet.lib.language import in_language, site_language
 from broadsheet.stories.cluster import Doc, Neighbour, Params
 from broadsheet.stories.models import Member, Story
 from broadsheet.stories.vectors import MemoryVectors
@@ -178,14 +179,15 @@ CARD_SOURCES = 3  # publishers named on a card
 TEASER_CHARS = 300
 
 
-def card_fields(rows: list[tuple], lead_text: str = "") -> dict:
+def card_fields(rows: list[tuple], lead_text: str = "", lead: int = 0) -> dict:
     """What a story's card shows, from its visible members as (article id, title, image, section,
-    language, source name) in order of publication, and the lead's text (body, else teaser).
-    The bench's filler uses it too."""
+    language, source name) in order of publication, the row of the lead (whose headline,
+    text and language the card shows; see `lead_row`) and the lead's text (body, else
+    teaser). The bench's filler uses it too."""
     if not rows:
         return {"listed": False, "lead_id": None, "headline": "", "image": "", "teaser": "", "section": "",
                 "language": "", "source_names": []}
-    lead = rows[0]
+    lead = rows[lead if 0 <= lead < len(rows) else 0]
     names: list[str] = []
     for row in rows:
         if row[5] not in names and len(names) < CARD_SOURCES:
@@ -197,11 +199,29 @@ def card_fields(rows: list[tuple], lead_text: str = "") -> dict:
     if len(opening) > TEASER_CHARS:
         opening = opening[:TEASER_CHARS].rsplit(" ", 1)[0] + "…"
     return {"listed": True, "lead_id": lead[0], "headline": (lead[1] or "")[:1000],
-            "image": next((row[2] for row in rows if row[2]), ""), "teaser": opening, "section": section,
+            "image": lead[2] or next((row[2] for row in rows if row[2]), ""), "teaser": opening, "section": section,
             "language": lead[4] or "", "source_names": names}
 
 
 CARD_ROWS = 500  # members read for a card: a story's first reports decide it
+CENTRAL_ROWS = 200  # of those, the first whose vectors make the centroid and compete for the headline
+
+
+def lead_row(languages: list[str], vectors: list[np.ndarray | None], wanted: str) -> tuple[int, np.ndarray | None]:
+    """The member whose headline the card shows, and the story's centroid.
+
+    The most central report (closest to the centroid of the members' vectors) among those
+    in the reader's language `wanted` (or of unknown language); the most central of all when
+    none is; the first report when no vectors are known. Ties go to the earlier report."""
+    known = [i for i, v in enumerate(vectors) if v is not None]
+    if not known:
+        return 0, None
+    mean = np.mean(np.stack([vectors[i] for i in known]), axis=0)
+    centroid = mean / (np.linalg.norm(mean) or 1.0)
+    readable = [i for i in known if in_language(languages[i], wanted)] or known
+    closeness = {i: float(vectors[i] @ centroid) for i in readable}
+    best = max(closeness.values())
+    return min(i for i, c in closeness.items() if c >= best - 1e-6), centroid
 
 
 def refresh(story_id: Hashable) -> None:
@@ -213,17 +233,16 @@ def refresh(story_id: Hashable) -> None:
     rows = list(members.order_by("published", "article_id").values_list(
         "article_id", "article__title", "article__image", "article__section", "article__language",
         "article__source__name")[:CARD_ROWS])
+    blobs = dict(members.filter(article_id__in=[r[0] for r in rows[:CENTRAL_ROWS]])
+                 .values_list("article_id", "article__embedding"))
+    lead, mean = lead_row([r[4] for r in rows[:CENTRAL_ROWS]], [from_bytes(blobs.get(r[0])) for r in rows[:CENTRAL_ROWS]],
+                          site_language())
+    centroid = mean.astype(np.float32).tobytes() if mean is not None else None
     lead_text = ""
     if rows:
-        body, teaser = Article.objects.filter(pk=rows[0][0]).values_list("body", "teaser").get()
+        body, teaser = Article.objects.filter(pk=rows[lead][0]).values_list("body", "teaser").get()
         lead_text = body or teaser
-    blobs = [from_bytes(b) for b in members.values_list("article__embedding", flat=True)[:200]]
-    blobs = [b for b in blobs if b is not None]
-    centroid = None
-    if blobs:
-        mean = np.mean(np.stack(blobs), axis=0)
-        centroid = (mean / (np.linalg.norm(mean) or 1.0)).astype(np.float32).tobytes()
-    card = card_fields(rows, lead_text)
+    card = card_fields(rows, lead_text, lead)
     merged = Story.objects.filter(pk=story_id, merged_into__isnull=False).exists()
     card["listed"] = card["listed"] and not merged
     Story.objects.filter(pk=story_id).update(

@@ -156,3 +156,23 @@ def test_the_llm_writes_a_story_summary_from_the_extractive_one_and_cites_it(fak
     assert written[0]["sources"][0]["article"] == data["summary"][0]["sources"][0]["article"]
     html = client.get(reverse("enrich:story-panel", args=[story.pk])).content.decode()
     assert "Written by a language model" in html and "crowned" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("minilm_ready")
+def test_a_written_gist_that_cannot_stand_alone_leaves_the_extractive_one(fake_llm):
+    from broadsheet.enrich.models import ArticleEnrichment
+    from broadsheet.enrich.pipeline import enrich_article, rewrite_article
+
+    from .conftest import make_article
+
+    fake_llm.expect_request("/v1/chat/completions").respond_with_json(_reply(
+        "And the Victory Day parade took place in Moscow's Red Square on May 9. [1]\n"
+        "Putin had invited Kim Jong Un to show the ties between Russia and North Korea. [2]\n"
+        "Delegations from 27 countries attended the parade. [5]"))
+    article = make_article()
+    enrich_article(article)
+    before = ArticleEnrichment.objects.get(article=article).gist
+    assert not rewrite_article(article)
+    enrichment = ArticleEnrichment.objects.get(article=article)
+    assert enrichment.generator == "extractive" and enrichment.gist == before

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from broadsheet.enrich.models import ArticleEnrichment
 from broadsheet.enrich.pipeline import enrich_article
@@ -36,7 +37,7 @@ def test_an_enriched_article_shows_hashtags_gist_and_key_points_in_place(client)
     html = client.get(article.get_absolute_url()).content.decode()
     enrichment = ArticleEnrichment.objects.get(article=article)
     assert "#KimJongUn" in html and reverse("enrich:tag", args=["kimjongun"]) in html
-    assert enrichment.key_points[0]["text"] in html
+    assert escape(enrichment.key_points[0]["text"]) in html
     assert "#:~:text=" in html  # each point links to its sentence
     panel = client.get(reverse("enrich:article-panel", args=[article.pk]))
     assert panel.status_code == 200 and "Key points" in panel.content.decode()
@@ -171,3 +172,26 @@ def test_of_two_requests_racing_over_a_new_article_set_only_one_queues_the_llm(m
     monkeypatch.setattr(summaries, "summarize_story", slow)
     story_summary(key, articles)
     assert raced and len(enqueued("rewrite_story_later")) == 1
+
+
+def test_in_short_of_an_old_article_says_when_it_was_reported(client):
+    from datetime import datetime, timezone
+
+    old = make_article(n=7, published=datetime(2019, 3, 12, 9, 0, tzinfo=timezone.utc))
+    enrich_article(old)
+    html = client.get(old.get_absolute_url()).content.decode()
+    assert "In short" in html and "as reported on" in html and "12 March 2019" in html
+    fresh = make_article(n=8)
+    enrich_article(fresh)
+    assert "as reported on" not in client.get(fresh.get_absolute_url()).content.decode()
+
+
+def test_the_ask_box_suggests_a_question_the_article_answers(client):
+    article = make_article()
+    enrich_article(article)
+    question = ArticleEnrichment.objects.get(article=article).question
+    assert question.startswith(("Who is ", "What happened in "))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'placeholder="e.g. {escape(question)}"' in html and "Who was invited?" not in html
+    reply = client.get(reverse("enrich:article-ask", args=[article.pk]), {"q": question}).content.decode()
+    assert "find that in the coverage" not in reply

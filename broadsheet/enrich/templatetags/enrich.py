@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from broadsheet.enrich.models import ArticleEnrichment
 from broadsheet.enrich.tags import key
@@ -21,8 +24,24 @@ def article_panel(article):
 @register.inclusion_tag("enrich/_story_panel_tag.html")
 def story_panel(story):
     """AI panel for a story page: `{% story_panel story %}`. Its fragments are addressed by
-    the story id, so the URL stays short however many articles the story holds."""
-    return {"story": story}
+    the story id, so the URL stays short however many articles the story holds. The ask
+    box's hint is a question the story's lead article answers (questions.suggest)."""
+    lead = getattr(story, "lead_id", None)
+    question = ArticleEnrichment.objects.filter(article_id=lead).values_list("question", flat=True).first() if lead else ""
+    return {"story": story, "question": question or ""}
+
+
+DATED_AFTER = timedelta(days=1)  # older than this, "In short" says when it was true
+
+
+@register.filter
+def reported_on(article) -> str:
+    """'12 March 2019' when the article is older than a day (its "today" and "launches"
+    were true then, not now); '' for a recent article or one whose date is unknown."""
+    published = getattr(article, "published", None)
+    if not published or not getattr(article, "published_known", False) or timezone.now() - published < DATED_AFTER:
+        return ""
+    return date_format(timezone.localtime(published), "j F Y")
 
 
 @register.filter
