@@ -107,6 +107,12 @@ def _filter_by_article_body(text: str, page: meta.PageMeta, standfirst: str, tit
     return "\n\n".join(kept) if kept else text
 
 
+def _keeps_heading(heading: str, evidence: dict) -> bool:
+    """A live-blog entry's heading the body lacks, judged by the body's own cleaners; all but
+    the link-block rule: an entry's heading often links to the entry itself (its permalink)."""
+    return bool(body_mod.clean(heading, **{**evidence, "link_blocks": frozenset()}))
+
+
 def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) -> Extracted:
     """Extract one article from a page's HTML. Raises ExtractError when there is none.
 
@@ -187,5 +193,5 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         sitename=page.meta.get("og:site_name", "") or ((doc.sitename or "") if doc is not None else ""),
         paywalled=meta.paywalled(page),
         teaser=standfirst[:1000],
-        blocks=structure.blocks(text, outline, keep_heading=lambda head: bool(body_mod.clean(head, **evidence))),
+        blocks=structure.blocks(text, outline, keep_heading=lambda head: _keeps_heading(head, evidence)),
     )

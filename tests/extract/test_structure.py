@@ -115,3 +115,18 @@ def test_an_entry_with_a_posted_and_an_updated_time_is_one_entry():
                                     "updated 17:05</time><h2>Council approves")
     entries = [b for b in extract(html, URL).blocks if b["type"] == "entry"]
     assert [e["time"] for e in entries] == [when for when, _, _, _ in LIVE_ENTRIES]  # the posted time
+
+
+def test_an_entry_heading_that_links_to_its_own_entry_is_kept():
+    html = live_blog_page()
+    for _, _, heading, _ in LIVE_ENTRIES:
+        if heading:
+            html = html.replace(f"<h2>{heading}</h2>", f'<h2><a href="#post-{len(heading)}">{heading}</a></h2>')
+    entries = [b["text"] for b in extract(html, URL).blocks if b["type"] == "entry"]
+    assert entries == [heading for _, _, heading, _ in LIVE_ENTRIES]
+
+
+def test_an_entry_heading_that_is_a_prompt_is_dropped_like_any_such_line():
+    html = live_blog_page().replace("<h2>Shop owners ask for a footbridge</h2>", "<h2>Subscribe to our newsletter</h2>")
+    entries = [b["text"] for b in extract(html, URL).blocks if b["type"] == "entry"]
+    assert entries[1] == "" and "Subscribe" not in extract(html, URL).body
