@@ -11,9 +11,10 @@ from trafilatura.utils import load_html
 
 from broadsheet.extract import authors as authors_mod
 from broadsheet.extract import body as body_mod
-from broadsheet.extract import dates, meta, structure
+from broadsheet.extract import dates, meta
 from broadsheet.extract import title as title_mod
 from broadsheet.extract.language import detect
+from broadsheet.extract.structure import add_extracted, add_linked_data, from_page, blocks as label_blocks
 
 # Bounds that keep one page within about a second or two whatever it holds. Real news pages
 # measured on the dev set: at most 1.2 MB and 5,500 tags (535 KB without scripts).
@@ -135,9 +136,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     link_blocks = body_mod.collect_link_blocks(tree)
     subheads = body_mod.collect_subheads(tree)
     furniture = body_mod.collect_furniture(tree)
-    outline = structure.from_page(tree)  # before trafilatura, which rewrites the tree
-    structure.add_linked_data(outline, page.ld_all)
     byline = authors_mod.from_dom(tree)
+    outline = from_page(tree)  # before trafilatura, which rewrites the tree
+    add_linked_data(outline, page.ld_all)
     standfirst = meta.clean_text(page.meta.get("og:description") or page.ld.get("description")
                                  or page.meta.get("description"))
     visible = body_mod.visible_texts(tree, (int(len(standfirst) * 0.9), int(len(standfirst) * 1.2) + 10)) if standfirst else {}
@@ -153,9 +154,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         sub = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>",
                                           include_comments=False)
         raw = (sub.text or "") if sub is not None else raw
-        structure.add_extracted(outline, sub.body if sub is not None else None)
+        add_extracted(outline, sub.body if sub is not None else None)
     elif doc is not None:
-        structure.add_extracted(outline, doc.body)
+        add_extracted(outline, doc.body)
     fallback_title = (doc.title or "") if doc is not None else ""
     headline = title_mod.pick(page, sites, fallback=fallback_title or hints.get("title", ""))
     people = authors_mod.pick(page, sites, dom=byline)
@@ -193,5 +194,5 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         sitename=page.meta.get("og:site_name", "") or ((doc.sitename or "") if doc is not None else ""),
         paywalled=meta.paywalled(page),
         teaser=standfirst[:1000],
-        blocks=structure.blocks(text, outline, keep_heading=lambda head: _keeps_heading(head, evidence)),
+        blocks=label_blocks(text, outline, keep_heading=lambda head: _keeps_heading(head, evidence)),
     )

@@ -5,8 +5,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils import timezone
 
-from broadsheet.web.blocks import FOLD_OVER, FOLD_SHOWN, layout  # noqa: F401  (the fold sizes, for tests)
 from broadsheet.web.sections import slug_for
+from broadsheet.web.blocks import FOLD_OVER, FOLD_SHOWN, layout  # noqa: F401  (the fold sizes, for tests)
 
 register = template.Library()
 
