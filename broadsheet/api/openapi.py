@@ -27,7 +27,20 @@ ARTICLE = {
         "story": {"type": ["integer", "null"]},
         "hashtags": {"type": "array", "items": {"type": "string"}},
         "paragraphs": {"type": "array", "items": {"type": "string"}, "description": "Only on /articles/{id}"},
+        "blocks": {"type": "array", "description": "Only on /articles/{id}: the paragraphs labelled, in reading order; "
+                   "an entry block opens a live-blog entry (the blocks up to the next entry are its own)",
+                   "items": {"$ref": "#/components/schemas/Block"}},
         "paywalled": {"type": "boolean", "description": "Only on /articles/{id}"},
+    },
+}
+BLOCK = {
+    "type": "object",
+    "required": ["type", "text"],
+    "properties": {
+        "type": {"type": "string", "enum": ["p", "h2", "h3", "li", "quote", "entry"]},
+        "text": {"type": "string", "description": "Plain text (an entry's heading, possibly empty)"},
+        "ordered": {"type": "boolean", "description": "li only: an item of a numbered list"},
+        "time": {"type": ["string", "null"], "format": "date-time", "description": "entry only: when it was posted"},
     },
 }
 SEARCH_RESULT = {
@@ -112,5 +125,5 @@ def document(base_url: str) -> dict:
             "/sections": {"get": {"summary": "The section taxonomy", "responses": {"200": _json({"type": "object"})}}},
             "/sources": {"get": {"summary": "Publishers", "responses": {"200": _json({"type": "object"})}}},
         },
-        "components": {"schemas": {"Article": ARTICLE, "Error": ERROR, "SearchResult": SEARCH_RESULT}},
+        "components": {"schemas": {"Article": ARTICLE, "Block": BLOCK, "Error": ERROR, "SearchResult": SEARCH_RESULT}},
     }

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from broadsheet.api.forms import ArticlesQuery, make_cursor
 from broadsheet.api.openapi import document
+from broadsheet.articles import blocks as article_blocks
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
@@ -51,6 +52,7 @@ def _article_json(article: Article, full: bool = False) -> dict:
         data["hashtags"] = []
     if full:
         data["paragraphs"] = article.paragraphs
+        data["blocks"] = article_blocks.of(article)
         data["paywalled"] = article.paywalled
     return data
 

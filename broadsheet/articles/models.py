@@ -41,6 +41,9 @@ class Article(models.Model):
     image = models.URLField(max_length=2000, blank=True)
     teaser = models.TextField(blank=True, help_text="Summary given by the feed entry")
     body = models.TextField(blank=True, help_text="Plain text; paragraphs separated by a blank line")
+    blocks = models.JSONField(default=list, blank=True,
+                              help_text='The body\'s paragraphs labelled: [{"type": "p|h2|h3|li|quote|entry", "text": ...}] '
+                                        "(see extract/structure.py); empty on rows stored before it")
     word_count = models.PositiveIntegerField(default=0)
     paywalled = models.BooleanField(default=False)
     content_hash = models.CharField(max_length=64, blank=True, db_index=True)

@@ -371,6 +371,7 @@ def apply_page(article: Article, page) -> str:
     image = page.image or ""
     article.image = image[:2000] if image.startswith(("http://", "https://")) else ""
     article.body = page.body
+    article.blocks = list(getattr(page, "blocks", None) or [])  # stand-in extractors may have none
     if page.teaser:
         article.teaser = page.teaser
     article.word_count = len(page.body.split())

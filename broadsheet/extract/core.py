@@ -14,6 +14,7 @@ from broadsheet.extract import body as body_mod
 from broadsheet.extract import dates, meta
 from broadsheet.extract import title as title_mod
 from broadsheet.extract.language import detect
+from broadsheet.extract.structure import add_extracted, add_linked_data, from_page, blocks as label_blocks
 
 # Bounds that keep one page within about a second or two whatever it holds. Real news pages
 # measured on the dev set: at most 1.2 MB and 5,500 tags (535 KB without scripts).
@@ -45,6 +46,7 @@ class Extracted:
     sitename: str = ""
     paywalled: bool = False
     teaser: str = ""
+    blocks: list[dict] = field(default_factory=list)  # the body's paragraphs labelled: see structure.py
 
     @property
     def paragraphs(self) -> list[str]:
@@ -106,6 +108,12 @@ def _filter_by_article_body(text: str, page: meta.PageMeta, standfirst: str, tit
     return "\n\n".join(kept) if kept else text
 
 
+def _keeps_heading(heading: str, evidence: dict) -> bool:
+    """A live-blog entry's heading the body lacks, judged by the body's own cleaners; all but
+    the link-block rule: an entry's heading often links to the entry itself (its permalink)."""
+    return bool(body_mod.clean(heading, **{**evidence, "link_blocks": frozenset()}))
+
+
 def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) -> Extracted:
     """Extract one article from a page's HTML. Raises ExtractError when there is none.
 
@@ -129,6 +137,8 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     subheads = body_mod.collect_subheads(tree)
     furniture = body_mod.collect_furniture(tree)
     byline = authors_mod.from_dom(tree)
+    outline = from_page(tree)  # before trafilatura, which rewrites the tree
+    add_linked_data(outline, page.ld_all)
     standfirst = meta.clean_text(page.meta.get("og:description") or page.ld.get("description")
                                  or page.meta.get("description"))
     visible = body_mod.visible_texts(tree, (int(len(standfirst) * 0.9), int(len(standfirst) * 1.2) + 10)) if standfirst else {}
@@ -144,6 +154,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         sub = trafilatura.bare_extraction(f"<html><body><article>{embedded}</article></body></html>",
                                           include_comments=False)
         raw = (sub.text or "") if sub is not None else raw
+        add_extracted(outline, sub.body if sub is not None else None)
+    elif doc is not None:
+        add_extracted(outline, doc.body)
     fallback_title = (doc.title or "") if doc is not None else ""
     headline = title_mod.pick(page, sites, fallback=fallback_title or hints.get("title", ""))
     people = authors_mod.pick(page, sites, dom=byline)
@@ -181,4 +194,5 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         sitename=page.meta.get("og:site_name", "") or ((doc.sitename or "") if doc is not None else ""),
         paywalled=meta.paywalled(page),
         teaser=standfirst[:1000],
+        blocks=label_blocks(text, outline, keep_heading=lambda head: _keeps_heading(head, evidence)),
     )

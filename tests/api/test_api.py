@@ -65,6 +65,15 @@ def test_one_article_has_its_paragraphs(client):
     assert len(data["paragraphs"]) == 3 and data["title"] == item.title
 
 
+def test_one_article_has_its_blocks_and_an_old_row_its_paragraphs_as_blocks(client):
+    blocks = [{"type": "p", "text": "Intro."}, {"type": "h2", "text": "A subhead"}, {"type": "li", "text": "An item", "ordered": False},
+              {"type": "entry", "time": "2024-05-14T16:40:00+00:00", "text": "Vote passes"}]
+    item = article("Structured", body="Intro.\n\nA subhead\n\n- An item", blocks=blocks)
+    assert client.get(f"/api/articles/{item.pk}").json()["blocks"] == blocks
+    old = article("Stored before blocks")
+    assert client.get(f"/api/articles/{old.pk}").json()["blocks"] == [{"type": "p", "text": p} for p in old.paragraphs]
+
+
 def test_hidden_and_missing_articles_are_404(client):
     hidden = article("Failed", status=Article.Status.FAILED)
     assert client.get(f"/api/articles/{hidden.pk}").status_code == 404

@@ -45,6 +45,7 @@ def test_it_crawls_a_feed_into_clean_articles(server, crawl_settings):
     assert "riverside tram line" in article.body
     assert "All rights reserved" not in article.body and "Home" not in article.body.split()[:3]
     assert len(article.paragraphs) >= 4
+    assert [(b["type"], b["text"]) for b in article.blocks] == [("p", p) for p in article.paragraphs]  # labelled body kept
     assert article.section == "News"
 
 

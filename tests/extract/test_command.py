@@ -11,7 +11,8 @@ from django.core.management import call_command
 
 from tests.extract.pages import STORY, page
 
-FIELDS = {"id", "title", "authors", "published", "modified", "section", "language", "image", "body", "paragraphs"}
+FIELDS = {"id", "title", "authors", "published", "modified", "section", "language", "image", "body", "paragraphs",
+          "blocks"}
 
 
 def run(*args, stdin: str = "", monkeypatch=None) -> tuple[list[dict], str]:

@@ -8,10 +8,13 @@ from django.urls import reverse
 
 from broadsheet.enrich.models import ArticleTag
 from broadsheet.enrich.pipeline import enrich_article, summarize_story_of
+from broadsheet.extract import extract
 from broadsheet.stories.models import Member
 from tests.a11y import violations
 from tests.stories.conftest import _fresh_lsh_cache, at  # noqa: F401  (fixtures)
+from tests.extract.pages import live_blog_page, structured_page
 from tests.stories.test_views import coverage  # noqa: F401  (fixture)
+from tests.web.factories import article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +28,15 @@ def site(coverage):  # noqa: F811
         summarize_story_of(item)
     lead = coverage[0]
     tag = ArticleTag.objects.filter(article=lead).select_related("tag").first()
+    pages = {}
+    for name, html in (("structured article", structured_page()), ("live blog", live_blog_page())):
+        doc = extract(html, "https://news.example.org/2024/05/bridge")
+        pages[name] = article(doc.title, body=doc.body, blocks=doc.blocks).get_absolute_url()
     return {
         "home": "/",
         "section": reverse("web:section", args=["world"]),
         "article": lead.get_absolute_url(),
+        **pages,  # subheads, lists, a quote; live-blog entries, one folded
         "story": Member.objects.get(article=lead).story.get_absolute_url(),
         "source": reverse("web:source", args=[lead.source_id]),
         "tag": reverse("enrich:tag", args=[tag.tag.name]) if tag else None,

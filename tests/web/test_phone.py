@@ -63,3 +63,43 @@ def test_a_usual_article_is_not_folded(browser, live_server):
     assert page.locator(".body p:visible").count() == FOLD_OVER
     assert page.locator("details.fold").count() == 0
     page.close()
+
+
+def test_a_structured_article_and_a_live_blog_read_well_on_a_phone(browser, live_server, tmp_path):
+    from broadsheet.extract import extract
+    from tests.extract.pages import live_blog_page, structured_page
+    from tests.web.test_article_body import live_blocks
+
+    page = browser.new_page(viewport=PHONE)
+    doc = extract(structured_page(), "https://news.example.org/2024/05/bridge")
+    item = article(doc.title, body=doc.body, blocks=doc.blocks)
+    page.goto(live_server.url + item.get_absolute_url())
+    assert page.locator(".body h2").count() == 2 and page.locator(".body ul li").count() == 3
+    assert page.locator(".body ol li").count() == 3 and page.locator(".body blockquote").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(tmp_path / "structured-phone.png"), full_page=True)
+
+    doc = extract(live_blog_page(), "https://news.example.org/2024/05/bridge-live")
+    short = article(doc.title, body=doc.body, blocks=doc.blocks)
+    page.goto(live_server.url + short.get_absolute_url())
+    assert page.locator(".body section.entry time[datetime]").count() == 3
+    page.screenshot(path=str(tmp_path / "liveblog-phone.png"), full_page=True)
+
+    # 200 entries: a phone page of a few screens, not 20,000 px
+    long = article("Live: the vote, all day", body="x", blocks=live_blocks(200))
+    page.goto(live_server.url + long.get_absolute_url())
+    folded = page.evaluate("document.documentElement.scrollHeight")
+    summary = page.locator(".body > .entries > details.fold > summary")
+    assert summary.inner_text() == "Show 197 more entries" and summary.bounding_box()["height"] >= 44
+    page.screenshot(path=str(tmp_path / "liveblog-long-phone.png"), full_page=True)
+    summary.click()
+    entry = page.locator("details.entry > summary").nth(1)
+    assert entry.bounding_box()["height"] >= 44
+    assert not page.locator("details.entry").nth(1).locator("p").is_visible()
+    entry.click()
+    assert page.locator("details.entry").nth(1).locator("p").is_visible()
+    assert not violations(page)
+    entry.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "liveblog-long-open-phone.png"))
+    assert folded < 6000, folded
+    page.close()

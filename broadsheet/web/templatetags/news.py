@@ -6,6 +6,7 @@ from django.utils.timesince import timesince
 from django.utils import timezone
 
 from broadsheet.web.sections import slug_for
+from broadsheet.web.blocks import FOLD_OVER, FOLD_SHOWN, layout  # noqa: F401  (the fold sizes, for tests)
 
 register = template.Library()
 
@@ -29,18 +30,10 @@ def reltime(value):
     return {"value": value, "text": text}
 
 
-# A body longer than this many paragraphs (a live blog runs to hundreds of entries) shows its
-# first FOLD_SHOWN and folds the rest into a native <details>: no script, so the CSP holds.
-FOLD_OVER = 40
-FOLD_SHOWN = 12
-
-
 @register.filter
-def fold_long(paragraphs: list[str]) -> dict:
-    """Split a body into the part shown and the part folded away (empty for a usual article)."""
-    if len(paragraphs) <= FOLD_OVER:
-        return {"shown": paragraphs, "rest": [], "total": len(paragraphs)}
-    return {"shown": paragraphs[:FOLD_SHOWN], "rest": paragraphs[FOLD_SHOWN:], "total": len(paragraphs)}
+def body_layout(article) -> dict:
+    """The article's blocks grouped for the page: lists, live-blog entries, folds (web/blocks.py)."""
+    return layout(article)
 
 
 @register.filter

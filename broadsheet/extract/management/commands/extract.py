@@ -6,8 +6,9 @@
     broadsheet extract https://example.com/story          # fetched through the bounded client
 
 Each output line is {"id", "title", "authors", "published", "modified", "section",
-"language", "image", "body", "paragraphs"}; a page that cannot be handled gives
-{"id", "error"} and the run goes on. Progress goes to stderr. An input line may carry
+"language", "image", "body", "paragraphs", "blocks"}: "blocks" labels the paragraphs in
+reading order ({"type": "p|h2|h3|li|quote|entry", "text", ...}; see extract/structure.py).
+A page that cannot be handled gives {"id", "error"} and the run goes on. Progress goes to stderr. An input line may carry
 "feed": {"title", "author", "published"} from the feed entry, used where the page is silent.
 """
 
@@ -23,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from broadsheet.extract import ExtractError, extract
 
-FIELDS = ("title", "authors", "published", "modified", "section", "language", "image", "body", "paragraphs")
+FIELDS = ("title", "authors", "published", "modified", "section", "language", "image", "body", "paragraphs", "blocks")
 EXTRA_FIELDS = ("canonical_url", "sitename", "paywalled", "teaser")
 
 
