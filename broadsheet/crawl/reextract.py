@@ -29,7 +29,8 @@ log = logging.getLogger("broadsheet.crawl")
 
 # The fields extraction writes (pipeline.apply_page), in the order the report lists them;
 # content_hash and word_count follow from title and body.
-FIELDS = ("title", "body", "authors", "published", "modified", "page_section", "language", "image", "teaser", "paywalled")
+FIELDS = ("title", "body", "blocks", "authors", "published", "modified", "page_section", "language", "image", "teaser",
+          "paywalled")
 ENRICHED = ("section", "tags", "story")  # what the pipeline decides from them
 BATCH = 64  # articles read, extracted and then enriched together (crawl.process's batch)
 

@@ -89,6 +89,13 @@ def test_a_second_run_changes_nothing(three, monkeypatch):
     assert run()[1] == "fields changed: none"
 
 
+def test_articles_stored_before_blocks_were_kept_get_them(three):
+    Article.objects.update(blocks=[])
+    report = reextract(select())
+    assert report.fields["blocks"] == 3 and report.fields["body"] == 0
+    assert all(article.blocks for article in Article.objects.all())
+
+
 def test_a_body_rule_counts_the_body_and_the_words(three, monkeypatch):
     clean = core.body_mod.clean
     monkeypatch.setattr(core.body_mod, "clean", lambda text, **kw: "\n".join(
