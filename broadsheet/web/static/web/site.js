@@ -2,7 +2,13 @@
 // empty frame: its box is hidden and its card marked "no-pic", which site.css lays out as a
 // card without a picture; a failed icon just goes. A static file, so the Content-Security-
 // Policy needs no inline script (and no onerror attributes).
-function broadsheetHide(img) {
+//
+// Loaded in <head> without `defer`: the listener is then in place before the first <img> is
+// parsed, so it hears every failure. (A check after the fact cannot tell a failed picture
+// from a lazy one not loaded yet: Chrome reports both as complete with no width.)
+document.addEventListener("error", function (event) {
+  var img = event.target;
+  if (img.tagName !== "IMG") return;
   if (img.classList.contains("icon")) {
     img.hidden = true;
     return;
@@ -11,11 +17,4 @@ function broadsheetHide(img) {
   frame.hidden = true;
   var card = img.closest(".card");
   if (card) card.classList.add("no-pic");
-}
-document.addEventListener("error", function (event) {
-  if (event.target.tagName === "IMG") broadsheetHide(event.target);
 }, true);
-document.querySelectorAll("img").forEach(function (img) {
-  // failed before this script ran (it is deferred); a lazy picture not yet loaded is not complete
-  if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) broadsheetHide(img);
-});
