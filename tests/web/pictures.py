@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import struct
-import time
+import threading
 import zlib
 from functools import lru_cache
 
@@ -46,22 +46,23 @@ def icon_png(colour=(179, 38, 30)) -> bytes:
     return png(32, 32, (colour, colour))
 
 
-PICTURE_DELAY = 0.3  # seconds before a picture is answered: a layout that waits for it would move
-
-
 @pytest.fixture
 def image_server(httpserver):
     """Serves /pic/<n>-<width>.png (a 16:9 picture at that width), /icon/<n>.png (32 px)
-    and answers 404 for anything else; records the Referer each request carried."""
+    and answers 404 for anything else; records the Referer each request carried. Pictures
+    are held back while `server.hold` is cleared (it is set: served at once), so a test can
+    look at a page before they arrive."""
     from werkzeug.wrappers import Response
 
     seen: list[dict] = []
+    hold = threading.Event()
+    hold.set()
 
     def handler(request):
         seen.append({"path": request.path, "referer": request.headers.get("Referer")})
         picture = re.fullmatch(r"/pic/(\d+)-(\d{2,4})\.png", request.path)
         if request.path.startswith("/pic/"):
-            time.sleep(PICTURE_DELAY)
+            hold.wait(30)
         if picture:
             n, width = int(picture[1]), int(picture[2])
             return Response(png(width, width * 9 // 16, PALETTE[n % len(PALETTE)]), content_type="image/png")
@@ -71,5 +72,5 @@ def image_server(httpserver):
         return Response("not found", status=404)
 
     httpserver.expect_request("").respond_with_handler(handler)
-    httpserver.seen = seen
+    httpserver.seen, httpserver.hold = seen, hold
     return httpserver

@@ -128,9 +128,11 @@ def test_pictures_load_lazily_without_a_referer_and_nothing_moves_when_they_arri
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "404" not in msg.text else None)
     for path in ("/", "/section/news/", made["Council votes to rebuild the river bridge"].get_absolute_url(),
                  f"/source/{made['Harbour dredging to begin'].source_id}/"):
+        image_server.hold.clear()  # the pictures are on their way, held back by the server
         page.goto(live_server.url + path, wait_until="domcontentloaded")
-        before = _boxes(page)  # the pictures are still on their way (the server holds them back)
-        assert page.evaluate("[...document.querySelectorAll('.pic img')].every(i => !i.complete || i.naturalWidth === 0)")
+        before = _boxes(page)
+        assert page.evaluate("[...document.querySelectorAll('.pic img')].every(i => i.naturalWidth === 0)")
+        image_server.hold.set()
         load_every_picture(page)
         assert page.evaluate("[...document.querySelectorAll('.pic img')].some(i => i.naturalWidth > 0)"), path
         assert _boxes(page) == before, path
