@@ -25,16 +25,19 @@ MAX_ELEMENTS = 400  # <img>/<source> elements read for srcsets (a page has tens)
 ICON_TARGET = 32  # pixels: shown at 16-20 CSS px, so 32 is sharp on a 2x screen
 
 Size = tuple[str, int, int]  # url, width, height (0: not declared)
+_SPACE = re.compile(r"\s")
+_CANDIDATE = re.compile(r"[\s,]*(\S+)")
 
 
 def _absolute(value: Any, base: str) -> str:
     """An http(s) URL from a page attribute, resolved against the page; '' for anything else."""
     if not isinstance(value, str) or not value.strip():
         return ""
-    url = urljoin(base or "", value.strip())
-    if not url.startswith(("http://", "https://")) or len(url) > MAX_URL or any(c.isspace() for c in url):
+    value = value.strip()
+    if len(value) > MAX_URL or _SPACE.search(value):
         return ""
-    return url
+    url = value if value.startswith(("http://", "https://")) else urljoin(base or "", value)
+    return url if url.startswith(("http://", "https://")) and len(url) <= MAX_URL else ""
 
 
 def pixels(value: Any) -> int:
@@ -60,7 +63,7 @@ def parse_srcset(value: str, base: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     pos, text = 0, value or ""
     while pos < len(text):
-        match = re.compile(r"[\s,]*(\S+)").match(text, pos)
+        match = _CANDIDATE.match(text, pos)
         if not match:
             break
         url, pos = match[1], match.end()
@@ -124,14 +127,14 @@ def og_images(tree: HtmlElement, base: str) -> list[Size]:
     return [tuple(i) for i in images]
 
 
-def _srcsets(tree: HtmlElement, base: str) -> Iterator[tuple[str, list[tuple[str, int]]]]:
-    """(src, width candidates) of each <img> and <picture><source> with a width srcset; lazy
-    loaders keep theirs in data-srcset."""
+def _srcsets(tree: HtmlElement, base: str, needle: str) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """(src, width candidates) of each <img> and <picture><source> with a width srcset that
+    mentions `needle` (lowercased) in it or its src; lazy loaders keep theirs in data-srcset."""
     for count, node in enumerate(tree.iter("img", "source")):
         if count >= MAX_ELEMENTS:
             return
         value = node.get("srcset") or node.get("data-srcset") or ""
-        if "w" not in value:
+        if "w" not in value or needle not in (value + (node.get("src") or node.get("data-src") or "")).lower():
             continue
         candidates = parse_srcset(value, base)
         if candidates:
@@ -151,8 +154,12 @@ def lead_sizes(tree: HtmlElement, page: PageMeta, url: str, lead: str) -> list[S
     # The article's JSON-LD image list is the publisher's set of variants when the lead is in it.
     from_ld = declared if any(same_picture(u, lead) for u, _, _ in declared) else []
     found: list[Size] = [s for s in og_images(tree, url) if same_picture(s[0], lead)] + from_ld
-    for src, candidates in _srcsets(tree, url):
-        if any(same_picture(u, lead) for u in [src, *(c[0] for c in candidates)] if u):
+    lead_key = picture_key(lead)
+    # A copy of the lead names its file, less any size token and extension: parse only those.
+    needle = lead_key[1].rsplit("/", 1)[-1].split(".", 1)[0]
+    for src, candidates in _srcsets(tree, url, needle):
+        keys = [picture_key(u) for u in [src, *(c[0] for c in candidates)] if u]
+        if any(k[0] and (k[0] == lead_key[0] or k[1] == lead_key[1]) for k in keys):
             found.extend((u, w, 0) for u, w in candidates)
     shaped = [s for s in found if s[0] == lead and _ratio(s)] + [s for s in found if _ratio(s)]
     shape = _ratio(shaped[0]) if shaped else 0.0
@@ -190,8 +197,10 @@ def icon(tree: HtmlElement, url: str) -> str:
     best: tuple[int, int, str] | None = None
     for order, link in enumerate(tree.iterfind(".//link")):
         rel = set((link.get("rel") or "").lower().split())
+        if not rel & _ICON_RELS or not rel - {"shortcut"}:
+            continue
         href = _absolute(link.get("href"), url)
-        if not href or not rel & _ICON_RELS or not rel - {"shortcut"}:
+        if not href:
             continue
         penalty = _icon_penalty(rel, link.get("sizes") or "", (link.get("type") or "").lower(), href)
         if best is None or (penalty, order) < best[:2]:
