@@ -31,7 +31,8 @@ from broadsheet.extract import ExtractError, extract
 from broadsheet.lib import http
 from broadsheet.lib.http import FetchError, fetch, robots_allowed
 from broadsheet.lib.urls import canonical_url
-from broadsheet.sources.models import Feed
+from broadsheet.sources.models import Feed, Source
+from broadsheet.stories.models import Picture
 
 log = logging.getLogger("broadsheet.crawl")
 
@@ -347,6 +348,7 @@ def fetch_article(article_id: int, extractor=extract) -> str:
         article.save()
         if raw is not None:
             rawpages.keep(article.pk, raw)
+    keep_pictures(article, page)
     return "duplicate" if original is not None else "ok"
 
 
@@ -378,6 +380,25 @@ def apply_page(article: Article, page) -> str:
     article.paywalled = bool(getattr(page, "paywalled", False))
     article.content_hash = digest
     return digest
+
+
+def keep_pictures(article: Article, page) -> None:
+    """The sizes of the article's lead image (for a srcset) and its publisher's icon, as
+    the page declares them. The icon is kept once: a later page only replaces the guessed
+    /favicon.ico with one the site declares."""
+    sizes = [[url[:2000], int(w), int(h)] for url, w, h in getattr(page, "image_sizes", None) or []]
+    if article.image and sizes:
+        Picture.objects.update_or_create(article=article, defaults={"sizes": sizes})
+    else:
+        Picture.objects.filter(article=article).delete()
+    icon = (getattr(page, "icon", "") or "")[:2000]
+    if not icon.startswith(("http://", "https://")):
+        return
+    guessed = icon.endswith("/favicon.ico")
+    current = article.source.icon
+    if not current or (current.endswith("/favicon.ico") and not guessed and current != icon):
+        Source.objects.filter(pk=article.source_id).update(icon=icon)
+        article.source.icon = icon
 
 
 def requeue_stale(age: timedelta = timedelta(minutes=15)) -> tuple[list[int], list[int]]:

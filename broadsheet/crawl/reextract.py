@@ -134,6 +134,8 @@ def _one(article: Article, extractor, dry_run: bool, report: Report) -> int | No
     before = {name: getattr(article, name) for name in FIELDS}
     embedded_as = article_text(article.title, article.body)
     pipeline.apply_page(article, page)
+    if not dry_run:
+        pipeline.keep_pictures(article, page)  # also fills in pictures' sizes and icons for pages stored before them
     names = [name for name in FIELDS if getattr(article, name) != before[name]]
     if not names:
         report.unchanged += 1

@@ -11,7 +11,7 @@ from trafilatura.utils import load_html
 
 from broadsheet.extract import authors as authors_mod
 from broadsheet.extract import body as body_mod
-from broadsheet.extract import dates, meta
+from broadsheet.extract import dates, images, meta
 from broadsheet.extract import title as title_mod
 from broadsheet.extract.language import detect
 from broadsheet.extract.structure import add_extracted, add_linked_data, from_page, blocks as label_blocks
@@ -41,6 +41,8 @@ class Extracted:
     section: str = ""
     language: str = ""
     image: str = ""
+    image_sizes: list[tuple[str, int, int]] = field(default_factory=list)  # the image's (url, width, height) for srcset
+    icon: str = ""  # the site's small icon
     body: str = ""
     canonical_url: str = ""
     sitename: str = ""
@@ -142,6 +144,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     standfirst = meta.clean_text(page.meta.get("og:description") or page.ld.get("description")
                                  or page.meta.get("description"))
     visible = body_mod.visible_texts(tree, (int(len(standfirst) * 0.9), int(len(standfirst) * 1.2) + 10)) if standfirst else {}
+    lead_image = meta.first_image(page, url)
+    # Read before trafilatura, which prunes the tree it is given.
+    image_sizes, site_icon = images.lead_sizes(tree, page, url, lead_image), images.icon(tree, url)
     embedded = ""
     # Our own metadata comes first; trafilatura's (htmldate over the whole page, the slowest
     # step on big pages) runs only for what is still missing, further below.
@@ -188,7 +193,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
         modified=dates.modified(page),
         section=meta.section(page) or (", ".join(doc.categories or [])[:200] if doc is not None and doc.categories else ""),
         language=detect(text, page.lang_attr),
-        image=meta.first_image(page, url) or ((doc.image or "") if doc is not None else ""),
+        image=lead_image or ((doc.image or "") if doc is not None else ""),
+        image_sizes=image_sizes,
+        icon=site_icon,
         body=text,
         canonical_url=page.canonical or page.meta.get("og:url", "") or ((doc.url or "") if doc is not None else "") or url,
         sitename=page.meta.get("og:site_name", "") or ((doc.sitename or "") if doc is not None else ""),

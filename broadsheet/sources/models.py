@@ -11,6 +11,8 @@ class Source(models.Model):
     homepage = models.URLField(max_length=500, unique=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. GB")
     language = models.CharField(max_length=10, blank=True)
+    icon = models.URLField(max_length=2000, blank=True,
+                           help_text="Small icon from its pages (<link rel=icon>, else the site's /favicon.ico)")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

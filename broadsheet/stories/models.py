@@ -24,10 +24,13 @@ class Story(models.Model):
     lead = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              help_text="Earliest visible member: its title is the headline, its page a lone card's link")
     image = models.URLField(max_length=2000, blank=True, help_text="Earliest member's picture")
+    image_sizes = models.JSONField(default=list, blank=True,
+                                   help_text="That picture's sizes for srcset: [[url, width, height], ...], narrowest first")
     teaser = models.CharField(max_length=400, blank=True, help_text="Opening words of the lead")
     section = models.CharField(max_length=60, blank=True, help_text="The section most members are filed under")
     language = models.CharField(max_length=10, blank=True)
     source_names = models.JSONField(default=list, blank=True, help_text="First few publishers, in order of reporting")
+    source_icons = models.JSONField(default=list, blank=True, help_text="The icon of each of source_names ('' if none)")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -70,6 +73,14 @@ class Member(models.Model):
             # A publisher's page: its newest members, then their stories.
             models.Index(fields=["source_id", "-published", "-article"], name="member_source_pub"),
         ]
+
+
+class Picture(models.Model):
+    """The sizes in which the publisher serves an article's lead image (Article.image), read
+    from its page, for a srcset; stored at fetch time. A row only when the page declares one."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="picture")
+    sizes = models.JSONField(default=list, help_text="[[url, width, height], ...], narrowest first; height 0 if unknown")
 
 
 class Signature(models.Model):

@@ -179,14 +179,16 @@ CARD_SOURCES = 3  # publishers named on a card
 TEASER_CHARS = 300
 
 
-def card_fields(rows: list[tuple], lead_text: str = "", lead: int = 0) -> dict:
+def card_fields(rows: list[tuple], lead_text: str = "", lead: int = 0, icons: dict[str, str] | None = None,
+                sizes: dict[int, list] | None = None) -> dict:
     """What a story's card shows, from its visible members as (article id, title, image, section,
     language, source name) in order of publication, the row of the lead (whose headline,
     text and language the card shows; see `lead_row`) and the lead's text (body, else
-    teaser). The bench's filler uses it too."""
+    teaser); `icons` by source name and the pictures' `sizes` by article id, where known.
+    The bench's filler uses it too."""
     if not rows:
-        return {"listed": False, "lead_id": None, "headline": "", "image": "", "teaser": "", "section": "",
-                "language": "", "source_names": []}
+        return {"listed": False, "lead_id": None, "headline": "", "image": "", "image_sizes": [], "teaser": "",
+                "section": "", "language": "", "source_names": [], "source_icons": []}
     lead = rows[lead if 0 <= lead < len(rows) else 0]
     names: list[str] = []
     for row in rows:
@@ -198,9 +200,12 @@ def card_fields(rows: list[tuple], lead_text: str = "", lead: int = 0) -> dict:
     opening = next((p.strip() for p in (lead_text or "").split("\n\n") if p.strip()), "")
     if len(opening) > TEASER_CHARS:
         opening = opening[:TEASER_CHARS].rsplit(" ", 1)[0] + "…"
+    pictured = lead if lead[2] else next((row for row in rows if row[2]), None)  # the lead's picture first
     return {"listed": True, "lead_id": lead[0], "headline": (lead[1] or "")[:1000],
-            "image": lead[2] or next((row[2] for row in rows if row[2]), ""), "teaser": opening, "section": section,
-            "language": lead[4] or "", "source_names": names}
+            "image": pictured[2] if pictured else "",
+            "image_sizes": (sizes or {}).get(pictured[0], []) if pictured else [],
+            "teaser": opening, "section": section, "language": lead[4] or "", "source_names": names,
+            "source_icons": [(icons or {}).get(name) or "" for name in names]}
 
 
 CARD_ROWS = 500  # members read for a card: a story's first reports decide it
@@ -232,7 +237,7 @@ def refresh(story_id: Hashable) -> None:
         countries=Count("article__source__country", distinct=True, filter=~Q(article__source__country="")))
     rows = list(members.order_by("published", "article_id").values_list(
         "article_id", "article__title", "article__image", "article__section", "article__language",
-        "article__source__name")[:CARD_ROWS])
+        "article__source__name", "article__source__icon", "article__picture__sizes")[:CARD_ROWS])
     blobs = dict(members.filter(article_id__in=[r[0] for r in rows[:CENTRAL_ROWS]])
                  .values_list("article_id", "article__embedding"))
     lead, mean = lead_row([r[4] for r in rows[:CENTRAL_ROWS]], [from_bytes(blobs.get(r[0])) for r in rows[:CENTRAL_ROWS]],
@@ -242,7 +247,8 @@ def refresh(story_id: Hashable) -> None:
     if rows:
         body, teaser = Article.objects.filter(pk=rows[lead][0]).values_list("body", "teaser").get()
         lead_text = body or teaser
-    card = card_fields(rows, lead_text, lead)
+    card = card_fields(rows, lead_text, lead, icons={row[5]: row[6] for row in reversed(rows)},
+                       sizes={row[0]: row[7] for row in rows if row[7]})
     merged = Story.objects.filter(pk=story_id, merged_into__isnull=False).exists()
     card["listed"] = card["listed"] and not merged
     Story.objects.filter(pk=story_id).update(

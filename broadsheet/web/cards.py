@@ -9,7 +9,7 @@ what the first one does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from broadsheet.stories.models import Member, Story
 from broadsheet.web.sections import slug_for
 
 FIELDS = ("id", "headline", "lead_id", "image", "teaser", "section", "language", "source_names", "source_count",
-          "article_count", "last_published")
+          "article_count", "image_sizes", "source_icons", "last_published")  # last_published last: row[-1]
 
 
 @dataclass
@@ -38,6 +38,8 @@ class Card:
     source_count: int
     article_count: int
     last_published: datetime
+    image_sizes: list = field(default_factory=list)  # [[url, width, height], ...] for a srcset
+    source_icons: list = field(default_factory=list)  # one per source name ('' for none)
     url: str = ""
     story_url: str = ""
     section_url: str = ""
@@ -49,6 +51,12 @@ class Card:
         more = self.source_count - len(self.source_names)
         names = ", ".join(self.source_names)
         return f"{names} and {more} more" if more > 0 else names
+
+    @property
+    def sources(self) -> list[tuple[str, str]]:
+        """(name, icon URL or '') of each source named on the card."""
+        icons = list(self.source_icons or [])
+        return [(name, icons[i] if i < len(icons) else "") for i, name in enumerate(self.source_names)]
 
     @property
     def cursor(self) -> str:
@@ -91,8 +99,9 @@ def build(rows: list[tuple], counts: bool = True) -> list[Card]:
     comment counts from one cache read (counts=False: the caller counts a whole page at once)."""
     article_url, story_url, section_url = _patterns()
     cards = []
-    for pk, headline, lead_id, image, teaser, section, language, names, sources, articles, last in rows:
-        card = Card(pk, lead_id, headline, image, teaser, section, language, list(names or []), sources, articles, last)
+    for pk, headline, lead_id, image, teaser, section, language, names, sources, articles, sizes, icons, last in rows:
+        card = Card(pk, lead_id, headline, image, teaser, section, language, list(names or []), sources, articles, last,
+                    sizes or [], icons or [])
         card.story_url = story_url.format(pk)
         # A lone report is its own card: the reader goes straight to the article.
         card.url = article_url.format(lead_id) if articles == 1 and lead_id else card.story_url

@@ -106,7 +106,7 @@ def source(request, pk: int):
 @read_only
 @cache_anonymous
 def article(request, pk: int):
-    item = Article.objects.filter(pk=pk).select_related("source", "story_member").first()
+    item = Article.objects.filter(pk=pk).select_related("source", "story_member", "picture").first()
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
         # A copy (or a former original that an earlier report displaced) lives on as its original.
         return redirect("web:article", item.duplicate_of_id)

@@ -38,7 +38,7 @@ def read_more(article: Article) -> list[Article]:
 def article_below(article: Article) -> dict:
     copies = list(Article.objects.filter(duplicate_of=article).select_related("source").order_by("published"))
     related = list(Related.objects.filter(article=article, other__status=Article.Status.OK)
-                   .select_related("other__source").order_by("rank"))
+                   .select_related("other__source", "other__picture").order_by("rank"))
     more = read_more(article)
     return {"article": article, "copies": copies, "related": [r.other for r in related], "more": more}
 

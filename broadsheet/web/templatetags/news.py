@@ -85,18 +85,71 @@ def _time_html(value, now) -> str:
                        f"{local.day} {local.strftime('%B %Y, %H:%M')} {local.tzname()}", ago(value, now))
 
 
+# Publishers' pictures: lazy, decoded off the main thread, fetched without a Referer (the
+# publisher learns nothing of our page), in boxes whose shape CSS fixes, so nothing moves
+# when they arrive. alt="": the picture illustrates the headline beside it, which says it all.
+# The browser picks from srcset by the box's width in `sizes` (see site.css).
+PICTURE_BOXES = {
+    "lead": ((700, 394), "(max-width: 800px) calc(100vw - 32px), 700px"),  # a lead card, the article's own
+    "thumb": ((180, 120), "(max-width: 800px) 96px, 280px"),  # small cards, lists, related; top stories' columns
+}
+
+
+def srcset(sizes) -> str:
+    """'url 320w, url 640w' from stored [[url, width, height], ...]; '' for fewer than two."""
+    found = [(url, width) for url, width, *_ in sizes or [] if url and width]
+    return ", ".join(f"{url} {width}w" for url, width in found) if len(found) > 1 else ""
+
+
+def picture_html(src: str, sizes=None, kind: str = "thumb", href: str = "", lazy: bool = True) -> str:
+    """A publisher's picture in its box: a link (out of the tab order: the headline is the
+    link) or a <figure>. site.js hides the box and marks the card if the picture fails."""
+    if not src:
+        return ""
+    (width, height), media = PICTURE_BOXES[kind]
+    candidates = srcset(sizes)
+    img = format_html('<img src="{}"{} width="{}" height="{}" alt="" {}decoding="async" referrerpolicy="no-referrer">',
+                      src, format_html(' srcset="{}" sizes="{}"', candidates, media) if candidates else "",
+                      width, height, mark_safe('loading="lazy" ') if lazy else "")
+    if href:
+        return format_html('<a class="pic pic-{}" href="{}" tabindex="-1" aria-hidden="true">{}</a>', kind, href, img)
+    return format_html('<figure class="pic pic-{}">{}</figure>', kind, img)
+
+
+def icon_html(url: str, size: int = 16) -> str:
+    """A publisher's icon at a fixed size beside its name (decorative: the name is written)."""
+    if not url:
+        return ""
+    return format_html('<img class="icon" src="{}" alt="" width="{}" height="{}" loading="lazy" decoding="async" '
+                       'referrerpolicy="no-referrer">', url, size, size)
+
+
+@register.simple_tag
+def source_icon(url: str, size: int = 16) -> str:
+    return icon_html(url, size)
+
+
+@register.simple_tag
+def picture(article, kind: str = "thumb", href: str = "", lazy: bool = True) -> str:
+    """An article's picture; its srcset only when its Picture row was loaded with it
+    (select_related("picture")): never a query per item."""
+    row = article._state.fields_cache.get("picture")
+    return picture_html(article.image, row.sizes if row is not None else None, kind, href, lazy)
+
+
 @register.simple_tag
 def story_card(card, big=False, show_section=False, show_lead=False) -> str:
     """One story card. Built with format_html, not an included template: a home page draws
     70 of them, and an include with its nested tags cost ~1 ms each (the page's largest cost
     once its queries were indexed). Every value is escaped by format_html."""
     now = timezone.now()
-    parts = [format_html('<article class="card{}"{}>', " card-big" if big else "",
+    parts = [format_html('<article class="card{}{}"{}>', " card-big" if big else "", "" if card.image else " no-pic",
                          format_html(' lang="{}"', card.language) if card.language else "")]
-    if card.image and big:
-        parts.append(format_html('<a href="{}" tabindex="-1" aria-hidden="true"><img class="card-img" src="{}" alt="" '
-                                 'loading="lazy" referrerpolicy="no-referrer"></a>', card.url, card.image))
-    parts.append(format_html('<div class="card-meta"><span class="source">{}</span>', card.sources_label))
+    parts.append(picture_html(card.image, card.image_sizes, "lead" if big else "thumb", card.url))
+    icons = "".join(icon_html(icon) for _, icon in card.sources if icon)
+    parts.append(format_html('<div class="card-meta"><span class="source">{}{}</span>',
+                             format_html('<span class="icons">{}</span>', mark_safe(icons)) if icons else "",
+                             card.sources_label))
     if card.section and show_section:
         parts.append(format_html(' <a class="label" href="{}">{}</a>', card.section_url, card.section))
     if card.last_published:

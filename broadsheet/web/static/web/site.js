@@ -1,13 +1,20 @@
-// Hide publisher images that fail to load (moved, hot-link protected, offline) instead of
-// leaving an empty frame. A static file, so the Content-Security-Policy needs no inline script.
+// A publisher's picture that fails to load (moved, hot-link protected, offline) leaves no
+// empty frame: its box is hidden and its card marked "no-pic", which site.css lays out as a
+// card without a picture; a failed icon just goes. A static file, so the Content-Security-
+// Policy needs no inline script (and no onerror attributes).
+//
+// Loaded in <head> without `defer`: the listener is then in place before the first <img> is
+// parsed, so it hears every failure. (A check after the fact cannot tell a failed picture
+// from a lazy one not loaded yet: Chrome reports both as complete with no width.)
 document.addEventListener("error", function (event) {
   var img = event.target;
   if (img.tagName !== "IMG") return;
-  var frame = img.closest("figure") || img.closest("a") || img;
-  frame.hidden = true;
-}, true);
-document.querySelectorAll("img").forEach(function (img) {
-  if (img.complete && img.naturalWidth === 0 && img.src) {
-    (img.closest("figure") || img.closest("a") || img).hidden = true;
+  if (img.classList.contains("icon")) {
+    img.hidden = true;
+    return;
   }
-});
+  var frame = img.closest(".pic") || img.closest("figure") || img;
+  frame.hidden = true;
+  var card = img.closest(".card");
+  if (card) card.classList.add("no-pic");
+}, true);
