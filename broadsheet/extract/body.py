@@ -101,7 +101,7 @@ PROMO_MAX_DEPTH = 6  # levels above a subscription button to look for its panel
 PANELS = ("div", "section", "aside", "form", "footer", "header")
 
 
-def _page_words(tree: HtmlElement) -> int:
+def page_words(tree: HtmlElement) -> int:
     """Words in the page's paragraphs: a box holding a large share of them is the story's own
     container (a short brief in a "modal" wrapper), never a panel or widget inside it."""
     return sum(_words(p.text_content()) for p in tree.iter("p"))
@@ -121,10 +121,9 @@ def _asks(node: HtmlElement) -> bool:
     return False
 
 
-def collect_furniture(tree: HtmlElement) -> set[str]:
+def collect_furniture(tree: HtmlElement, words_in_page: int) -> set[str]:
     """Texts of promotion panels and widgets, to drop them where trafilatura kept them."""
-    page_words = _page_words(tree)
-    return _promo_texts(tree, page_words) | _widget_texts(tree, page_words)
+    return _promo_texts(tree, words_in_page) | _widget_texts(tree, words_in_page)
 
 
 def _promo_texts(tree: HtmlElement, page_words: int) -> set[str]:
@@ -331,7 +330,7 @@ def _is_boilerplate(text: str) -> bool:
 
 def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = frozenset(), titles: Iterable[str] = (),
           people: Iterable[str] = (), orgs: Iterable[str] = (), furniture: set[str] = frozenset(),
-          safe: bool = False) -> str:
+          side_boxes: set[str] = frozenset(), safe: bool = False) -> str:
     """trafilatura text -> paragraphs separated by a blank line.
 
     safe: only the rules that drop a block positively identified as furniture, by the page's
@@ -369,6 +368,8 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
                 or rules.TEASER_TAG.search(text)) and _words(text) <= rules.RELATED_INLINE_MAX_WORDS:
             continue
         if key in link_blocks or key in furniture:  # headline list, "more from" link, promotion panel, poll
+            continue
+        if key in side_boxes and not safe:  # a box about another story, judged by its words
             continue
         if _is_prompt(text):
             skip_teaser = text.endswith(":")

@@ -191,3 +191,13 @@ EMBEDDED_CONTENT = re.compile(
     r'"(contentHtml|content_html|bodyHtml|body_html|articleBody|articleHtml|article_body|html|content|body|text)"\s*:\s*'
     r'"((?:[^"\\]|\\.){600,})"'
 )
+
+# Furniture by evidence (broadsheet/extract/furniture.py).
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+LINK_LABEL_MAX_WORDS = 3  # "MORE:", "READ MORE", "Lesen Sie auch" before a link: a link line
+SIDE_BOX_DEPTH = 4  # levels above a link to look for the box it sits in
+SIDE_BOX_MAX_WORDS = 120  # a larger box is a part of the page, not a teaser beside the story
+SIDE_BOX_MIN_LINKED = 0.2  # share of the box's words that are link text
+SIDE_BOX_MAX_SHARED = 0.2  # a box sharing fewer of its topic words with the rest is about something else
+LINK_LINE_MAX_CHARS = 300  # a longer block is prose, whatever its links
+LINK_LINE_MIN_WORDS = 3  # a link of fewer words is a name or a button ("Staff Reports"), not a headline
