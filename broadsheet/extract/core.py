@@ -177,7 +177,7 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     link_blocks |= kept.link_lines()
     side_boxes = kept.side_boxes()
     evidence = dict(captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people],
-                    orgs=sites, furniture=furniture, side_boxes=side_boxes)
+                    orgs=sites, furniture=furniture, side_boxes=side_boxes, apart=kept.apart())
     text = body_mod.clean(raw, **evidence)
     text = body_mod.restore_subheads(text, subheads)
     text = _rescue_with_article_body(text, page)

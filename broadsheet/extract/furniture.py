@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from broadsheet.extract import rules
-from broadsheet.extract.body import _key, _words
+from broadsheet.extract.body import _key, _words, topic_words
 
 
 class Links:
@@ -69,11 +69,16 @@ class Page:
         self.links = Links(url)
         self.lines = [" ".join(line.split()) for line in lines if line.strip()]
         wanted = {line.removeprefix("- "): _key(line) for line in self.lines}
-        # A line starts with the text of a text node: find those (in libxml2, no element
-        # proxies), then climb from each to the element whose whole text is the line.
-        starts = {line[:n] for line in wanted for n in range(1, min(len(line), PREFIX) + 1)}
         self.blocks: dict[str, HtmlElement] = {}
         self.texts: dict[HtmlElement, str] = {}
+        self._find(tree, wanted)
+
+    def _find(self, tree: HtmlElement, wanted: dict[str, str]) -> None:
+        """A line starts with the text of a text node: find those (in libxml2, no element
+        proxies), then climb from each to the element whose whole text is the line. (Going
+        through the paragraphs first costs more: half the pages keep a line from a div, a
+        kicker or a lone link.)"""
+        starts = {line[:n] for line in wanted for n in range(1, min(len(line), PREFIX) + 1)}
         for piece in TEXT_NODES(tree):
             start = " ".join(piece[:PREFIX * 2].split())[:PREFIX]
             if start not in starts:
@@ -92,6 +97,19 @@ class Page:
                     self.blocks.setdefault(key, node)
                     break
                 node = node.getparent()
+
+    def apart(self) -> set[str]:
+        """Keys of the lines that stand in a box of their own: the element around the line
+        holds neither the line before it nor the line after it (a notice above the story, a
+        box below it), as a story's paragraphs, which share their container, never do."""
+        found = [(key, self.blocks[key]) for key in (_key(line) for line in self.lines) if key in self.blocks]
+        out: set[str] = set()
+        for index, (key, node) in enumerate(found):
+            box = node.getparent()
+            neighbours = [found[j][1] for j in (index - 1, index + 1) if 0 <= j < len(found)]
+            if box is not None and neighbours and not any(box in other.iterancestors() for other in neighbours):
+                out.add(key)
+        return out
 
     def text(self, node: HtmlElement) -> str:
         if node not in self.texts:
@@ -138,7 +156,7 @@ class Page:
         total = sum(_words(line) for line in lines)
         limit = min(rules.SIDE_BOX_MAX_WORDS, rules.BOX_MAX_SHARE * total)
         owners = {self.blocks[k]: k for k in keys if k in self.blocks}
-        topics = [_content_words(line) for line in lines]
+        topics = [topic_words(line) for line in lines]
         counts: Counter = Counter()
         for found in topics:
             counts.update(found)
@@ -165,18 +183,9 @@ class Page:
                 for k, found in zip(keys, topics):
                     if k in inside_keys:
                         inside.update(found)
-                own = _content_words(text)
+                own = topic_words(text)
                 shared = sum(1 for w in own if counts[w] > inside[w])  # found in a line outside the box
                 if len(own) >= 3 and shared < rules.SIDE_BOX_MAX_SHARED * len(own):
                     out |= inside_keys
                     break
         return out
-
-
-def _content_words(text: str) -> set[str]:
-    """Words that carry the topic: five letters or more (a crude stop list for any language
-    with spaces), and pairs of characters for Chinese, Japanese and Korean."""
-    low = text.casefold()
-    found = {w for w in re.findall(r"\w{5,}", low) if not w.isdigit()}
-    cjk = rules.CJK_CHAR.findall(low)
-    return found | {a + b for a, b in zip(cjk, cjk[1:])}

@@ -201,3 +201,13 @@ SIDE_BOX_MIN_LINKED = 0.2  # share of the box's words that are link text
 SIDE_BOX_MAX_SHARED = 0.2  # a box sharing fewer of its topic words with the rest is about something else
 LINK_LINE_MAX_CHARS = 300  # a longer block is prose, whatever its links
 LINK_LINE_MIN_WORDS = 3  # a link of fewer words is a name or a button ("Staff Reports"), not a headline
+
+# A notice speaks to the reader: second-person words in the languages we see most. German's
+# polite "Sie"/"Ihr" only capitalised and not opening a sentence (else "she", "they", "her").
+READER_WORDS = frozenset("""
+you your yours yourself vous votre vos usted ustedes você vocês voi vostro vostra uw jouw
+""".split())
+READER_WORDS_CASED = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)\b")
+NOTICE_MAX_WORDS = 70  # a notice or wall at the start or end of the text is short
+NOTICE_EDGE = 2  # paragraphs at each end of the text where a notice can stand
+NOTICE_MAX_SHARED = 0.1  # share of its topic words found elsewhere in the text: none to speak of

@@ -70,3 +70,41 @@ def test_a_press_releases_about_the_company_section_stays():
              "www.bridgeco.example.com</a>.</p></div>")
     body = body_of(page(*STORY, after=about))
     assert "About Bridgeco" in body and "harbour authorities in twelve countries" in body
+
+
+BROWSER_NOTICE = ("Thank you for visiting example.org. You are using a browser version with limited support for CSS. "
+                  "To obtain the best experience, we recommend you use a more up to date browser.")
+
+
+def test_a_notice_to_the_reader_at_the_start_is_dropped():
+    body = body_of(page(*STORY, before=f'<div class="c-box-1"><p>{BROWSER_NOTICE}</p></div>'))
+    assert "browser version" not in body
+    assert body.split("\n\n") == STORY
+
+
+def test_a_lede_that_speaks_to_the_reader_stays():
+    lede = ("If you cross the river bridge every morning, you will need another route: the council voted on Tuesday "
+            "to rebuild the old bridge after almost ten years of debate.")
+    body = body_of(page(lede, *STORY[1:]))
+    assert body.split("\n\n")[0] == lede
+
+
+def test_a_sign_up_confirmation_is_dropped():
+    box = '<div class="c-signup__done"><p>Thanks for signing up! Check your inbox to confirm.</p></div>'
+    body = body_of(page(*STORY[:2], after=box + paragraphs(*STORY[2:])))
+    assert "signing up" not in body
+    assert body.split("\n\n") == STORY
+
+
+def test_a_cookie_notice_named_by_its_id_is_dropped():
+    notice = ('<div id="gdpr-text"><p>This site uses cookies to measure traffic and to show advertising. '
+              "Choose which ones to allow in the settings.</p></div>")
+    body = body_of(page(*STORY[:2], after=notice + paragraphs(*STORY[2:])))
+    assert "uses cookies" not in body
+
+
+def test_a_story_paragraph_about_cookies_stays():
+    sentence = ("The bakery on the market street, which sells cookies and bread, said it would stay open during the "
+                "eighteen months of construction work on the bridge.")
+    body = body_of(page(*STORY[:2], after=paragraphs(sentence, *STORY[2:])))
+    assert sentence in body
