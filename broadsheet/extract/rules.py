@@ -211,3 +211,14 @@ READER_WORDS_CASED = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:Sie|Ihnen|Ihr|Ihre|Ihr
 NOTICE_MAX_WORDS = 70  # a notice or wall at the start or end of the text is short
 NOTICE_EDGE = 2  # paragraphs at each end of the text where a notice can stand
 NOTICE_MAX_SHARED = 0.1  # share of its topic words found elsewhere in the text: none to speak of
+
+# A correspondent line before the story, alone or glued to the dateline.
+CORRESPONDENT = re.compile(
+    r"^(?:from|by|von|de) (?:our|a|unserem|unserer|notre|nuestro) (?:own |special |foreign |staff |eigenen? )?"
+    r"(?:correspondents?|reporters?|staff writers?|korrespondent(?:in|en)?|envoyée? spéciale?|corresponsal)"
+    r"(?:\s+in\s+[A-Z][\w .'’-]{1,30})?\s*[-—–:,]*\s*",
+    re.IGNORECASE,
+)
+# A leading run of capitals and the dash or colon after it: a dateline in any language.
+CAPS_PREFIX = re.compile(r"^([^\W\d][^\n]{1,60}?)\s*(?:\s[-—–]+|:)\s+")
+CAPS_PREFIX_MAX_WORDS = 8

@@ -5,6 +5,7 @@ mid-sentence. Each rule has a page it must clean and a page it must leave alone.
 from __future__ import annotations
 
 from broadsheet.extract import extract
+from broadsheet.extract.body import clean
 from tests.extract.pages import STORY, page
 
 URL = "https://news.example.org/2024/05/bridge"
@@ -108,3 +109,31 @@ def test_a_story_paragraph_about_cookies_stays():
                 "eighteen months of construction work on the bridge.")
     body = body_of(page(*STORY[:2], after=paragraphs(sentence, *STORY[2:])))
     assert sentence in body
+
+
+def test_a_correspondent_line_and_its_place_are_cut_and_the_story_kept():
+    first = f"<p><strong>FROM OUR CORRESPONDENT</strong><br>NEW YORK - {STORY[0]}</p>"
+    body = body_of(page(*STORY[1:], before=first))
+    assert body.split("\n\n") == STORY
+
+
+def test_a_correspondent_line_glued_to_the_first_paragraph_is_cut():
+    assert clean("\n".join(["FROM OUR CORRESPONDENT NEW YORK - " + STORY[0], *STORY[1:]])) == "\n\n".join(STORY)
+
+
+def test_a_first_paragraph_that_starts_with_a_place_or_with_reporters_stays():
+    for first in ("New York is bracing for a storm that forecasters said would bring a foot of snow by Friday.",
+                  "Reporters were barred from the hearing on Tuesday, the court said in a statement released later."):
+        assert clean("\n".join([first, *STORY[1:]])) == "\n\n".join([first, *STORY[1:]])
+
+
+def test_a_paragraph_broken_mid_sentence_is_put_back_together():
+    broken = "<p>The mayor said the temporary footbridge<br>would open in May, after the last inspection of the pillars.</p>"
+    body = body_of(page(*STORY, after=broken))
+    assert body.split("\n\n")[-1] == ("The mayor said the temporary footbridge would open in May, after the last "
+                                      "inspection of the pillars.")
+
+
+def test_a_heading_and_a_list_in_lower_case_stay_apart():
+    raw = "\n".join([*STORY[:2], "Opening hours", "weekdays from eight to six", STORY[2]])
+    assert clean(raw).split("\n\n")[2:4] == ["Opening hours", "weekdays from eight to six"]
