@@ -106,7 +106,7 @@ PROMO_MAX_DEPTH = 6  # levels above a subscription button to look for its panel
 PANELS = ("div", "section", "aside", "form", "footer", "header")
 
 
-def page_words(tree: HtmlElement) -> int:
+def _page_words(tree: HtmlElement) -> int:
     """Words in the page's paragraphs: a box holding a large share of them is the story's own
     container (a short brief in a "modal" wrapper), never a panel or widget inside it."""
     return sum(_words(p.text_content()) for p in tree.iter("p"))
@@ -126,9 +126,10 @@ def _asks(node: HtmlElement) -> bool:
     return False
 
 
-def collect_furniture(tree: HtmlElement, words_in_page: int) -> set[str]:
+def collect_furniture(tree: HtmlElement) -> set[str]:
     """Texts of promotion panels and widgets, to drop them where trafilatura kept them."""
-    return _promo_texts(tree, words_in_page) | _widget_texts(tree, words_in_page)
+    page_words = _page_words(tree)
+    return _promo_texts(tree, page_words) | _widget_texts(tree, page_words)
 
 
 def _promo_texts(tree: HtmlElement, page_words: int) -> set[str]:
@@ -163,10 +164,10 @@ def _promo_texts(tree: HtmlElement, page_words: int) -> set[str]:
 # Interactive widgets whose texts trafilatura can mistake for story: polls and quizzes,
 # dialogs (a "Saved" confirmation), tooltips. Matched in class names like captions.
 WIDGET_CLASSES = re.compile(r"poll(?!ut)|umfrage|survey|quiz|voting|modal|popup|popover|tooltip|dialog")
-# Notices and walls, named in a class or id: cookie and consent banners, browser-support and
-# JavaScript notices, paywalls and sign-up boxes (their "Thanks for signing up!" confirmation).
-# Not "paywall": publishers mark the story behind the wall with it ("paywalled"); not
-# "consent": it wraps embeds that wait for consent.
+# Notices named in a class or id: cookie banners, browser-support and JavaScript notices,
+# newsletter and sign-up boxes (their "Thanks for signing up!" confirmation). Not "paywall":
+# publishers mark the story behind the wall with it ("paywalled"); not "consent": it wraps
+# embeds that wait for consent.
 NOTICE_NAMES = re.compile(r"cookie|gdpr|browser-?(?:support|notice|upgrade|warning)|(?:outdated|unsupported)-?browser|"
                           r"noscript|newsletter|sign-?up|site-?messages?|notice")
 WIDGET_MAX_WORDS = 150  # a larger element with such a class is a page wrapper ("has-modal")
@@ -174,11 +175,12 @@ ASIDE_MAX_WORDS = 400
 
 
 def _widget_texts(tree: HtmlElement, page_words: int) -> set[str]:
-    """Texts of widgets and notices named in their class or id, and of boxes marked role="complementary" (ARIA for an <aside>: tangential to the
-    story, like the fact boxes some CMSs render as custom elements; trafilatura already
-    leaves real <aside> elements out)."""
+    """Texts of widgets and notices named in their class or id, and of boxes marked
+    role="complementary" (ARIA for an <aside>: tangential to the story, like the fact boxes
+    some CMSs render as custom elements; trafilatura already leaves real <aside> out)."""
     out: set[str] = set()
-    named = [v.getparent() for v in CLASS_VALUES(tree) if WIDGET_CLASSES.search(v.lower()) or NOTICE_NAMES.search(v.lower())]
+    named = [v.getparent() for v in CLASS_VALUES(tree)
+             if WIDGET_CLASSES.search(v.lower()) or NOTICE_NAMES.search(v.lower())]
     named += [v.getparent() for v in ID_VALUES(tree) if NOTICE_NAMES.search(v.lower())]
     for node in dict.fromkeys([*named, *ASIDES(tree)]):  # each element once
         if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "article"):
@@ -417,9 +419,9 @@ FULL_STOP = re.compile(r"[.!?…。！？][\"”»’')\]]*\s*$")
 def join_broken_lines(paragraphs: list[str]) -> list[str]:
     """Put back together a paragraph the page broke mid-sentence (a <br> inside a <p>, which
     trafilatura turns into a new line): a kept line that does not end a sentence, followed by
-    one that starts in lower case and ends one, is the same sentence. Joined last, after every rule judged
-    each line alone (joined first, a "Tags" heading, a date stamp, chart labels and a
-    dangling lead-in escaped their rules), and list items stay apart."""
+    one that starts in lower case and ends one, is the same sentence. Joined last, after
+    every rule judged each line alone (joined first, a "Tags" heading, a date stamp, chart
+    labels and a dangling lead-in escaped their rules); list items stay apart."""
     out: list[str] = []
     for text in paragraphs:
         if (out and text[:1].islower() and FULL_STOP.search(text) and not text.startswith(("- ", "* ", "• "))

@@ -135,10 +135,9 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     page = meta.read(tree)
     sites = meta.site_names(page, url)
     captions = body_mod.collect_captions(tree) | body_mod.keys_of(meta.media_descriptions(page))
-    words_in_page = body_mod.page_words(tree)
     link_blocks = body_mod.collect_link_blocks(tree)
     subheads = body_mod.collect_subheads(tree)
-    furniture = body_mod.collect_furniture(tree, words_in_page)
+    furniture = body_mod.collect_furniture(tree)
     byline = authors_mod.from_dom(tree)
     outline = from_page(tree)  # before trafilatura, which rewrites the tree
     add_linked_data(outline, page.ld_all)

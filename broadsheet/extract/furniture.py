@@ -139,7 +139,9 @@ class Page:
             rest = text
             for a in anchors:
                 rest = rest.replace(a.text_content(), " ", 1)
-            if _words(linked) >= rules.LINK_LINE_MIN_WORDS and _words(rest) <= rules.LINK_LABEL_MAX_WORDS and not re.search(r"[.!?]\s*$", rest.strip()):
+            label = rest.strip()
+            if (_words(linked) >= rules.LINK_LINE_MIN_WORDS and _words(label) <= rules.LINK_LABEL_MAX_WORDS
+                    and not re.search(r"[.!?]$", label)):
                 out.add(key)
         return out
 
