@@ -68,7 +68,7 @@ class Page:
     def __init__(self, tree: HtmlElement, url: str, lines: list[str]):
         self.links = Links(url)
         self.lines = [" ".join(line.split()) for line in lines if line.strip()]
-        wanted = {line.removeprefix("- "): _key(line) for line in self.lines}
+        wanted = {line.removeprefix("- "): _key(line) for line in self.lines if len(line) <= MAX_BLOCK_CHARS}
         self.blocks: dict[str, HtmlElement] = {}
         self.texts: dict[HtmlElement, str] = {}
         self._find(tree, wanted)
@@ -78,6 +78,8 @@ class Page:
         proxies), then climb from each to the element whose whole text is the line. (Going
         through the paragraphs first costs more: half the pages keep a line from a div, a
         kicker or a lone link.)"""
+        if not wanted:
+            return
         starts = {line[:n] for line in wanted for n in range(1, min(len(line), PREFIX) + 1)}
         for piece in TEXT_NODES(tree):
             start = " ".join(piece[:PREFIX * 2].split())[:PREFIX]
