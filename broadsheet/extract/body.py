@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from broadsheet.extract import rules
@@ -35,20 +34,16 @@ CAPTION_CLASSES = ("caption", "credit", "copyright", "bildunterschrift", "bildte
                    "img-text", "photo-text")
 
 
-CLASS_VALUES = etree.XPath("//@class")
-ID_VALUES = etree.XPath("//@id")
-ASIDES = etree.XPath("//*[@role='complementary']")
-
-
 def _classed(tree: HtmlElement, words: tuple[str, ...]) -> list[HtmlElement]:
-    """Elements whose class contains one of the words. The class values are read in libxml2
-    and only a matching one's element is made (iter() over every element, or XPath
-    translate() per element and word, cost 10-50 ms a page)."""
+    """Elements whose class contains one of the words (one pass; XPath translate() per
+    element and word cost ~50 ms a page, and even //@class costs more than this walk)."""
     out = []
-    for value in CLASS_VALUES(tree):
-        low = value.lower()
-        if any(word in low for word in words):
-            out.append(value.getparent())
+    for node in tree.iter():
+        cls = node.get("class") if isinstance(node.tag, str) else None
+        if cls:
+            low = cls.lower()
+            if any(word in low for word in words):
+                out.append(node)
     return out
 
 
@@ -170,6 +165,7 @@ WIDGET_CLASSES = re.compile(r"poll(?!ut)|umfrage|survey|quiz|voting|modal|popup|
 # embeds that wait for consent.
 NOTICE_NAMES = re.compile(r"cookie|gdpr|browser-?(?:support|notice|upgrade|warning)|(?:outdated|unsupported)-?browser|"
                           r"noscript|newsletter|sign-?up|site-?messages?|notice")
+WIDGET_OR_NOTICE = re.compile(f"{WIDGET_CLASSES.pattern}|{NOTICE_NAMES.pattern}")  # one search a value
 WIDGET_MAX_WORDS = 150  # a larger element with such a class is a page wrapper ("has-modal")
 ASIDE_MAX_WORDS = 400
 
@@ -179,17 +175,22 @@ def _widget_texts(tree: HtmlElement, page_words: int) -> set[str]:
     role="complementary" (ARIA for an <aside>: tangential to the story, like the fact boxes
     some CMSs render as custom elements; trafilatura already leaves real <aside> out)."""
     out: set[str] = set()
-    named = [v.getparent() for v in CLASS_VALUES(tree)
-             if WIDGET_CLASSES.search(v.lower()) or NOTICE_NAMES.search(v.lower())]
-    named += [v.getparent() for v in ID_VALUES(tree) if NOTICE_NAMES.search(v.lower())]
-    for node in dict.fromkeys([*named, *ASIDES(tree)]):  # each element once
+    added: set[HtmlElement] = set()
+    for node in tree.iter():
         if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "article"):
             continue
-        aside = (node.get("role") or "").lower() == "complementary"
+        cls, ident = node.get("class"), node.get("id")
+        aside = node.get("role") == "complementary"
+        if not aside and not (cls and WIDGET_OR_NOTICE.search(cls.lower())) and not (
+                ident and NOTICE_NAMES.search(ident.lower())):
+            continue
+        if added and any(above in added for above in node.iterancestors()):
+            continue  # inside a widget already taken (a newsletter box's own "newsletter-form")
         words = _words(node.text_content())
         limit = min(ASIDE_MAX_WORDS if aside else WIDGET_MAX_WORDS, rules.BOX_MAX_SHARE * page_words)
         if words <= limit and node.find(".//h1") is None:
             _add_box_texts(node, out)
+            added.add(node)
     return out
 
 
