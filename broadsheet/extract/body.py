@@ -520,21 +520,19 @@ def _drop_edge_notices(paragraphs: list[str], apart: set[str]) -> list[str]:
     text. A quote is never one (readers are addressed in quotes)."""
     if len(paragraphs) < 3 or not apart:
         return paragraphs
+    edges = set(range(rules.NOTICE_EDGE)) | set(range(len(paragraphs) - rules.NOTICE_EDGE, len(paragraphs)))
+    candidates = [i for i in sorted(edges) if _key(paragraphs[i]) in apart and not paragraphs[i].startswith(QUOTES)
+                  and _words(paragraphs[i]) <= rules.NOTICE_MAX_WORDS and _speaks_to_reader(paragraphs[i])]
+    if not candidates:  # the topic words are counted only when there is something to judge
+        return paragraphs
     topics = [topic_words(p) for p in paragraphs]
     counts: dict[str, int] = {}
     for found in topics:
         for word in found:
             counts[word] = counts.get(word, 0) + 1
-    edges = set(range(rules.NOTICE_EDGE)) | set(range(len(paragraphs) - rules.NOTICE_EDGE, len(paragraphs)))
-    out = []
-    for index, (text, own) in enumerate(zip(paragraphs, topics)):
-        if (index in edges and own and _words(text) <= rules.NOTICE_MAX_WORDS and not text.startswith(QUOTES)
-                and _key(text) in apart
-                and _speaks_to_reader(text)
-                and sum(1 for w in own if counts[w] > 1) < rules.NOTICE_MAX_SHARED * len(own)):
-            continue
-        out.append(text)
-    return out
+    drop = {i for i in candidates
+            if topics[i] and sum(1 for w in topics[i] if counts[w] > 1) < rules.NOTICE_MAX_SHARED * len(topics[i])}
+    return [p for i, p in enumerate(paragraphs) if i not in drop]
 
 
 QUOTES = ('"', "“", "„", "«", "»", "‘", "'", "‹", "›", "「", "—", "–", "-")

@@ -160,10 +160,8 @@ class Page:
         total = sum(_words(line) for line in lines)
         limit = min(rules.SIDE_BOX_MAX_WORDS, rules.BOX_MAX_SHARE * total)
         owners = {self.blocks[k]: k for k in keys if k in self.blocks}
-        topics = [topic_words(line) for line in lines]
+        topics: list[set[str]] = []  # counted on the first box that passes the cheap tests
         counts: Counter = Counter()
-        for found in topics:
-            counts.update(found)
         out: set[str] = set()
         judged: set[HtmlElement] = set()
         for node, key in owners.items():
@@ -182,6 +180,10 @@ class Page:
                 linked = sum(_words(a.text_content()) for a in self.out_links(box, same_site=True))
                 if linked < rules.SIDE_BOX_MIN_LINKED * words or box.find(".//h1") is not None:
                     continue
+                if not topics:
+                    topics = [topic_words(line) for line in lines]
+                    for found in topics:
+                        counts.update(found)
                 inside_keys = {owners[e] for e in box.iter() if e in owners}
                 inside: Counter = Counter()
                 for k, found in zip(keys, topics):
