@@ -36,7 +36,7 @@ CAPTION_CLASSES = ("caption", "credit", "copyright", "bildunterschrift", "bildte
 
 def _classed(tree: HtmlElement, words: tuple[str, ...]) -> list[HtmlElement]:
     """Elements whose class contains one of the words (one pass; XPath translate() per
-    element and word cost ~50 ms a page)."""
+    element and word cost ~50 ms a page, and even //@class costs more than this walk)."""
     out = []
     for node in tree.iter():
         cls = node.get("class") if isinstance(node.tag, str) else None
@@ -159,26 +159,38 @@ def _promo_texts(tree: HtmlElement, page_words: int) -> set[str]:
 # Interactive widgets whose texts trafilatura can mistake for story: polls and quizzes,
 # dialogs (a "Saved" confirmation), tooltips. Matched in class names like captions.
 WIDGET_CLASSES = re.compile(r"poll(?!ut)|umfrage|survey|quiz|voting|modal|popup|popover|tooltip|dialog")
+# Notices named in a class or id: cookie banners, browser-support and JavaScript notices,
+# newsletter and sign-up boxes (their "Thanks for signing up!" confirmation). Not "paywall":
+# publishers mark the story behind the wall with it ("paywalled"); not "consent": it wraps
+# embeds that wait for consent.
+NOTICE_NAMES = re.compile(r"cookie|gdpr|browser-?(?:support|notice|upgrade|warning)|(?:outdated|unsupported)-?browser|"
+                          r"noscript|newsletter|sign-?up|site-?messages?|notice")
+WIDGET_OR_NOTICE = re.compile(f"{WIDGET_CLASSES.pattern}|{NOTICE_NAMES.pattern}")  # one search a value
 WIDGET_MAX_WORDS = 150  # a larger element with such a class is a page wrapper ("has-modal")
 ASIDE_MAX_WORDS = 400
 
 
 def _widget_texts(tree: HtmlElement, page_words: int) -> set[str]:
-    """Texts of widgets, and of boxes marked role="complementary" (ARIA for an <aside>:
-    tangential to the story, like the fact boxes some CMSs render as custom elements;
-    trafilatura already leaves real <aside> elements out)."""
+    """Texts of widgets and notices named in their class or id, and of boxes marked
+    role="complementary" (ARIA for an <aside>: tangential to the story, like the fact boxes
+    some CMSs render as custom elements; trafilatura already leaves real <aside> out)."""
     out: set[str] = set()
+    added: set[HtmlElement] = set()
     for node in tree.iter():
         if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "article"):
             continue
-        cls = node.get("class")
-        aside = (node.get("role") or "").lower() == "complementary"
-        if not aside and not (cls and WIDGET_CLASSES.search(cls.lower())):
+        cls, ident = node.get("class"), node.get("id")
+        aside = node.get("role") == "complementary"
+        if not aside and not (cls and WIDGET_OR_NOTICE.search(cls.lower())) and not (
+                ident and NOTICE_NAMES.search(ident.lower())):
             continue
+        if added and any(above in added for above in node.iterancestors()):
+            continue  # inside a widget already taken (a newsletter box's own "newsletter-form")
         words = _words(node.text_content())
         limit = min(ASIDE_MAX_WORDS if aside else WIDGET_MAX_WORDS, rules.BOX_MAX_SHARE * page_words)
         if words <= limit and node.find(".//h1") is None:
             _add_box_texts(node, out)
+            added.add(node)
     return out
 
 
@@ -331,7 +343,7 @@ def _is_boilerplate(text: str) -> bool:
 
 def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = frozenset(), titles: Iterable[str] = (),
           people: Iterable[str] = (), orgs: Iterable[str] = (), furniture: set[str] = frozenset(),
-          safe: bool = False) -> str:
+          side_boxes: set[str] = frozenset(), apart: set[str] = frozenset(), safe: bool = False) -> str:
     """trafilatura text -> paragraphs separated by a blank line.
 
     safe: only the rules that drop a block positively identified as furniture, by the page's
@@ -370,6 +382,8 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             continue
         if key in link_blocks or key in furniture:  # headline list, "more from" link, promotion panel, poll
             continue
+        if key in side_boxes and not safe:  # a box about another story, judged by its words
+            continue
         if _is_prompt(text):
             skip_teaser = text.endswith(":")
             continue
@@ -391,12 +405,32 @@ def clean(raw: str, captions: set[str] = frozenset(), link_blocks: set[str] = fr
             continue
         kept.append(text)
     if not safe:
-        kept = _drop_label_runs(kept)
+        kept = _drop_edge_notices(_drop_label_runs(kept), apart)
     kept = _strip_dateline(kept)
     if not safe:
         kept = _strip_bio(kept, people + [o for o in orgs if len(o) >= 3 and "." not in o])
     kept = _strip_trailer(kept, safe)
-    return "\n\n".join(kept)
+    return "\n\n".join(join_broken_lines(kept))
+
+
+SENTENCE_END = re.compile(r"[.!?:;…。！？\"”»’')\]]\s*$")
+FULL_STOP = re.compile(r"[.!?…。！？][\"”»’')\]]*\s*$")
+
+
+def join_broken_lines(paragraphs: list[str]) -> list[str]:
+    """Put back together a paragraph the page broke mid-sentence (a <br> inside a <p>, which
+    trafilatura turns into a new line): a kept line that does not end a sentence, followed by
+    one that starts in lower case and ends one, is the same sentence. Joined last, after
+    every rule judged each line alone (joined first, a "Tags" heading, a date stamp, chart
+    labels and a dangling lead-in escaped their rules); list items stay apart."""
+    out: list[str] = []
+    for text in paragraphs:
+        if (out and text[:1].islower() and FULL_STOP.search(text) and not text.startswith(("- ", "* ", "• "))
+                and not out[-1].startswith(("- ", "* ", "• ")) and not SENTENCE_END.search(out[-1])):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out
 
 
 KICKER_SEPARATOR = re.compile(r"\s[-–—|·]\s|:\s")
@@ -410,11 +444,37 @@ def _is_kicker_and_title(text: str, key: str, title_keys: set[str]) -> bool:
 
 
 def _strip_dateline(paragraphs: list[str]) -> list[str]:
-    """'WASHINGTON (AP) — ', 'CNN — ', 'OPEN// ', 'Berlin (dpa) - ' at the start of the text."""
+    """'WASHINGTON (AP) — ', 'CNN — ', 'OPEN// ', 'Berlin (dpa) - ' at the start of the text,
+    and a correspondent line ("FROM OUR CORRESPONDENT"), alone or glued on, with the place
+    after it ("NEW YORK - "): cut from the first paragraph, which is kept."""
     if not paragraphs:
         return paragraphs
+    paragraphs = list(paragraphs)
+    correspondent = False
+    while len(paragraphs) > 1 and rules.CORRESPONDENT.fullmatch(paragraphs[0]):
+        paragraphs, correspondent = paragraphs[1:], True  # a line that is only the correspondent
     first = rules.DATELINE.sub("", paragraphs[0], count=1)
+    rest = rules.CORRESPONDENT.sub("", first, count=1)
+    if correspondent or rest != first:
+        # The place after a correspondent line, in capitals. (Cutting any capitals before a
+        # dash, or a capitals line at the top, helped the tuning half and cost the
+        # confirmation half, whose references keep "NEW DELHI:" and "BAAR, SWITZERLAND".)
+        first = _strip_caps_prefix(rest) if rest.strip() else first
     return ([first] if first.strip() else []) + paragraphs[1:]
+
+
+def _strip_caps_prefix(text: str) -> str:
+    """Cut a leading run of capitals ended by a dash or colon ("NEW YORK - ", "FROM OUR
+    CORRESPONDENT NEW YORK — ", "MOSKAU: ") when a sentence of some length follows it."""
+    match = rules.CAPS_PREFIX.match(text)
+    if not match:
+        return text
+    prefix, rest = match.group(1), text[match.end():]
+    letters = [c for c in prefix if c.isalpha()]
+    if (len(letters) >= 3 and prefix.upper() == prefix and _words(prefix) <= rules.CAPS_PREFIX_MAX_WORDS
+            and _words(rest) >= 8 and not rest[:1].islower()):
+        return rest
+    return text
 
 
 def _is_label(text: str) -> bool:
@@ -437,6 +497,45 @@ def _drop_label_runs(paragraphs: list[str]) -> list[str]:
         if text:
             out.append(text)
     return out
+
+
+def topic_words(text: str) -> set[str]:
+    """Words that carry the topic: five letters or more (a crude stop list for any language
+    with spaces), and pairs of characters for Chinese, Japanese and Korean."""
+    low = text.casefold()
+    found = {w for w in re.findall(r"\w{5,}", low) if not w.isdigit()}
+    cjk = rules.CJK_CHAR.findall(low)
+    return found | {a + b for a, b in zip(cjk, cjk[1:])}
+
+
+def _speaks_to_reader(text: str) -> bool:
+    return bool(rules.READER_WORDS.intersection(WORD.findall(text.casefold()))) or bool(
+        rules.READER_WORDS_CASED.search(text))
+
+
+def _drop_edge_notices(paragraphs: list[str], apart: set[str]) -> list[str]:
+    """A browser notice, cookie text or wall at either end of the text: a short paragraph in
+    a box of its own (`apart`: its container holds neither neighbour) that speaks to the
+    reader ("you", "vous", "Sie") and shares no topic words to speak of with the rest of the
+    text. A quote is never one (readers are addressed in quotes)."""
+    if len(paragraphs) < 3 or not apart:
+        return paragraphs
+    edges = set(range(rules.NOTICE_EDGE)) | set(range(len(paragraphs) - rules.NOTICE_EDGE, len(paragraphs)))
+    candidates = [i for i in sorted(edges) if _key(paragraphs[i]) in apart and not paragraphs[i].startswith(QUOTES)
+                  and _words(paragraphs[i]) <= rules.NOTICE_MAX_WORDS and _speaks_to_reader(paragraphs[i])]
+    if not candidates:  # the topic words are counted only when there is something to judge
+        return paragraphs
+    topics = [topic_words(p) for p in paragraphs]
+    counts: dict[str, int] = {}
+    for found in topics:
+        for word in found:
+            counts[word] = counts.get(word, 0) + 1
+    drop = {i for i in candidates
+            if topics[i] and sum(1 for w in topics[i] if counts[w] > 1) < rules.NOTICE_MAX_SHARED * len(topics[i])}
+    return [p for i, p in enumerate(paragraphs) if i not in drop]
+
+
+QUOTES = ('"', "“", "„", "«", "»", "‘", "'", "‹", "›", "「", "—", "–", "-")
 
 
 def _strip_bio(paragraphs: list[str], people: Iterable[str]) -> list[str]:

@@ -11,7 +11,7 @@ from trafilatura.utils import load_html
 
 from broadsheet.extract import authors as authors_mod
 from broadsheet.extract import body as body_mod
-from broadsheet.extract import dates, images, meta
+from broadsheet.extract import dates, furniture as furniture_mod, images, meta
 from broadsheet.extract import title as title_mod
 from broadsheet.extract.language import detect
 from broadsheet.extract.structure import add_extracted, add_linked_data, from_page, blocks as label_blocks
@@ -172,8 +172,11 @@ def extract(html: str | bytes, url: str = "", feed_hints: dict | None = None) ->
     # Every title field, the social ones too: the one we did not pick may open the text.
     titles = {headline, fallback_title, *page.h1[:2], *(meta.clean_text(t) for t in (
         page.ld.get("headline"), page.meta.get("og:title"), page.meta.get("twitter:title")))}
+    kept = furniture_mod.Page(tree, url, [] if embedded else raw.splitlines())  # embedded: another tree
+    link_blocks |= kept.link_lines()
+    side_boxes = kept.side_boxes()
     evidence = dict(captions=captions, link_blocks=link_blocks, titles=titles, people=[p["name"] for p in people],
-                    orgs=sites, furniture=furniture)
+                    orgs=sites, furniture=furniture, side_boxes=side_boxes, apart=kept.apart())
     text = body_mod.clean(raw, **evidence)
     text = body_mod.restore_subheads(text, subheads)
     text = _rescue_with_article_body(text, page)

@@ -191,3 +191,34 @@ EMBEDDED_CONTENT = re.compile(
     r'"(contentHtml|content_html|bodyHtml|body_html|articleBody|articleHtml|article_body|html|content|body|text)"\s*:\s*'
     r'"((?:[^"\\]|\\.){600,})"'
 )
+
+# Furniture by evidence (broadsheet/extract/furniture.py).
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+LINK_LABEL_MAX_WORDS = 3  # "MORE:", "READ MORE", "Lesen Sie auch" before a link: a link line
+SIDE_BOX_DEPTH = 4  # levels above a link to look for the box it sits in
+SIDE_BOX_MAX_WORDS = 120  # a larger box is a part of the page, not a teaser beside the story
+SIDE_BOX_MIN_LINKED = 0.2  # share of the box's words that are link text
+SIDE_BOX_MAX_SHARED = 0.2  # a box sharing fewer of its topic words with the rest is about something else
+LINK_LINE_MAX_CHARS = 300  # a longer block is prose, whatever its links
+LINK_LINE_MIN_WORDS = 3  # a link of fewer words is a name or a button ("Staff Reports"), not a headline
+
+# A notice speaks to the reader: second-person words in the languages we see most. German's
+# polite "Sie"/"Ihr" only capitalised and not opening a sentence (else "she", "they", "her").
+READER_WORDS = frozenset("""
+you your yours yourself vous votre vos usted ustedes você vocês voi vostro vostra uw jouw
+""".split())
+READER_WORDS_CASED = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)\b")
+NOTICE_MAX_WORDS = 70  # a notice or wall at the start or end of the text is short
+NOTICE_EDGE = 2  # paragraphs at each end of the text where a notice can stand
+NOTICE_MAX_SHARED = 0.1  # share of its topic words found elsewhere in the text: none to speak of
+
+# A correspondent line before the story, alone or glued to the dateline.
+CORRESPONDENT = re.compile(
+    r"^(?:from|by|von|de) (?:our|a|unserem|unserer|notre|nuestro) (?:own |special |foreign |staff |eigenen? )?"
+    r"(?:correspondents?|reporters?|staff writers?|korrespondent(?:in|en)?|envoyée? spéciale?|corresponsal)"
+    r"(?:\s+in\s+[A-Z][\w .'’-]{1,30})?\s*[-—–:,]*\s*",
+    re.IGNORECASE,
+)
+# A leading run of capitals and the dash or colon after it: a dateline in any language.
+CAPS_PREFIX = re.compile(r"^([^\W\d][^\n]{1,60}?)\s*(?:\s[-—–]+|:)\s+")
+CAPS_PREFIX_MAX_WORDS = 8
