@@ -58,33 +58,25 @@ def _text(rng: random.Random, words: int) -> str:
 
 
 def fill(n: int, seed: int = 13) -> dict:
-    """Bulk-insert n articles with their stories; returns what the load needs (ids, cursors)."""
+    """Bulk-insert n articles with their stories (bench/fill.py: raw executemany, indexes and
+    the search index built once at the end); returns what the load needs (ids, cursors)."""
     import numpy as np
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
+    from bench.fill import bulk_mode, insert
     from broadsheet.articles.models import Article
     from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
     from broadsheet.sources.models import Source
     from broadsheet.stories.models import Member, Related, Story
-    from broadsheet.stories.store import card_fields
     from broadsheet.web.sections import sections
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=OFF")
     rng = random.Random(seed)
     vec = np.random.default_rng(seed)
     names = sections()
     countries = ["GB", "US", "DE", "FR", "SE", "IN", "AU", "CA", "IE", "NZ"]
-    Source.objects.bulk_create([Source(name=f"Publisher {i:03d}", homepage=f"https://p{i}.example/",
-                                       country=countries[i % len(countries)], language="sv" if i % 25 == 0 else "en")
-                                for i in range(SOURCES)])
-    sources = list(Source.objects.values_list("pk", "name", "language"))
-    Tag.objects.bulk_create([Tag(key=f"tag{i}", name=f"Tag{i}") for i in range(TAGS)])
-    tag_ids = list(Tag.objects.values_list("pk", flat=True))
     bodies = ["\n\n".join(_text(rng, rng.randint(40, 90)) + "." for _ in range(8)) for _ in range(64)]
     now = timezone.now()
     start = now - SPAN_PER_ARTICLE * n
@@ -97,40 +89,46 @@ def fill(n: int, seed: int = 13) -> dict:
             story_section.append(rng.choices(names, SECTIONS_WEIGHTS[: len(names)] or None)[0])
             open_stories = (open_stories + [len(story_section) - 1])[-40:]
         story_of.append(rng.choice(open_stories[-40:]))
-    Story.objects.bulk_create([Story(headline="") for _ in story_section], batch_size=5000)
-    story_ids = list(Story.objects.order_by("pk").values_list("pk", flat=True))
-    batch = 5000
     t0 = time.perf_counter()
-    for lo in range(0, n, batch):
-        chunk = range(lo, min(n, lo + batch))
-        articles = []
-        for i in chunk:
-            src = sources[rng.randrange(SOURCES)]
-            s = story_of[i]
-            section = story_section[s] if rng.random() < 0.9 else rng.choice(names)
-            articles.append(Article(
-                source_id=src[0], url=f"https://p{src[0]}.example/a/{i}", status=Article.Status.OK,
-                title=f"{_text(rng, 8)} {i}", published=start + SPAN_PER_ARTICLE * i, published_known=True,
-                section=section, language=src[2], image=f"https://img.p{src[0]}.example/{i}.jpg" if rng.random() < 0.7 else "",
-                body=bodies[i % len(bodies)], word_count=500, content_hash=f"{i:064x}",
-                embedding=vec.standard_normal(384, dtype=np.float32).tobytes(), fetched_at=now, processed_at=now))
+    with bulk_mode():
         with transaction.atomic():
-            Article.objects.bulk_create(articles, batch_size=1000)
-            members, enrich, tags, related = [], [], [], []
-            for i, a in zip(chunk, articles):
-                sid = story_ids[story_of[i]]
-                members.append(Member(article_id=a.pk, story_id=sid, published=a.published, source_id=a.source_id))
-                enrich.append(ArticleEnrichment(article_id=a.pk, section=a.section, hashtags=["Tag1", "Tag2"]))
-                for rank, t in enumerate(rng.sample(tag_ids, 3)):
-                    tags.append(ArticleTag(article_id=a.pk, tag_id=t, rank=rank))
+            insert(Source, [dict(id=i + 1, name=f"Publisher {i:03d}", homepage=f"https://p{i}.example/",
+                                 country=countries[i % len(countries)], language="sv" if i % 25 == 0 else "en")
+                            for i in range(SOURCES)])
+            insert(Tag, [dict(id=i + 1, key=f"tag{i}", name=f"Tag{i}") for i in range(TAGS)])
+            insert(Story, [dict(id=s + 1, headline="") for s in range(len(story_section))])
+        batch = 10_000
+        for lo in range(0, n, batch):
+            chunk = range(lo, min(n, lo + batch))
+            embeddings = vec.standard_normal((len(chunk), 384), dtype=np.float32)
+            articles, members, enrich, tags, related = [], [], [], [], []
+            for i, emb in zip(chunk, embeddings):
+                src = rng.randrange(SOURCES) + 1
+                section = story_section[story_of[i]] if rng.random() < 0.9 else rng.choice(names)
+                a = dict(
+                    id=i + 1, source_id=src, url=f"https://p{src}.example/a/{i}", status="ok",
+                    title=f"{_text(rng, 8)} {i}", published=start + SPAN_PER_ARTICLE * i, published_known=True,
+                    section=section, language="sv" if (src - 1) % 25 == 0 else "en",
+                    image=f"https://img.p{src}.example/{i}.jpg" if rng.random() < 0.7 else "",
+                    body=bodies[i % len(bodies)], word_count=500, content_hash=f"{i:064x}",
+                    embedding=emb.tobytes(), fetched_at=now, processed_at=now)
+                articles.append(a)
+                members.append(dict(article_id=a["id"], story_id=story_of[i] + 1, published=a["published"],
+                                    source_id=src))
+                enrich.append(dict(article_id=a["id"], section=section, hashtags=["Tag1", "Tag2"]))
+                for rank, t in enumerate(rng.sample(range(1, TAGS + 1), 3)):
+                    tags.append(dict(id=3 * i + rank + 1, article_id=a["id"], tag_id=t, rank=rank))
                 if i > 3:
                     for rank in range(3):
-                        related.append(Related(article_id=a.pk, other_id=a.pk - rank - 1, rank=rank, similarity=0.5))
-            Member.objects.bulk_create(members, batch_size=2000)
-            ArticleEnrichment.objects.bulk_create(enrich, batch_size=2000)
-            ArticleTag.objects.bulk_create(tags, batch_size=2000)
-            Related.objects.bulk_create(related, batch_size=2000)
-        print(f"  {lo + len(chunk):,} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+                        related.append(dict(id=3 * i + rank + 1, article_id=a["id"], other_id=a["id"] - rank - 1,
+                                            rank=rank, similarity=0.5))
+            with transaction.atomic():
+                for model, rows in ((Article, articles), (Member, members), (ArticleEnrichment, enrich),
+                                    (ArticleTag, tags), (Related, related)):
+                    insert(model, rows)
+            if (lo // batch) % 10 == 9 or lo + batch >= n:
+                print(f"  {lo + len(chunk):,} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr,
+                      flush=True)
     stories = finish_cards()
     print(f"filled {n:,} articles, {stories:,} stories in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return targets()
@@ -192,11 +190,16 @@ def targets() -> dict:
     in_section = Story.objects.filter(listed=True, section=section).order_by("-last_published", "-pk")
     deep = in_section[in_section.count() // 2]  # half-way down the section, however long it is
     from broadsheet.api.forms import make_cursor
+    from broadsheet.enrich.models import ArticleTag
+
+    tag = ArticleTag.objects.filter(article=article).select_related("tag").first().tag.key
 
     return {"home": "/", "section": f"/section/{slug_for(section)}/",
             "section deep": f"/section/{slug_for(section)}/?before={make_cursor(deep.last_published, deep.pk)}",
             "story": f"/story/{story.pk}/", "article": f"/article/{article.pk}/",
-            "source": f"/source/{article.source_id}/", "API list (50)": "/api/articles?limit=50"}
+            "source": f"/source/{article.source_id}/", "tag": f"/tag/{tag}/",
+            "search": "/search/?q=harbour+election", "API list (50)": "/api/articles?limit=50",
+            "API search": "/api/search?q=harbour+election"}
 
 
 # --- servers and load ---------------------------------------------------------------------
