@@ -202,6 +202,62 @@ def targets() -> dict:
             "API search": "/api/search?q=harbour+election"}
 
 
+# --- in process ---------------------------------------------------------------------------
+def in_process(pages: dict, repeat: int, explain: bool = False) -> dict:
+    """Server time and queries of each page through Django's test client, page cache off:
+    the median of `repeat` views after one warm-up, and the bare page's the same way."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.ALLOWED_HOSTS = ["*"]
+    from django.test import RequestFactory
+
+    from bench.bare_site import page as bare_page
+
+    client = Client()
+    found = {}
+
+    def measure(view):
+        view()
+        wall, cpu = [], []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                t, c = time.perf_counter(), time.process_time()
+                response = view()
+                wall.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
+        return {"ms": statistics.median(wall), "cpu_ms": statistics.median(cpu), "queries": len(queries),
+                "status": response.status_code, "bytes": len(response.content), "captured": queries.captured_queries}
+
+    # CPU time is this process's own (the database is in process for SQLite), so it holds
+    # on a busy box where the wall clock also counts waiting for a core.
+    print(f"{'page':18} {'wall':>8} {'CPU':>8}  queries | bare page of the same size, CPU  ratio")
+    for name, path in pages.items():
+        ours = measure(lambda: client.get(path))
+        os.environ["BARE_PAGE_BYTES"] = str(ours["bytes"])
+        import bench.bare_site
+
+        bench.bare_site.BYTES = ours["bytes"]
+        bare = measure(lambda: bare_page(RequestFactory().get("/")))
+        found[name] = {**{k: v for k, v in ours.items() if k != "captured"}, "bare_cpu_ms": bare["cpu_ms"]}
+        print(f"{name:18} {ours['ms']:6.1f}ms {ours['cpu_ms']:6.1f}ms  {ours['queries']:4d}    | {bare['cpu_ms']:6.1f} ms"
+              f"  {bare['cpu_ms'] / ours['cpu_ms']:5.2f}  (status {ours['status']}, {ours['bytes'] // 1024} KB)",
+              flush=True)
+        queries = ours["captured"]
+        if explain:
+            with connection.cursor() as cursor:
+                for q in queries:
+                    sql = q["sql"]
+                    if connection.vendor == "sqlite" and sql.lstrip().upper().startswith("SELECT"):
+                        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                        plan = "; ".join(row[-1] for row in cursor.fetchall())
+                        print(f"    {float(q['time']) * 1000:6.1f} ms  {sql[:160]}\n             plan: {plan}")
+    return found
+
+
 # --- servers and load ---------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
@@ -209,9 +265,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+GUNICORN: list[str] = []  # extra options for every server (--gunicorn)
+
+
 def serve(app: str, env: dict, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", app, "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", "--access-logfile", "/dev/null"],
+                             "--log-level", "warning", *GUNICORN],
                             cwd=ROOT, env=env, start_new_session=True)
     for _ in range(200):
         try:
@@ -227,12 +286,28 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by every process of a process group (a gunicorn master and its
+    workers), from /proc: what a request costs the server whatever else the box is doing."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...; utime, stime at 11, 12
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def load(url: str, seconds: int, connections: int) -> dict:
+def load(url: str, seconds: int, connections: int, server: subprocess.Popen | None = None) -> dict:
+    """wrk's rate and latency, and the server's CPU per request (µs) when its process is given."""
+    before = group_cpu(server.pid) if server else 0.0
     if shutil.which("wrk"):
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
                              capture_output=True, text=True, check=True).stdout
@@ -240,8 +315,13 @@ def load(url: str, seconds: int, connections: int) -> dict:
         p50 = _ms(re.search(r"\s50%\s+(\S+)", out)[1])
         p99 = _ms(re.search(r"\s99%\s+(\S+)", out)[1])
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        return {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors[1]) if errors else 0}
-    return _python_load(url, seconds, connections)
+        done = int(re.search(r"(\d+) requests in", out)[1])
+        found = {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors[1]) if errors else 0}
+    else:
+        found = _python_load(url, seconds, connections)
+        done = found["rate"] * seconds
+    found["cpu_us"] = (group_cpu(server.pid) - before) / max(1, done) * 1e6 if server else float("nan")
+    return found
 
 
 def _python_load(url: str, seconds: int, connections: int) -> dict:
@@ -277,6 +357,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only-fill", action="store_true")
     parser.add_argument("--pages", help="comma-separated page names to load (default: all)")
+    parser.add_argument("--gunicorn", default="--worker-class gthread --threads 4",
+                        help="gunicorn options for the site and the bare page (default: %(default)s)")
+    parser.add_argument("--modes", default="uncached,cached", help="uncached, cached or both (default)")
+    parser.add_argument("--in-process", type=int, metavar="N",
+                        help="no servers: each page's median server time over N views and its query count")
+    parser.add_argument("--explain", action="store_true", help="with --in-process: each query's SQLite plan")
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bs-serve-"))
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -297,13 +383,21 @@ def main() -> None:
         return
     if args.pages:
         pages = {k: v for k, v in pages.items() if k in args.pages.split(",")}
+    if args.in_process:
+        print(f"in process, page cache off, median of {args.in_process}; load average {os.getloadavg()[0]:.1f}")
+        in_process(pages, args.in_process, args.explain)
+        return
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BROADSHEET_DATA_DIR": str(data_dir),
            "DJANGO_SETTINGS_MODULE": "broadsheet.settings", "OPENBLAS_NUM_THREADS": "1"}
     tool = "wrk -t2" if shutil.which("wrk") else "python threads (wrk not installed)"
-    print(f"load: {tool} -c{args.connections}, {args.seconds} s per page and server; gunicorn 2 workers; "
+    print(f"load: {tool} -c{args.connections}, {args.seconds} s per page and server; gunicorn 2 workers "
+          f"{args.gunicorn}; "
           f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results: dict[str, dict] = {}
+    GUNICORN[:] = args.gunicorn.split()
     for mode, seconds in (("uncached", "0"), ("cached", "60")):
+        if mode not in args.modes.split(","):
+            continue
         port = free_port()
         site = serve("broadsheet.wsgi:application", {**env, "BROADSHEET_PAGE_CACHE_SECONDS": seconds}, port)
         try:
@@ -312,14 +406,15 @@ def main() -> None:
                 bare_port = free_port()
                 bare = serve("bench.bare_site:application", {**env, "BARE_PAGE_BYTES": str(size)}, bare_port)
                 try:
-                    base = load(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections)
+                    base = load(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections, bare)
                 finally:
                     stop(bare)
-                ours = load(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections)
+                ours = load(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections, site)
                 results[f"{name}, {mode}"] = {"ours": ours, "bare": base, "bytes": size}
                 print(f"{name + ', ' + mode:32} {ours['rate']:8.0f} req/s  p50 {ours['p50']:7.1f} ms  "
                       f"p99 {ours['p99']:7.1f} ms | bare {base['rate']:6.0f} req/s p99 {base['p99']:6.1f} ms"
-                      f" | ratio {ours['rate'] / base['rate']:5.2f}  ({size // 1024} KB"
+                      f" | ratio {ours['rate'] / base['rate']:5.2f} | server CPU/request {ours['cpu_us']:6.0f} µs,"
+                      f" bare {base['cpu_us']:5.0f} µs ({size // 1024} KB"
                       f"{', errors ' + str(ours['errors']) if ours['errors'] else ''})", flush=True)
         finally:
             stop(site)

@@ -255,11 +255,14 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
     rng = np.random.default_rng(7)
     source = Source.objects.get_or_create(homepage="https://bench.example/", defaults={"name": "Bench"})[0]
     out, stored = {}, Article.objects.count()
+    pg_vectors = type(vector_store()).__name__ == "PgVectors"
     print(f"assignment latency in the pipeline ({connection.vendor}, {type(vector_store()).__name__}; "
           f"articles spread over {days} days)")
     for n in sizes:
         add = max(0, n - stored)
         vectors, times = synthetic(add + probes, days, rng)
+        if pg_vectors and add:
+            _hnsw(drop=True)  # built once after the fill: row by row it is many times slower
         for lo in range(0, add, 5000):
             hi = min(lo + 5000, add)
             arts = Article.objects.bulk_create(
@@ -269,7 +272,18 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
             stories = Story.objects.bulk_create(Story(headline=a.title) for a in arts)
             Member.objects.bulk_create(Member(article=a, story=s, published=a.published, source_id=source.pk,
                                               names=[], numbers=[]) for a, s in zip(arts, stories))
+            if pg_vectors:  # the pgvector column is outside the model: what PgVectors.add writes
+                with connection.cursor() as cursor:
+                    cursor.executemany("UPDATE stories_member SET vector = %s::vector WHERE article_id = %s",
+                                       [(_literal(vectors[i]), a.pk) for i, a in zip(range(lo, hi), arts)])
+        if pg_vectors and add:
+            t0 = time.perf_counter()
+            _hnsw(drop=False)
+            print(f"  HNSW index over {Member.objects.count():,} vectors built in {time.perf_counter() - t0:.0f} s")
         stored = max(stored, n)
+        if pg_vectors:
+            recall(rng, vectors[add:], newest=Member.objects.order_by("-published").values_list("published", flat=True)
+                   .first())
         newest = Member.objects.order_by("-published").values_list("published", flat=True).first()
         latencies, cpu_ms = [], []
         warm = 20  # the process's vector copy fills over its first queries; production runs warm
@@ -303,6 +317,52 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
           f"CPU p50 {c50:.1f} p99 {c99:.1f} ms | without the cohesion check p50 {b50:.1f} p99 {b99:.1f} ms"
           f" | p99 ratio {c99 / b99:.2f}")
     return out
+
+
+def _literal(vector: np.ndarray) -> str:
+    return "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
+
+
+def _hnsw(drop: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if drop:
+            cursor.execute("DROP INDEX IF EXISTS member_vector_hnsw")
+        else:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute("CREATE INDEX IF NOT EXISTS member_vector_hnsw ON stories_member "
+                           "USING hnsw (vector vector_cosine_ops)")
+            cursor.execute("ANALYZE stories_member")
+
+
+def recall(rng: np.random.Generator, probes: np.ndarray, newest, k: int | None = None) -> tuple[float, float]:
+    """Recall@k of the pipeline's pgvector query (HNSW, the time window as a filter) against
+    the exact search over the same window (DatabaseVectors: numpy over the window's rows),
+    for probe vectors arriving within two days of the newest member; and each one's p99."""
+    from django.db import transaction
+
+    from broadsheet.stories.pipeline import PARAMS
+    from broadsheet.stories.store import DatabaseVectors, PgVectors
+
+    k = k or PARAMS.neighbours
+    found, t_hnsw, t_exact = [], [], []
+    for v in probes[:100]:
+        at = newest - timedelta(hours=float(rng.uniform(0, 48)))
+        with transaction.atomic():  # SET LOCAL (iterative scans) holds inside a transaction, as in the pipeline
+            t = time.perf_counter()
+            approx = {pk for pk, _ in PgVectors().nearest(v, at, PARAMS.window, k)}
+            t_hnsw.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        exact = {pk for pk, _ in DatabaseVectors().nearest(v, at, PARAMS.window, k)}
+        t_exact.append((time.perf_counter() - t) * 1000)
+        if exact:
+            found.append(len(approx & exact) / len(exact))
+    mean = float(np.mean(found)) if found else float("nan")
+    print(f"  recall@{k} of pgvector HNSW against exact search over the {PARAMS.window.days}-day window: "
+          f"mean {mean:.3f}, worst {min(found, default=float('nan')):.2f} ({len(found)} probes) | query p99: "
+          f"HNSW {np.percentile(t_hnsw, 99):.1f} ms, exact {np.percentile(t_exact[1:] or t_exact, 99):.1f} ms")
+    return mean, float(np.percentile(t_hnsw, 99))
 
 
 def db_cohesion_cost(source, rng: np.random.Generator, offset_days: int, members: int = 60,
