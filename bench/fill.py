@@ -107,6 +107,8 @@ def bulk_mode():
     print(f"  search index built in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
+        if sqlite:  # statistics from a sample of each index, as PRAGMA optimize takes them
+            cursor.execute("PRAGMA analysis_limit=1000")
         cursor.execute("ANALYZE")
         if sqlite:
             cursor.execute("PRAGMA foreign_keys=ON")

@@ -1,17 +1,26 @@
 """Page speed at scale: the site under load beside a bare-Django page of the same size.
 
-1. Fills a database with N articles as the pipeline would leave them (bulk inserts): 300
-   sources, stories of ~3.8 articles, members, sections, tags, enrichment rows, related rows
-   and each story's card (the same `card_fields()` that store.refresh() uses). SQLite in a
-   data dir (default a temp dir; reused with --data-dir if already filled), or DATABASE_URL.
-2. Starts the site with gunicorn (2 workers), once with the page cache off and once on,
-   and the baseline: bench/bare_site.py, a bare Django 5.2 page of the same size made from
-   one indexed query on the same database (2 workers).
+1. Fills a database with N articles as the pipeline would leave them (bench/fill.py: raw
+   executemany of model defaults plus what the bench sets; indexes, the search index and
+   ANALYZE once at the end): 300 sources, stories of ~3.8 articles, members, sections,
+   tags, enrichment rows, related rows and each story's card (the same `card_fields()`
+   that store.refresh() uses). SQLite in a data dir (default a temp dir; reused with
+   --data-dir if already filled), or DATABASE_URL. 1M articles: ~7 GB, ~10-25 minutes.
+2. Starts the site with gunicorn (2 workers; --gunicorn for the worker class), once with
+   the page cache off and once on, and the baseline: bench/bare_site.py, a bare Django 5.2
+   page of the same size made from one indexed query on the same database (2 workers,
+   the same gunicorn options).
 3. Loads each page with wrk on loopback (`apt-get install -y wrk`; falls back to a small
-   Python threaded client and says so) and prints req/s, p50/p99 and the ratio to the
-   baseline measured in the same run.
+   Python threaded client and says so) and prints req/s, p50/p99, the ratio to the
+   baseline measured in the same run, and each server's CPU per request (from /proc: it
+   holds on a busy box, where req/s does not).
 
-    .venv/bin/python bench/serve.py --articles 300000 [--data-dir DIR] [--seconds 8] [--only-fill]
+    .venv/bin/python bench/serve.py --articles 1000000 --data-dir /tmp/bs-1m [--seconds 8] [--only-fill]
+    .venv/bin/python bench/serve.py --data-dir /tmp/bs-1m --in-process 15 [--explain] [--pages home,story]
+
+--in-process starts no server: each page's median server time, CPU time and query count
+through Django's test client with the page cache off (and each query's SQLite plan with
+--explain), beside the bare page's CPU time.
 """
 
 from __future__ import annotations
