@@ -116,7 +116,9 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = Tag.objects.filter(key=tag_key(slug)).first()
     if found is None:
         raise Http404("No such tag")
-    items = _visible().filter(article_tags__tag=found).order_by("-published").distinct()
+    # No DISTINCT: an article carries a tag once (enrich_articletag_unique), and DISTINCT over
+    # every column (the body and vector too) had SQLite sort whole rows.
+    items = _visible().filter(article_tags__tag=found).order_by("-published").defer("embedding")
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "enrich/tag.html", {"tag": found, "page": page, "stories": _stories_with(found),
                                                "heading": f"Latest news with #{found.name}"})
@@ -129,4 +131,4 @@ def _stories_with(found: Tag) -> list:
     except ImportError:
         return []
     return list(Story.objects.filter(members__article__article_tags__tag=found, merged_into__isnull=True)
-                .distinct().order_by("-last_published")[:8])
+                .defer("centroid").distinct().order_by("-last_published")[:8])
