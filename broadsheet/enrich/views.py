@@ -17,6 +17,7 @@ from broadsheet.enrich.models import ArticleEnrichment, Tag
 from broadsheet.enrich.pipeline import story_articles, story_articles_of, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
 from broadsheet.lib.methods import read_only
+from broadsheet.web.pagecache import cache_anonymous
 
 ANSWER_TTL = 6 * 3600
 PER_PAGE = 30
@@ -112,6 +113,7 @@ def story_ask(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = Tag.objects.filter(key=tag_key(slug)).first()
     if found is None:
