@@ -388,9 +388,31 @@ def recall(rng: np.random.Generator, probes: np.ndarray, newest, k: int | None =
         if exact:
             found.append(len(approx & exact) / len(exact))
     mean = float(np.mean(found)) if found else float("nan")
-    print(f"  recall@{k} of pgvector HNSW against exact search over the {PARAMS.window.days}-day window: "
-          f"mean {mean:.3f}, worst {min(found, default=float('nan')):.2f} ({len(found)} probes) | query p99: "
-          f"HNSW {np.percentile(t_hnsw, 99):.1f} ms, exact {np.percentile(t_exact[1:] or t_exact, 99):.1f} ms")
+    print(f"  recall@{k} of the pipeline's pgvector query against exact search over the {PARAMS.window.days}-day "
+          f"window: mean {mean:.3f}, worst {min(found, default=float('nan')):.2f} ({len(found)} probes) | query p99: "
+          f"pgvector {np.percentile(t_hnsw, 99):.1f} ms, exact {np.percentile(t_exact[1:] or t_exact, 99):.1f} ms"
+          f" (PostgreSQL may answer a narrow window from the time index, exactly: see EXPLAIN)")
+    # Without the window the HNSW index answers: probes near stored vectors (a stored one plus
+    # a little noise); recall of the neighbours that matter (cosine above 0.5: the same
+    # synthetic topic) and of the exact top 5.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT vector::text FROM stories_member WHERE vector IS NOT NULL ORDER BY random() LIMIT 100")
+        near = [np.array(row[0][1:-1].split(","), dtype=np.float32) for row in cursor.fetchall()]
+    near = [v + 0.02 * rng.standard_normal(len(v)).astype(np.float32) for v in near]
+    close_found, top5 = [], []
+    for v in (v / np.linalg.norm(v) for v in near):
+        with transaction.atomic():
+            approx = {pk for pk, _ in PgVectors().nearest(v, None, PARAMS.window, k)}
+        exact = DatabaseVectors().nearest(v, None, PARAMS.window, k)
+        close = {pk for pk, sim in exact if sim > 0.5}
+        if close:
+            close_found.append(len(approx & close) / len(close))
+        top5.append(len(approx & {pk for pk, _ in exact[:5]}) / max(1, len(exact[:5])))
+    print(f"  without a window (HNSW): recall of exact neighbours with cosine > 0.5 mean "
+          f"{np.mean(close_found) if close_found else float('nan'):.3f}, worst {min(close_found, default=float('nan')):.2f}"
+          f" ({len(close_found)} probes with any); of the exact top 5 {np.mean(top5):.3f}")
     return mean, float(np.percentile(t_hnsw, 99))
 
 

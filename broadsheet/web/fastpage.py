@@ -56,7 +56,9 @@ class CachedPages:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            stored = cached_entry(WSGIRequest(environ))
+            # A copy: WSGIRequest writes the decoded path back into the environ it is given,
+            # and Django, handed that environ next, would then fail on any non-ASCII path.
+            stored = cached_entry(WSGIRequest(environ.copy()))
             if stored is not None:
                 return self._answer(environ, start_response, stored)
         return self.application(environ, start_response)

@@ -193,6 +193,13 @@ def test_head_gets_the_headers_without_the_body(site):
     assert answer["headers"]["Content-Length"] == str(len(first["body"]))
 
 
+def test_a_non_ascii_path_reaches_django_intact(site):
+    article("Parade held")
+    path = "/tag/\u0100rger/".encode().decode("latin-1")  # as a WSGI server passes it
+    for _ in range(2):
+        assert site.get(path)["status"] == 404  # no such tag, answered by Django, twice
+
+
 def test_a_post_goes_to_django(site):
     article("Parade held")
     _warm(site)
