@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0003_source_published_index'),
+        ('articles', '0004_blocks'),
         ('sources', '0002_feed_last_warning'),
     ]
 
