@@ -1,17 +1,26 @@
 """Page speed at scale: the site under load beside a bare-Django page of the same size.
 
-1. Fills a database with N articles as the pipeline would leave them (bulk inserts): 300
-   sources, stories of ~3.8 articles, members, sections, tags, enrichment rows, related rows
-   and each story's card (the same `card_fields()` that store.refresh() uses). SQLite in a
-   data dir (default a temp dir; reused with --data-dir if already filled), or DATABASE_URL.
-2. Starts the site with gunicorn (2 workers), once with the page cache off and once on,
-   and the baseline: bench/bare_site.py, a bare Django 5.2 page of the same size made from
-   one indexed query on the same database (2 workers).
+1. Fills a database with N articles as the pipeline would leave them (bench/fill.py: raw
+   executemany of model defaults plus what the bench sets; indexes, the search index and
+   ANALYZE once at the end): 300 sources, stories of ~3.8 articles, members, sections,
+   tags, enrichment rows, related rows and each story's card (the same `card_fields()`
+   that store.refresh() uses). SQLite in a data dir (default a temp dir; reused with
+   --data-dir if already filled), or DATABASE_URL. 1M articles: ~7 GB, ~10-25 minutes.
+2. Starts the site with gunicorn (2 workers; --gunicorn for the worker class), once with
+   the page cache off and once on, and the baseline: bench/bare_site.py, a bare Django 5.2
+   page of the same size made from one indexed query on the same database (2 workers,
+   the same gunicorn options).
 3. Loads each page with wrk on loopback (`apt-get install -y wrk`; falls back to a small
-   Python threaded client and says so) and prints req/s, p50/p99 and the ratio to the
-   baseline measured in the same run.
+   Python threaded client and says so) and prints req/s, p50/p99, the ratio to the
+   baseline measured in the same run, and each server's CPU per request (from /proc: it
+   holds on a busy box, where req/s does not).
 
-    .venv/bin/python bench/serve.py --articles 300000 [--data-dir DIR] [--seconds 8] [--only-fill]
+    .venv/bin/python bench/serve.py --articles 1000000 --data-dir /tmp/bs-1m [--seconds 8] [--only-fill]
+    .venv/bin/python bench/serve.py --data-dir /tmp/bs-1m --in-process 15 [--explain] [--pages home,story]
+
+--in-process starts no server: each page's median server time, CPU time and query count
+through Django's test client with the page cache off (and each query's SQLite plan with
+--explain), beside the bare page's CPU time.
 """
 
 from __future__ import annotations
@@ -58,33 +67,25 @@ def _text(rng: random.Random, words: int) -> str:
 
 
 def fill(n: int, seed: int = 13) -> dict:
-    """Bulk-insert n articles with their stories; returns what the load needs (ids, cursors)."""
+    """Bulk-insert n articles with their stories (bench/fill.py: raw executemany, indexes and
+    the search index built once at the end); returns what the load needs (ids, cursors)."""
     import numpy as np
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
+    from bench.fill import bulk_mode, insert
     from broadsheet.articles.models import Article
     from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
     from broadsheet.sources.models import Source
     from broadsheet.stories.models import Member, Related, Story
-    from broadsheet.stories.store import card_fields
     from broadsheet.web.sections import sections
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=OFF")
     rng = random.Random(seed)
     vec = np.random.default_rng(seed)
     names = sections()
     countries = ["GB", "US", "DE", "FR", "SE", "IN", "AU", "CA", "IE", "NZ"]
-    Source.objects.bulk_create([Source(name=f"Publisher {i:03d}", homepage=f"https://p{i}.example/",
-                                       country=countries[i % len(countries)], language="sv" if i % 25 == 0 else "en")
-                                for i in range(SOURCES)])
-    sources = list(Source.objects.values_list("pk", "name", "language"))
-    Tag.objects.bulk_create([Tag(key=f"tag{i}", name=f"Tag{i}") for i in range(TAGS)])
-    tag_ids = list(Tag.objects.values_list("pk", flat=True))
     bodies = ["\n\n".join(_text(rng, rng.randint(40, 90)) + "." for _ in range(8)) for _ in range(64)]
     now = timezone.now()
     start = now - SPAN_PER_ARTICLE * n
@@ -97,40 +98,46 @@ def fill(n: int, seed: int = 13) -> dict:
             story_section.append(rng.choices(names, SECTIONS_WEIGHTS[: len(names)] or None)[0])
             open_stories = (open_stories + [len(story_section) - 1])[-40:]
         story_of.append(rng.choice(open_stories[-40:]))
-    Story.objects.bulk_create([Story(headline="") for _ in story_section], batch_size=5000)
-    story_ids = list(Story.objects.order_by("pk").values_list("pk", flat=True))
-    batch = 5000
     t0 = time.perf_counter()
-    for lo in range(0, n, batch):
-        chunk = range(lo, min(n, lo + batch))
-        articles = []
-        for i in chunk:
-            src = sources[rng.randrange(SOURCES)]
-            s = story_of[i]
-            section = story_section[s] if rng.random() < 0.9 else rng.choice(names)
-            articles.append(Article(
-                source_id=src[0], url=f"https://p{src[0]}.example/a/{i}", status=Article.Status.OK,
-                title=f"{_text(rng, 8)} {i}", published=start + SPAN_PER_ARTICLE * i, published_known=True,
-                section=section, language=src[2], image=f"https://img.p{src[0]}.example/{i}.jpg" if rng.random() < 0.7 else "",
-                body=bodies[i % len(bodies)], word_count=500, content_hash=f"{i:064x}",
-                embedding=vec.standard_normal(384, dtype=np.float32).tobytes(), fetched_at=now, processed_at=now))
+    with bulk_mode():
         with transaction.atomic():
-            Article.objects.bulk_create(articles, batch_size=1000)
-            members, enrich, tags, related = [], [], [], []
-            for i, a in zip(chunk, articles):
-                sid = story_ids[story_of[i]]
-                members.append(Member(article_id=a.pk, story_id=sid, published=a.published, source_id=a.source_id))
-                enrich.append(ArticleEnrichment(article_id=a.pk, section=a.section, hashtags=["Tag1", "Tag2"]))
-                for rank, t in enumerate(rng.sample(tag_ids, 3)):
-                    tags.append(ArticleTag(article_id=a.pk, tag_id=t, rank=rank))
+            insert(Source, [dict(id=i + 1, name=f"Publisher {i:03d}", homepage=f"https://p{i}.example/",
+                                 country=countries[i % len(countries)], language="sv" if i % 25 == 0 else "en")
+                            for i in range(SOURCES)])
+            insert(Tag, [dict(id=i + 1, key=f"tag{i}", name=f"Tag{i}") for i in range(TAGS)])
+            insert(Story, [dict(id=s + 1, headline="") for s in range(len(story_section))])
+        batch = 10_000
+        for lo in range(0, n, batch):
+            chunk = range(lo, min(n, lo + batch))
+            embeddings = vec.standard_normal((len(chunk), 384), dtype=np.float32)
+            articles, members, enrich, tags, related = [], [], [], [], []
+            for i, emb in zip(chunk, embeddings):
+                src = rng.randrange(SOURCES) + 1
+                section = story_section[story_of[i]] if rng.random() < 0.9 else rng.choice(names)
+                a = dict(
+                    id=i + 1, source_id=src, url=f"https://p{src}.example/a/{i}", status="ok",
+                    title=f"{_text(rng, 8)} {i}", published=start + SPAN_PER_ARTICLE * i, published_known=True,
+                    section=section, language="sv" if (src - 1) % 25 == 0 else "en",
+                    image=f"https://img.p{src}.example/{i}.jpg" if rng.random() < 0.7 else "",
+                    body=bodies[i % len(bodies)], word_count=500, content_hash=f"{i:064x}",
+                    embedding=emb.tobytes(), fetched_at=now, processed_at=now)
+                articles.append(a)
+                members.append(dict(article_id=a["id"], story_id=story_of[i] + 1, published=a["published"],
+                                    source_id=src))
+                enrich.append(dict(article_id=a["id"], section=section, hashtags=["Tag1", "Tag2"]))
+                for rank, t in enumerate(rng.sample(range(1, TAGS + 1), 3)):
+                    tags.append(dict(id=3 * i + rank + 1, article_id=a["id"], tag_id=t, rank=rank))
                 if i > 3:
                     for rank in range(3):
-                        related.append(Related(article_id=a.pk, other_id=a.pk - rank - 1, rank=rank, similarity=0.5))
-            Member.objects.bulk_create(members, batch_size=2000)
-            ArticleEnrichment.objects.bulk_create(enrich, batch_size=2000)
-            ArticleTag.objects.bulk_create(tags, batch_size=2000)
-            Related.objects.bulk_create(related, batch_size=2000)
-        print(f"  {lo + len(chunk):,} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+                        related.append(dict(id=3 * i + rank + 1, article_id=a["id"], other_id=a["id"] - rank - 1,
+                                            rank=rank, similarity=0.5))
+            with transaction.atomic():
+                for model, rows in ((Article, articles), (Member, members), (ArticleEnrichment, enrich),
+                                    (ArticleTag, tags), (Related, related)):
+                    insert(model, rows)
+            if (lo // batch) % 10 == 9 or lo + batch >= n:
+                print(f"  {lo + len(chunk):,} articles ({time.perf_counter() - t0:.0f} s)", file=sys.stderr,
+                      flush=True)
     stories = finish_cards()
     print(f"filled {n:,} articles, {stories:,} stories in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return targets()
@@ -192,11 +199,72 @@ def targets() -> dict:
     in_section = Story.objects.filter(listed=True, section=section).order_by("-last_published", "-pk")
     deep = in_section[in_section.count() // 2]  # half-way down the section, however long it is
     from broadsheet.api.forms import make_cursor
+    from broadsheet.enrich.models import ArticleTag
+
+    tag = ArticleTag.objects.filter(article=article).select_related("tag").first().tag.key
 
     return {"home": "/", "section": f"/section/{slug_for(section)}/",
             "section deep": f"/section/{slug_for(section)}/?before={make_cursor(deep.last_published, deep.pk)}",
             "story": f"/story/{story.pk}/", "article": f"/article/{article.pk}/",
-            "source": f"/source/{article.source_id}/", "API list (50)": "/api/articles?limit=50"}
+            "source": f"/source/{article.source_id}/", "tag": f"/tag/{tag}/",
+            "search": "/search/?q=harbour+election", "API list (50)": "/api/articles?limit=50",
+            "API search": "/api/search?q=harbour+election"}
+
+
+# --- in process ---------------------------------------------------------------------------
+def in_process(pages: dict, repeat: int, explain: bool = False) -> dict:
+    """Server time and queries of each page through Django's test client, page cache off:
+    the median of `repeat` views after one warm-up, and the bare page's the same way."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.ALLOWED_HOSTS = ["*"]
+    from django.test import RequestFactory
+
+    from bench.bare_site import page as bare_page
+
+    client = Client()
+    found = {}
+
+    def measure(view):
+        view()
+        wall, cpu = [], []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                t, c = time.perf_counter(), time.process_time()
+                response = view()
+                wall.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
+        return {"ms": statistics.median(wall), "cpu_ms": statistics.median(cpu), "queries": len(queries),
+                "status": response.status_code, "bytes": len(response.content), "captured": queries.captured_queries}
+
+    # CPU time is this process's own (the database is in process for SQLite), so it holds
+    # on a busy box where the wall clock also counts waiting for a core.
+    print(f"{'page':18} {'wall':>8} {'CPU':>8}  queries | bare page of the same size, CPU  ratio")
+    for name, path in pages.items():
+        ours = measure(lambda: client.get(path))
+        os.environ["BARE_PAGE_BYTES"] = str(ours["bytes"])
+        import bench.bare_site
+
+        bench.bare_site.BYTES = ours["bytes"]
+        bare = measure(lambda: bare_page(RequestFactory().get("/")))
+        found[name] = {**{k: v for k, v in ours.items() if k != "captured"}, "bare_cpu_ms": bare["cpu_ms"]}
+        print(f"{name:18} {ours['ms']:6.1f}ms {ours['cpu_ms']:6.1f}ms  {ours['queries']:4d}    | {bare['cpu_ms']:6.1f} ms"
+              f"  {bare['cpu_ms'] / ours['cpu_ms']:5.2f}  (status {ours['status']}, {ours['bytes'] // 1024} KB)",
+              flush=True)
+        queries = ours["captured"]
+        if explain:
+            with connection.cursor() as cursor:
+                for q in queries:
+                    sql = q["sql"]
+                    if connection.vendor == "sqlite" and sql.lstrip().upper().startswith("SELECT"):
+                        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                        plan = "; ".join(row[-1] for row in cursor.fetchall())
+                        print(f"    {float(q['time']) * 1000:6.1f} ms  {sql[:160]}\n             plan: {plan}")
+    return found
 
 
 # --- servers and load ---------------------------------------------------------------------
@@ -206,9 +274,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+GUNICORN: list[str] = []  # extra options for every server (--gunicorn)
+
+
 def serve(app: str, env: dict, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", app, "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", "--access-logfile", "/dev/null"],
+                             "--log-level", "warning", *GUNICORN],
                             cwd=ROOT, env=env, start_new_session=True)
     for _ in range(200):
         try:
@@ -224,12 +295,28 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by every process of a process group (a gunicorn master and its
+    workers), from /proc: what a request costs the server whatever else the box is doing."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...; utime, stime at 11, 12
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def load(url: str, seconds: int, connections: int) -> dict:
+def load(url: str, seconds: int, connections: int, server: subprocess.Popen | None = None) -> dict:
+    """wrk's rate and latency, and the server's CPU per request (µs) when its process is given."""
+    before = group_cpu(server.pid) if server else 0.0
     if shutil.which("wrk"):
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
                              capture_output=True, text=True, check=True).stdout
@@ -237,8 +324,13 @@ def load(url: str, seconds: int, connections: int) -> dict:
         p50 = _ms(re.search(r"\s50%\s+(\S+)", out)[1])
         p99 = _ms(re.search(r"\s99%\s+(\S+)", out)[1])
         errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        return {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors[1]) if errors else 0}
-    return _python_load(url, seconds, connections)
+        done = int(re.search(r"(\d+) requests in", out)[1])
+        found = {"rate": rate, "p50": p50, "p99": p99, "errors": int(errors[1]) if errors else 0}
+    else:
+        found = _python_load(url, seconds, connections)
+        done = found["rate"] * seconds
+    found["cpu_us"] = (group_cpu(server.pid) - before) / max(1, done) * 1e6 if server else float("nan")
+    return found
 
 
 def _python_load(url: str, seconds: int, connections: int) -> dict:
@@ -274,6 +366,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--only-fill", action="store_true")
     parser.add_argument("--pages", help="comma-separated page names to load (default: all)")
+    parser.add_argument("--gunicorn", default="--worker-class gthread --threads 4",
+                        help="gunicorn options for the site and the bare page (default: %(default)s)")
+    parser.add_argument("--modes", default="uncached,cached", help="uncached, cached or both (default)")
+    parser.add_argument("--in-process", type=int, metavar="N",
+                        help="no servers: each page's median server time over N views and its query count")
+    parser.add_argument("--explain", action="store_true", help="with --in-process: each query's SQLite plan")
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bs-serve-"))
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -294,13 +392,21 @@ def main() -> None:
         return
     if args.pages:
         pages = {k: v for k, v in pages.items() if k in args.pages.split(",")}
+    if args.in_process:
+        print(f"in process, page cache off, median of {args.in_process}; load average {os.getloadavg()[0]:.1f}")
+        in_process(pages, args.in_process, args.explain)
+        return
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BROADSHEET_DATA_DIR": str(data_dir),
            "DJANGO_SETTINGS_MODULE": "broadsheet.settings", "OPENBLAS_NUM_THREADS": "1"}
     tool = "wrk -t2" if shutil.which("wrk") else "python threads (wrk not installed)"
-    print(f"load: {tool} -c{args.connections}, {args.seconds} s per page and server; gunicorn 2 workers; "
+    print(f"load: {tool} -c{args.connections}, {args.seconds} s per page and server; gunicorn 2 workers "
+          f"{args.gunicorn}; "
           f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results: dict[str, dict] = {}
+    GUNICORN[:] = args.gunicorn.split()
     for mode, seconds in (("uncached", "0"), ("cached", "60")):
+        if mode not in args.modes.split(","):
+            continue
         port = free_port()
         site = serve("broadsheet.wsgi:application", {**env, "BROADSHEET_PAGE_CACHE_SECONDS": seconds}, port)
         try:
@@ -309,14 +415,15 @@ def main() -> None:
                 bare_port = free_port()
                 bare = serve("bench.bare_site:application", {**env, "BARE_PAGE_BYTES": str(size)}, bare_port)
                 try:
-                    base = load(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections)
+                    base = load(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections, bare)
                 finally:
                     stop(bare)
-                ours = load(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections)
+                ours = load(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections, site)
                 results[f"{name}, {mode}"] = {"ours": ours, "bare": base, "bytes": size}
                 print(f"{name + ', ' + mode:32} {ours['rate']:8.0f} req/s  p50 {ours['p50']:7.1f} ms  "
                       f"p99 {ours['p99']:7.1f} ms | bare {base['rate']:6.0f} req/s p99 {base['p99']:6.1f} ms"
-                      f" | ratio {ours['rate'] / base['rate']:5.2f}  ({size // 1024} KB"
+                      f" | ratio {ours['rate'] / base['rate']:5.2f} | server CPU/request {ours['cpu_us']:6.0f} µs,"
+                      f" bare {base['cpu_us']:5.0f} µs ({size // 1024} KB"
                       f"{', errors ' + str(ours['errors']) if ours['errors'] else ''})", flush=True)
         finally:
             stop(site)

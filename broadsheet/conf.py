@@ -94,6 +94,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_LLM_KEY", "", "API key for the LLM endpoint, if it needs one."),
         Setting("BROADSHEET_PORT", "8000", "Port of the web site started by `broadsheet run`.", _int),
         Setting("BROADSHEET_WEB_WORKERS", "2", "Web worker processes started by `broadsheet run`.", _int),
+        Setting("BROADSHEET_WEB_THREADS", "4", "Threads per web worker (gunicorn's gthread worker, which keeps client connections alive); 1: the sync worker.", _int),
         Setting("BROADSHEET_TASK_WORKERS", "2", "Task worker processes started by `broadsheet run`.", _int),
         Setting("BROADSHEET_TASK_DEADLINE", "120",
                 "Seconds one task (a feed poll, a page fetch, an article's processing) may run before it is stopped and marked failed.", _float),

@@ -63,6 +63,12 @@ class Article(models.Model):
             models.Index(fields=["status", "section", "-published"], name="article_section_pub"),
             # A publisher's latest: its page and the article sidebar.
             models.Index(fields=["source", "status", "-published"], name="article_source_pub"),
+            # An article's syndicated copies, in order (article and story pages). Partial: nearly
+            # every row has no original, and once ANALYZEd the plain duplicate_of index counts
+            # those NULLs as one value matching the whole table, so SQLite scanned every article
+            # in published order instead (125 ms at 20k articles, a full scan at any size).
+            models.Index(fields=["duplicate_of", "published"], name="article_copies_pub",
+                         condition=models.Q(duplicate_of__isnull=False)),
         ]
 
     def __str__(self) -> str:

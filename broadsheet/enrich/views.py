@@ -17,6 +17,7 @@ from broadsheet.enrich.models import ArticleEnrichment, Tag
 from broadsheet.enrich.pipeline import story_articles, story_articles_of, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
 from broadsheet.lib.methods import read_only
+from broadsheet.web.pagecache import cache_anonymous
 
 ANSWER_TTL = 6 * 3600
 PER_PAGE = 30
@@ -112,11 +113,14 @@ def story_ask(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     found = Tag.objects.filter(key=tag_key(slug)).first()
     if found is None:
         raise Http404("No such tag")
-    items = _visible().filter(article_tags__tag=found).order_by("-published").distinct()
+    # No DISTINCT: an article carries a tag once (enrich_articletag_unique), and DISTINCT over
+    # every column (the body and vector too) had SQLite sort whole rows.
+    items = _visible().filter(article_tags__tag=found).order_by("-published").defer("embedding")
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "enrich/tag.html", {"tag": found, "page": page, "stories": _stories_with(found),
                                                "heading": f"Latest news with #{found.name}"})
@@ -129,4 +133,4 @@ def _stories_with(found: Tag) -> list:
     except ImportError:
         return []
     return list(Story.objects.filter(members__article__article_tags__tag=found, merged_into__isnull=True)
-                .distinct().order_by("-last_published")[:8])
+                .defer("centroid").distinct().order_by("-last_published")[:8])

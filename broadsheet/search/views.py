@@ -11,6 +11,7 @@ from broadsheet.lib.methods import read_only
 from broadsheet.search.engine import search
 from broadsheet.search.forms import SearchForm
 from broadsheet.sources.models import Source
+from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import sections, slug_for
 
 PER_PAGE = 20
@@ -22,6 +23,7 @@ def _languages() -> list[str]:
 
 
 @read_only
+@cache_anonymous  # a popular search is read many times between two new articles
 def page(request):
     form = SearchForm(request.GET)
     context = {"form": form, "query": request.GET.get("q", "")[:300], "section_choices": [(slug_for(n), n) for n in sections()],
@@ -43,6 +45,7 @@ def page(request):
 
 
 @read_only
+@cache_anonymous
 def api(request):
     form = SearchForm(request.GET)
     if not form.is_valid():

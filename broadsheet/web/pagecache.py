@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 VERSION_KEY = "pages:version"
 
@@ -49,8 +49,10 @@ def _version() -> str:
 
 
 def is_anonymous(request) -> bool:
-    """No session cookie and no messages waiting: nothing on the page can be this reader's own."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+    """No session cookie, no messages waiting and no credentials: nothing on the page can be
+    this reader's own."""
+    return (settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META)
 
 
 def _key(request, version: str) -> str:
@@ -64,9 +66,18 @@ def _storable(request, response) -> bool:
             and not response.has_header("Cache-Control"))
 
 
-def _not_modified(request, etag: str) -> bool:
-    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return bool(wanted) and (wanted.strip() == "*" or etag in [t.strip() for t in wanted.split(",")])
+def not_modified(meta: dict, headers: dict) -> bool:
+    """A conditional GET the stored page satisfies (RFC 9110 13.2.2): If-None-Match decides
+    when present (weak comparison), else If-Modified-Since against Last-Modified."""
+    wanted = meta.get("HTTP_IF_NONE_MATCH")
+    if wanted:
+        etag = headers.get("ETag", "").removeprefix("W/")
+        return wanted.strip() == "*" or (bool(etag) and etag in [t.strip().removeprefix("W/") for t in wanted.split(",")])
+    if not meta.get("HTTP_IF_MODIFIED_SINCE"):
+        return False
+    since = parse_http_date_safe(meta["HTTP_IF_MODIFIED_SINCE"])
+    modified = parse_http_date_safe(headers.get("Last-Modified", ""))
+    return since is not None and modified is not None and modified <= since
 
 
 def _public(response, seconds: int) -> None:
@@ -75,7 +86,7 @@ def _public(response, seconds: int) -> None:
 
 
 def _answer(request, stored: dict, seconds: int):
-    if _not_modified(request, stored["etag"]):
+    if not_modified(request.META, {"ETag": stored["etag"], "Last-Modified": http_date(stored["at"])}):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(stored["content"], status=200, content_type=stored["content_type"])
@@ -151,7 +162,7 @@ class PageCacheMiddleware:
     @staticmethod
     def _replay(request, stored):
         headers = stored["headers"]
-        if _not_modified(request, headers.get("ETag", "")):
+        if not_modified(request.META, headers):
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(stored["content"])

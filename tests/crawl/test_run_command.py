@@ -90,3 +90,10 @@ def test_run_exits_with_an_error_when_the_web_server_dies(tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert "the web server exited with status -9; stopping" in log.read_text()
+
+
+def test_the_web_server_uses_threads_that_keep_connections_alive_unless_told_one():
+    from broadsheet.crawl.management.commands.run import _worker_class
+
+    assert _worker_class(4) == ["--worker-class", "gthread", "--threads", "4"]
+    assert _worker_class(1) == ["--worker-class", "sync"]

@@ -164,3 +164,16 @@ def test_the_version_moves_again_when_a_story_change_commits(django_capture_on_c
         refresh(item.story_member.story_id)
         during = _version()  # a page rendered now, before the commit, is stored under this one
     assert _version() != during
+
+
+@pytest.mark.parametrize("url", ["/search/?q=parade", "/api/search?q=parade", "/tag/{tag}/"])
+def test_search_and_tag_pages_are_cached_for_anonymous_readers_too(client, django_assert_num_queries, url):
+    from broadsheet.enrich.models import ArticleTag, Tag
+
+    item = article("Parade held")
+    ArticleTag.objects.create(article=item, tag=Tag.objects.create(key="parade", name="Parade"))
+    url = url.format(tag="parade")
+    first = client.get(url)
+    assert first.status_code == 200 and first["Cache-Control"].startswith("public, max-age=")
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first.content

@@ -1,0 +1,53 @@
+"""Page queries keep to their indexes once SQLite has statistics (ANALYZE, PRAGMA optimize):
+a plan that scans the article table costs nothing on a test database and a second or more
+on a million articles (bench/serve.py --in-process --explain)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.web.factories import article, source, story_of
+
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")]
+
+BIG = ("articles_article", "stories_member", "stories_story", "enrich_articletag", "stories_related")
+
+
+def _scans(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    found = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            if not query["sql"].startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            for row in cursor.fetchall():
+                step = row[-1]
+                if step.startswith("SCAN") and any(f"SCAN {table}" in step for table in BIG):
+                    found.append(f"{step}  <-  {query['sql'][:200]}")
+    return found
+
+
+@pytest.fixture
+def analyzed(settings):
+    """Forty stored reports (none a copy of another), with statistics as ANALYZE leaves them."""
+    settings.PAGE_CACHE_SECONDS = 0
+    other = source("Other Times", "https://other.example/")
+    items = [article(f"Report {i}", hours_ago=i, section="News" if i % 2 else "Politics",
+                     publisher=other if i % 3 else None) for i in range(40)]
+    story_of(items[0], items[1])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return items
+
+
+def test_the_article_page_reads_copies_through_their_index_not_the_whole_table(client, analyzed):
+    assert _scans(client, analyzed[0].get_absolute_url()) == []
+
+
+def test_the_story_page_reads_copies_through_their_index_not_the_whole_table(client, analyzed):
+    assert _scans(client, f"/story/{analyzed[0].story_member.story_id}/") == []
