@@ -106,8 +106,10 @@ def _from_demonym(tag: str, text: str) -> bool:
                for adjective, place in DEMONYMS.items())
 
 
-def auto_judge(tag: str, others: list[str], title: str, body: str) -> str | None:
-    """The reason a tag is junk by a structural check, or None."""
+def auto_judge(tag: str, others: list[str], title: str, body: str, language: str = "") -> str | None:
+    """The reason a tag is junk by a structural check, or None. In German-like text (every
+    noun capitalised) a capitalised neighbour says nothing: "inside a longer name" is left
+    to the labels there."""
     words = camel_words(tag)
     text = unicodedata.normalize("NFC", f"{title}\n{body}")
     contraction = _PRONOUN_CONTRACTION.match(tag)
@@ -125,17 +127,18 @@ def auto_judge(tag: str, others: list[str], title: str, body: str) -> str | None
     found = _occurrences(tag, text)
     if not found:
         return None if _from_demonym(tag, text) else "truncated or not in text"
-    if all(_name_word(b) or _name_word(a) for b, a in found):
+    if not language.startswith(("de", "lb")) and all(_name_word(b) or _name_word(a) for b, a in found):
         return "truncated (always inside a longer name)"
     return None
 
 
 def _name_word(word: str) -> bool:
     """A capitalised neighbour that would make a longer name (not a title, weekday or month)."""
-    from broadsheet.enrich.gazetteer import NOT_NAMES, PERSON_TITLES
+    from broadsheet.enrich.gazetteer import DEMONYMS, NOT_NAMES, PERSON_TITLES, PLACES
 
     low = word.lower()
-    return word[:1].isupper() and low not in _TITLES and low not in PERSON_TITLES and low not in NOT_NAMES
+    return (word[:1].isupper() and low not in _TITLES and low not in PERSON_TITLES and low not in NOT_NAMES
+            and low not in PLACES and low not in DEMONYMS)
 
 
 def extract_pages(rows: list[dict]) -> list[dict]:
@@ -164,7 +167,7 @@ def judge_all(pages: list[dict], labels: dict[str, tuple[str, str]]) -> list[dic
     for page in pages:
         shown = page["tags"]
         for tag in shown:
-            reason = auto_judge(tag, shown, page["title"], page["body"])
+            reason = auto_judge(tag, shown, page["title"], page["body"], page["language"] or "")
             if reason:
                 verdict = "junk"
             elif tag in labels:

@@ -33,6 +33,14 @@ Caracas Havana Algiers Tunis Rabat Sirte Benghazi Mosul Aleppo Kharkov Californi
 Virginia Carolina Arizona Nevada Michigan Pennsylvania Illinois Oregon Alaska Hawaii Bavaria Siberia Yorkshire
 Kent Essex Surrey Sussex Cornwall Devon Istanbul Hollywood Westminster Brexit""".split()
 PLACES = {w.lower() for w in COUNTRIES + CITIES if w != "Brexit"} | MULTIWORD_PLACES
+# German names of countries, regions and cities that differ from the English ones: in German
+# text a lone capitalised word needs evidence to count as a name (tags._named).
+PLACES_DE = {w.lower() for w in """Deutschland Russland Frankreich Italien Spanien Österreich Schweiz Polen Türkei
+Griechenland Kenia Kuba Äthiopien Australien Kanada Rumänien Ungarn Tschechien Belgien Niederlande Dänemark Schweden
+Norwegen Finnland Indien Ägypten Syrien Irak Libanon Brasilien Mexiko Argentinien Nordkorea Südkorea Südafrika
+Europa Afrika Asien Amerika Moskau Kiew Peking Brüssel Wien Rom Warschau Prag München Köln Damaskus Grönland
+Weißrussland Litauen Lettland Estland Bulgarien Serbien Kroatien Slowakei Slowenien Irland Luxemburg Island
+Kolumbien Thüringen Sachsen Bayern Hessen Niedersachsen Nordamerika Südamerika Ostsee Nordsee Karlsruhe""".split()}
 DEMONYMS = {"russian": "Russia", "ukrainian": "Ukraine", "chinese": "China", "american": "United States",
             "british": "United Kingdom", "french": "France", "german": "Germany", "japanese": "Japan",
             "korean": "Korea", "north korean": "North Korea", "south korean": "South Korea", "iranian": "Iran",
