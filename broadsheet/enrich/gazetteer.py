@@ -58,7 +58,8 @@ PERSON_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady",
                  "lt", "sergeant", "sgt", "officer", "inspector", "detective", "bishop", "archbishop", "rabbi",
                  "imam", "father", "sister", "brother", "uncle", "aunt", "saint", "attorney", "deputy", "vice",
                  "acting", "former", "admiral", "adm", "sheriff", "superintendent", "coach", "pastor", "reverend",
-                 "rev", "premier", "chair", "mp", "mep", "congressman", "congresswoman", "councillor"}
+                 "rev", "premier", "chair", "mp", "mep", "congressman", "congresswoman", "councillor", "ombudsman",
+                 "frenchman", "frenchwoman", "englishman", "dutchman", "briton", "compatriot", "countryman", "teammate"}
 ORG_WORDS = {"party", "ministry", "committee", "commission", "council", "university", "college", "school", "bank",
              "group", "association", "union", "agency", "department", "office", "corporation", "corp", "inc", "ltd",
              "plc", "company", "co", "fc", "united", "city", "club", "federation", "league", "institute", "fund",
@@ -106,4 +107,5 @@ year years month months week weeks day days today yesterday tomorrow time times 
 part place case point number numbers world news report reports story stories video videos photo photos image images
 million billion thousand hundred official officials statement according new first last also many much more most
 next could would should week's year's week-long end start set group groups issue issues area areas home life man woman
+tv gb mb kb tb pe id md am pm ps ad ok ceo cfo q1 q2 q3 q4 ram sms www
 """.split())

@@ -280,6 +280,8 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
               and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
               and e.variants.most_common(1)[0][0] not in name_words]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
+    for k in [k for k, e in found.items() if _abbreviation(e.variants.most_common(1)[0][0], full)]:
+        del found[k]  # "St.", "Nov.", "Rs.": an abbreviation, not a name
     _fold_short_forms(found, befores)
     if foreign:
         found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()}
@@ -311,6 +313,15 @@ def _named(word: str, befores: Counter, text: str, count: int = 0) -> bool:
     if any(b in gz.PERSON_TITLES or _ROLE.search(b) for b in befores):
         return True
     return bool(re.search(rf"(?<![^\W_]){re.escape(word)},? (?:{'|'.join(_SPEECH)})\b", text))
+
+
+def _abbreviation(name: str, text: str) -> bool:
+    """A short capitalised word that the text always follows with a full stop ("St. Paul",
+    "Nov. 5", "Rs. 400"): an abbreviation. All-capital words and longer names are left alone."""
+    if not (2 <= len(name) <= 3 and name.isalpha() and not name.isupper()):
+        return False
+    uses = re.findall(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])(\.?)", text)
+    return bool(uses) and all(uses)
 
 
 def _fold_short_forms(found: dict[str, Entity], befores: dict[str, Counter]) -> None:
