@@ -100,7 +100,7 @@ def common_nouns(text: str) -> set[str]:
         j = i - 1
         while j >= 0 and j > i - 3 and _ADJECTIVE.match(tokens[j]) and tokens[j].lower() not in DETERMINERS:
             j -= 1
-        if j >= 0 and (tokens[j].lower() in DETERMINERS and tokens[j][:1].islower() or tokens[j][:1].isdigit()):
+        if j >= 0 and (tokens[j].lower() in DETERMINERS or tokens[j][:1].isdigit()):
             nouns.add(token.lower())
     return nouns
 
@@ -303,10 +303,10 @@ _NOUN_ENDING = re.compile(r"(?:e|en|er|n|ung|heit|keit|schaft|ion|tät|ismus|nis
 def _named(word: str, befores: Counter, text: str, count: int = 0) -> bool:
     """Evidence that a lone capitalised word of German-like text is a name: a place we know,
     an acronym, a role or title before it ("Trainer Yakin", "US-Präsident Trump"), a verb of
-    saying after it ("Voigt sagte"), or seen twice without the endings of German nouns
-    ("Embolo", not "Kliniken", "Zeitung", "Theater")."""
+    saying after it ("Voigt sagte"), or seen three times without the endings of German nouns
+    ("Embolo", not "Kliniken", "Zeitung", "Theater"; twice let "Angst" and "an Bord" through)."""
     low = word.lower()
-    if count >= 2 and not _NOUN_ENDING.search(low):
+    if count >= 3 and not _NOUN_ENDING.search(low):
         return True
     if low in gz.PLACES or low in gz.PLACES_DE or (word.isupper() and 2 <= len(word) <= 6):
         return True
