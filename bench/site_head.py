@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                       [v for p in parts for v in p[2]], np.concatenate([np.full(len(p[2]), p[3]) for p in parts]))
 
     def prior_log_p(model, x, h):
-        return model.embedding.predict_log_proba(x) + ts.NGRAM_WEIGHT * model.ngram.predict_log_proba(ts._tfidf(h, model.idf))
+        ngram = model.ngram.predict_log_proba(ts._tfidf(h, model.idf))
+        return model.embedding.predict_log_proba(x) + ts.NGRAM_WEIGHT * ngram
 
     print(f"sections-dev as one site: {len(yn)} items, halves {np.bincount(halves).tolist()}; "
           f"scored on text alone with the kicker rule")

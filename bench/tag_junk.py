@@ -122,7 +122,9 @@ def auto_judge(tag: str, others: list[str], title: str, body: str, language: str
             continue
         other_words = [fold(w) for w in camel_words(other)]
         initials = "".join(w[0] for w in camel_words(other) if w[:1].isupper())
-        if (tag.isupper() and len(tag) > 1 and tag == initials) or fold(tag) in other_words or (len(words) > 1 and fold("".join(words)) in fold(other) and len(other) > len(tag)):
+        acronym = tag.isupper() and len(tag) > 1 and tag == initials  # #US beside #UnitedStates
+        inside = len(words) > 1 and fold("".join(words)) in fold(other) and len(other) > len(tag)
+        if acronym or fold(tag) in other_words or inside:
             return f"duplicate of #{other}"
     found = _occurrences(tag, text)
     if not found:

@@ -102,7 +102,8 @@ SETTINGS: dict[str, Setting] = {
                 "Seconds without a heartbeat after which a task worker counts as dead and the task it held is queued again.", _float),
         # --- sections: the site's own head (enrich/site_head.py) ---
         Setting("BROADSHEET_SITE_HEAD_HOURS", "24",
-                "Hours between trainings of the site's own section head on the articles its publishers label (0: never).", _float),
+                "Hours between trainings of the site's own section head on the articles its publishers label "
+                "(0: never).", _float),
         Setting("BROADSHEET_SITE_HEAD_MIN_ARTICLES", "200",
                 "Publisher-labelled articles needed before the site head is trained.", _int),
         Setting("BROADSHEET_SITE_HEAD_MIN_SECTIONS", "2", "Sections those articles must span.", _int),

@@ -92,7 +92,8 @@ def is_opinion(title: str = "", page_section: str = "", url: str = "", authors: 
     return bool(roles and _OPINION_ROLE.search(fold(roles)))
 
 
-def publisher_section(title: str = "", page_section: str = "", url: str = "", authors: list | None = None) -> str | None:
+def publisher_section(title: str = "", page_section: str = "", url: str = "",
+                      authors: list | None = None) -> str | None:
     """The section of our taxonomy the publisher itself gives an article (kicker, section,
     URL, byline), or None when it says nothing specific ("News", "World" are no label)."""
     sections = taxonomy()

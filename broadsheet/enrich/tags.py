@@ -81,7 +81,8 @@ _ROLE = re.compile(r"(?:präsident|kanzler|minister|trainer|chef|sprecher|politi
                    r"direktor|kommissar|meister|kandidat|sänger|leiter|vorsitzende|abgeordnete|experte|"
                    r"handballer|fußballer|fussballer|spieler|stürmer|schauspieler|journalist|dissident|mann|frau)"
                    r"(?:in|innen|en|n)?$")
-_SPEECH = ("sagte", "sagt", "sprach", "erklärte", "betonte", "meinte", "schrieb", "kritisierte", "forderte", "said", "says")
+_SPEECH = ("sagte", "sagt", "sprach", "erklärte", "betonte", "meinte", "schrieb", "kritisierte", "forderte",
+           "said", "says")
 
 
 def common_nouns(text: str) -> set[str]:
@@ -273,7 +274,7 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
               and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
               and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly")
                    or e.variants.most_common(1)[0][0].lower() in lowered)]:
-        del found[k]  # a lone capitalised word seen only at the start of sentences: "Notably", "Officials", "Q: Favorite"
+        del found[k]  # a lone word seen only opening sentences: "Notably", "Officials", "Q: Favorite"
     # Words of a longer name in this text are surnames, not nationalities: "Erdoğan said".
     name_words = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
     for k in [k for k, e in found.items() if adjective_uses[k] * 2 > e.count
@@ -421,7 +422,7 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
         if len(tags) >= limit:
             break
         if not phrase[:1].isupper() and (len(tags) >= MIN_TAGS or len(phrase.split()) > 2):
-            continue  # topic words only for want of names ("#MissingPerson", "#CloseContact" were junk); names up to the limit
+            continue  # topic words only for want of names (#MissingPerson, #CloseContact were junk)
         if not phrase[:1].isupper() and " " not in phrase and (
                 phrase.lower() in gz.GENERIC_WORDS or _VERB_FORM.search(phrase) or key(phrase) not in title_words
                 or len(re.findall(rf"\b{re.escape(phrase)}\b", both, re.I)) < MIN_TOPIC_COUNT):

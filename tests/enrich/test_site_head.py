@@ -60,7 +60,8 @@ def _labelled_site(n_chess: int = 48, n_business: int = 32, n_football: int = 40
     articles = []
     for i in range(n_chess):
         title, body = chess(i)
-        articles.append(make_article(title, body, publisher=source, n=i, url=f"https://board.example/lifestyle/chess-{i}"))
+        articles.append(make_article(title, body, publisher=source, n=i,
+                                     url=f"https://board.example/lifestyle/chess-{i}"))
     for i in range(n_business):
         title, body = business(i)
         articles.append(make_article(title, body, publisher=source, n=i, url=f"https://board.example/business/co-{i}"))

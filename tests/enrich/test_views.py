@@ -76,7 +76,8 @@ def _listed_story(articles, headline):
 def test_the_tag_page_lists_the_newest_stories_with_the_tag(client):
     from broadsheet.enrich.pipeline import save_tags
 
-    older, newer, other = make_article(n=5), make_article("Kim Jong Un stays home", n=1), make_article(BUDGET_TITLE, BUDGET, n=2)
+    older, newer = make_article(n=5), make_article("Kim Jong Un stays home", n=1)
+    other = make_article(BUDGET_TITLE, BUDGET, n=2)
     for article in (older, newer, other):
         _listed_story([article], article.title)
         save_tags(article.pk, ["KimJongUn"] if article is not other else ["Budget"])
@@ -92,7 +93,8 @@ def test_the_tag_page_lists_a_story_once_however_many_of_its_articles_carry_the_
     from broadsheet.enrich.pipeline import save_tags
 
     first = make_article(n=3)
-    second = make_article("Kim Jong Un stays away from Moscow", publisher=make_source("Other Daily", "https://other.example/"), n=2)
+    other_daily = make_source("Other Daily", "https://other.example/")
+    second = make_article("Kim Jong Un stays away from Moscow", publisher=other_daily, n=2)
     story = _listed_story([first, second], "Kim skips the parade")
     for article in (first, second):
         save_tags(article.pk, ["KimJongUn"])
