@@ -100,6 +100,18 @@ SETTINGS: dict[str, Setting] = {
                 "Seconds one task (a feed poll, a page fetch, an article's processing) may run before it is stopped and marked failed.", _float),
         Setting("BROADSHEET_TASK_LEASE", "30",
                 "Seconds without a heartbeat after which a task worker counts as dead and the task it held is queued again.", _float),
+        # --- sections: the site's own head (enrich/site_head.py) ---
+        Setting("BROADSHEET_SITE_HEAD_HOURS", "24",
+                "Hours between trainings of the site's own section head on the articles its publishers label "
+                "(0: never).", _float),
+        Setting("BROADSHEET_SITE_HEAD_MIN_ARTICLES", "200",
+                "Publisher-labelled articles needed before the site head is trained.", _int),
+        Setting("BROADSHEET_SITE_HEAD_MIN_SECTIONS", "2", "Sections those articles must span.", _int),
+        Setting("BROADSHEET_SITE_HEAD_MAX_ARTICLES", "2000",
+                "Newest labelled articles one training reads (bounds its time and memory).", _int),
+        Setting("BROADSHEET_SITE_HEAD_WEIGHT", "2.0",
+                "Weight of the site head's log-probabilities added to the shipped head's for articles without a "
+                "publisher section (0: shipped head alone).", _float),
         # --- security, accounts, comments (community app) ---
         Setting("BROADSHEET_PRODUCTION", "false", "Serve over HTTPS only: secure cookies, HSTS, http→https redirect. Turn on behind TLS.", _bool),
         Setting("BROADSHEET_HSTS_SECONDS", "31536000", "HSTS max-age sent in production (with includeSubDomains and preload).", _int),

@@ -33,6 +33,14 @@ Caracas Havana Algiers Tunis Rabat Sirte Benghazi Mosul Aleppo Kharkov Californi
 Virginia Carolina Arizona Nevada Michigan Pennsylvania Illinois Oregon Alaska Hawaii Bavaria Siberia Yorkshire
 Kent Essex Surrey Sussex Cornwall Devon Istanbul Hollywood Westminster Brexit""".split()
 PLACES = {w.lower() for w in COUNTRIES + CITIES if w != "Brexit"} | MULTIWORD_PLACES
+# German names of countries, regions and cities that differ from the English ones: in German
+# text a lone capitalised word needs evidence to count as a name (tags._named).
+PLACES_DE = {w.lower() for w in """Deutschland Russland Frankreich Italien Spanien Österreich Schweiz Polen Türkei
+Griechenland Kenia Kuba Äthiopien Australien Kanada Rumänien Ungarn Tschechien Belgien Niederlande Dänemark Schweden
+Norwegen Finnland Indien Ägypten Syrien Irak Libanon Brasilien Mexiko Argentinien Nordkorea Südkorea Südafrika
+Europa Afrika Asien Amerika Moskau Kiew Peking Brüssel Wien Rom Warschau Prag München Köln Damaskus Grönland
+Weißrussland Litauen Lettland Estland Bulgarien Serbien Kroatien Slowakei Slowenien Irland Luxemburg Island
+Kolumbien Thüringen Sachsen Bayern Hessen Niedersachsen Nordamerika Südamerika Ostsee Nordsee Karlsruhe""".split()}
 DEMONYMS = {"russian": "Russia", "ukrainian": "Ukraine", "chinese": "China", "american": "United States",
             "british": "United Kingdom", "french": "France", "german": "Germany", "japanese": "Japan",
             "korean": "Korea", "north korean": "North Korea", "south korean": "South Korea", "iranian": "Iran",
@@ -50,7 +58,8 @@ PERSON_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady",
                  "lt", "sergeant", "sgt", "officer", "inspector", "detective", "bishop", "archbishop", "rabbi",
                  "imam", "father", "sister", "brother", "uncle", "aunt", "saint", "attorney", "deputy", "vice",
                  "acting", "former", "admiral", "adm", "sheriff", "superintendent", "coach", "pastor", "reverend",
-                 "rev", "premier", "chair", "mp", "mep", "congressman", "congresswoman", "councillor"}
+                 "rev", "premier", "chair", "mp", "mep", "congressman", "congresswoman", "councillor", "ombudsman",
+                 "frenchman", "frenchwoman", "englishman", "dutchman", "briton", "compatriot", "countryman", "teammate"}
 ORG_WORDS = {"party", "ministry", "committee", "commission", "council", "university", "college", "school", "bank",
              "group", "association", "union", "agency", "department", "office", "corporation", "corp", "inc", "ltd",
              "plc", "company", "co", "fc", "united", "city", "club", "federation", "league", "institute", "fund",
@@ -98,4 +107,5 @@ year years month months week weeks day days today yesterday tomorrow time times 
 part place case point number numbers world news report reports story stories video videos photo photos image images
 million billion thousand hundred official officials statement according new first last also many much more most
 next could would should week's year's week-long end start set group groups issue issues area areas home life man woman
+tv gb mb kb tb pe id md am pm ps ad ok ceo cfo q1 q2 q3 q4 ram sms www
 """.split())

@@ -92,6 +92,17 @@ def is_opinion(title: str = "", page_section: str = "", url: str = "", authors: 
     return bool(roles and _OPINION_ROLE.search(fold(roles)))
 
 
+def publisher_section(title: str = "", page_section: str = "", url: str = "",
+                      authors: list | None = None) -> str | None:
+    """The section of our taxonomy the publisher itself gives an article (kicker, section,
+    URL, byline), or None when it says nothing specific ("News", "World" are no label)."""
+    sections = taxonomy()
+    if OPINION in sections and is_opinion(title, page_section, url, authors):
+        return OPINION
+    hint, weight = hint_section(page_section, url)
+    return _in_taxonomy(hint, sections) if hint and weight >= HINT_WEIGHT else None
+
+
 @lru_cache(maxsize=1)
 def load_head(path: str = str(HEAD_PATH)) -> tuple[list[str], np.ndarray, np.ndarray]:
     data = np.load(path, allow_pickle=False)
@@ -116,6 +127,31 @@ def features(title: str, text: str, minilm: np.ndarray | None = None) -> np.ndar
     if minilm is None:
         minilm = embed([article_text(title, text)])[0]
     return np.concatenate([np.asarray(minilm, dtype=np.float32), light_embed([f"{title}. {text}"])[0]])
+
+
+def features_many(titles: list[str], texts: list[str], minilm: list[np.ndarray]) -> np.ndarray:
+    """`features` of many articles at once (one WordLlama call), MiniLM vectors given."""
+    from broadsheet.enrich.text import light_embed
+
+    light = light_embed([f"{t}. {x}" for t, x in zip(titles, texts)])
+    return np.hstack([np.vstack(minilm).astype(np.float32), light]).astype(np.float32)
+
+
+def with_site_head(probabilities: dict[str, float], x: np.ndarray) -> dict[str, float]:
+    """The shipped head's probabilities (the prior) times the site head's, weighted by
+    ENRICH_SITE_HEAD_WEIGHT, renormalised; unchanged when the site has no head. A section the
+    site head never saw gets its least likely section's probability, not zero."""
+    from broadsheet.enrich import site_head
+
+    weight = getattr(settings, "ENRICH_SITE_HEAD_WEIGHT", 0.0)
+    site = site_head.log_probabilities(x) if weight > 0 else None
+    if not site:
+        return probabilities
+    floor = min(site.values())
+    log_p = {name: float(np.log(max(p, 1e-12))) + weight * site.get(name, floor) for name, p in probabilities.items()}
+    top = max(log_p.values())
+    total = sum(np.exp(v - top) for v in log_p.values())
+    return {name: float(np.exp(v - top) / total) for name, v in log_p.items()}
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -160,7 +196,11 @@ def classify(title: str, text: str, *, page_section: str = "", url: str = "", au
         return OPINION
     english = not language or language.lower().startswith("en")
     scores = {name: 0.0 for name in sections}
-    probabilities = head_probabilities(features(title, text, minilm), ngrams.article_text(title, text))
+    x = features(title, text, minilm)
+    probabilities = head_probabilities(x, ngrams.article_text(title, text))
+    hint, weight = hint_section(page_section, url)
+    if not (hint and weight >= HINT_WEIGHT):  # a publisher's own section decides; the site head helps the rest
+        probabilities = with_site_head(probabilities, x)
     for name, p in probabilities.items():
         target = _in_taxonomy(name, sections) or _in_taxonomy(GENERIC, sections) or sections[0]
         scores[target] += p if english else p * FOREIGN_HEAD_WEIGHT
@@ -174,7 +214,6 @@ def classify(title: str, text: str, *, page_section: str = "", url: str = "", au
     filed = _in_taxonomy(feed_section, sections) if feed_section else None
     if filed:
         scores[filed] += FEED_WEIGHT["en" if english else "other"]
-    hint, weight = hint_section(page_section, url)
     target = _in_taxonomy(hint, sections) if hint else None
     if target:
         scores[target] += weight

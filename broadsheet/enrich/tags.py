@@ -30,7 +30,8 @@ PLACE_WORDS = {"square", "street", "river", "mountain", "mountains", "island", "
                "province", "region", "state", "county", "peninsula", "valley", "bay", "airport", "strait", "gulf",
                "coast", "desert", "park", "bridge", "avenue", "road", "district", "oblast", "city"}
 MIN_TAGS, MAX_TAGS = 3, 8
-MIN_TOPIC_COUNT = 2
+MIN_TOPIC_COUNT = 3
+_VERB_FORM = re.compile(r"(?:ed|ing|ly)$")
 _CONTRACTION = re.compile(r"['’](?:m|ve|re|ll|d|t)$", re.I)
 
 
@@ -64,8 +65,79 @@ def _is_cap(token: str) -> bool:
     return token[:1].isupper() or (token[:1].isdigit() and any(c.isupper() for c in token))
 
 
-def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tuple[str, int, str | None, bool, bool]]:
-    """(name, sentence index, word before, sentence-initial?, used as an adjective?) per run of capitalised words."""
+# Words before a common noun in languages that capitalise every noun ("die Regierung", "einer
+# neuen Regel", "5 Prozent"): a capitalised word seen after one of them is a noun, not a name.
+DETERMINERS = frozenset("""
+der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner keines im am zum zur vom
+beim ins ans diese dieser diesen diesem dieses jede jeder jeden jedem jedes alle allen viele vielen mehrere einige
+wenige unser unsere unseren unserem ihr ihre ihren ihrem sein seine seinen seinem welche welcher solche
+""".split())
+_ADJECTIVE = re.compile(r"^[^\W\d_]*[a-zäöüß](?:e|en|er|es|em)$")
+
+
+# German role nouns that stand before a name ("Innenminister Roger Lewentz", "US-Präsident
+# Trump", "Autorin Rhiannon Lambert"): never part of it, and evidence that a person follows.
+_ROLE = re.compile(r"(?:präsident|kanzler|minister|trainer|chef|sprecher|politiker|autor|papst|könig|kollege|"
+                   r"direktor|kommissar|meister|kandidat|sänger|leiter|vorsitzende|abgeordnete|experte|"
+                   r"handballer|fußballer|fussballer|spieler|stürmer|schauspieler|journalist|dissident|mann|frau)"
+                   r"(?:in|innen|en|n)?$")
+_SPEECH = ("sagte", "sagt", "sprach", "erklärte", "betonte", "meinte", "schrieb", "kritisierte", "forderte",
+           "said", "says")
+
+
+def common_nouns(text: str) -> set[str]:
+    """Lower-cased capitalised words the text also uses as common nouns: right after a
+    determiner (with lower-case adjectives between) or a number, and role nouns. For
+    German-like text only: there a run of capitalised words is as often a noun phrase
+    ("Zufuhr von Zink") as a name."""
+    nouns = set()
+    tokens = _TOKEN.findall(text)
+    for i, token in enumerate(tokens):
+        if not token[:1].isupper() or token.isupper() or token.lower() in gz.PLACES:
+            continue
+        if _ROLE.search(token.lower()):
+            nouns.add(token.lower())
+            continue
+        j = i - 1
+        while j >= 0 and j > i - 3 and _ADJECTIVE.match(tokens[j]) and tokens[j].lower() not in DETERMINERS:
+            j -= 1
+        if j >= 0 and (tokens[j].lower() in DETERMINERS or tokens[j][:1].isdigit()):
+            nouns.add(token.lower())
+    return nouns
+
+
+def shouted_words(text: str) -> set[str]:
+    """All-capital words of 4+ letters seen once ("SURRENDER", a "DUBAI" dateline): shouting,
+    not a name; an acronym that names something ("NASCAR") comes back."""
+    counts = Counter(re.findall(r"(?<![^\W_])[^\W\d_a-z]{4,}(?![^\W_])", text))
+    return {w for w, n in counts.items() if n < 2 and w.isupper()}
+
+
+def _cut_descriptor(run: list[str]) -> list[str]:
+    """'Afghan President Ashraf Ghani' → 'Ashraf Ghani'; 'Australian Timothy Weeks' →
+    'Timothy Weeks'; 'Rosaly Lopes of NASA' → 'Rosaly Lopes': a title, a nationality or
+    a place and an affiliation are not part of a person's name."""
+    for i in range(len(run) - 1, 0, -1):
+        if run[i].lower().rstrip(".") in gz.PERSON_TITLES and i + 1 < len(run):
+            return run[i + 1:]
+    if (len(run) >= 3 and (run[0].lower() in gz.DEMONYMS or run[0].lower() in gz.PLACES)
+            and not any(w.lower() in gz.ORG_WORDS or w.lower() in CONNECTORS for w in run[1:])):
+        return run[1:]
+    if "of" in run[2:-1]:
+        i = run.index("of", 2)
+        tail = " ".join(run[i + 1:]).lower()
+        if (run[i - 1].lower() not in gz.ORG_WORDS | PLACE_WORDS | gz.EVENT_WORDS
+                and (tail in gz.PLACES or " ".join(run[i + 1:]).isupper())):
+            return run[:i]
+    return run
+
+
+def _candidates(text: str, edge_words: frozenset | set = frozenset(), nouns: frozenset | set = frozenset(),
+                shouted: frozenset | set = frozenset()) -> list[tuple[str, int, str | None, bool, bool]]:
+    """(name, sentence index, word before, sentence-initial?, used as an adjective?) per run of capitalised words.
+
+    `nouns`: words the text uses as common nouns (a run ending in one is a noun phrase and
+    dropped; one opening a run is cut off); `shouted`: all-capital words that are no name."""
     found = []
     lowered = Counter(t.lower() for t in re.findall(r"\b[a-z][a-z]+\b", text))
     for sentence in split_sentences(text):
@@ -73,7 +145,7 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tu
         possessive = [bool(re.search(r"['’]s$", t)) for t in raw]
         tokens = [re.sub(r"['’]s$", "", t) for t in raw]
         # "I'm", "You've", "They'll": a pronoun with a contraction is never a name (#IM, #YouVe).
-        tokens = [t.lower() if _CONTRACTION.search(t) else t for t in tokens]
+        tokens = [t.lower() if _CONTRACTION.search(t) or t in shouted else t for t in tokens]
         i = 0
         while i < len(tokens):
             if not _is_cap(tokens[i]) or not tokens[i][0].isalnum():
@@ -100,6 +172,18 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset()) -> list[tu
                     run, start = run[1:], start + 1
             while run and (run[-1].lower() in CONNECTORS or run[-1].lower() in gz.NOT_NAMES or run[-1].lower() in edge_words):
                 run = run[:-1]
+            if run and run[-1].lower() in nouns:
+                run = []  # "Thüringer Unternehmen", "Zufuhr von Zink": a noun phrase
+            while run and (run[0].lower() in nouns or run[0].lower() in CONNECTORS):  # "Trainer Murat Yakin"
+                run, start = run[1:], start + 1
+            while len(run) > 1 and len(run[-1]) == 1:  # "Patrick W." cut at its initial
+                run = run[:-1]
+            if len(run) == 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:
+                run = []  # "General" left of "Attorney General"
+            cut = _cut_descriptor(run)
+            if cut and cut[-1] == run[-1]:  # cut at the front
+                start += len(run) - len(cut)
+            run = cut
             if run and not (len(run) == 1 and (len(run[0]) < 2 or run[0].isdigit())):
                 before = tokens[start - 1].lower().rstrip(".") if start > 0 else None
                 after = tokens[start + len(run)] if start + len(run) < len(tokens) else ""
@@ -166,7 +250,11 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
     befores: dict[str, Counter] = defaultdict(Counter)
     initial_only: dict[str, bool] = {}
     adjective_uses: Counter = Counter()
-    for name, index, before, initial, adjective in _candidates(full, gz.FOREIGN_FUNCTION_WORDS if foreign else frozenset()):
+    noun_capitalising = language.lower()[:2] in NOUN_CAPITALISING
+    nouns = common_nouns(full) if noun_capitalising else set()
+    edges = (gz.FOREIGN_FUNCTION_WORDS | DETERMINERS if noun_capitalising else gz.FOREIGN_FUNCTION_WORDS) if foreign \
+        else frozenset()
+    for name, index, before, initial, adjective in _candidates(full, edges, nouns, shouted_words(full)):
         low = name.lower()
         if low in gz.DEMONYMS:
             name = gz.DEMONYMS[low]
@@ -181,28 +269,60 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         adjective_uses[k] += adjective
         if before:
             befores[k][before] += 1
+    lowered = set(re.findall(r"(?<![^\W_])[^\W\d_A-Z][^\W\d_]*", full))
     for k in [k for k, e in found.items() if initial_only.get(k) and " " not in e.variants.most_common(1)[0][0]
               and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
-              and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly"))]:
-        del found[k]  # a lone capitalised word seen only at the start of sentences: "Notably", "Officials"
+              and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly")
+                   or e.variants.most_common(1)[0][0].lower() in lowered)]:
+        del found[k]  # a lone word seen only opening sentences: "Notably", "Officials", "Q: Favorite"
     # Words of a longer name in this text are surnames, not nationalities: "Erdoğan said".
     name_words = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
     for k in [k for k, e in found.items() if adjective_uses[k] * 2 > e.count
               and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
               and e.variants.most_common(1)[0][0] not in name_words]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
+    for k in [k for k, e in found.items() if _abbreviation(e.variants.most_common(1)[0][0], full)]:
+        del found[k]  # "St.", "Nov.", "Rs.": an abbreviation, not a name
     _fold_short_forms(found, befores)
     if foreign:
         found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()}
-    if language.lower()[:2] in NOUN_CAPITALISING:
-        # Where every noun is capitalised, a lone word seen only opening sentences is no
-        # evidence of a name: German "Er" ("he") had become a hashtag.
-        found = {k: e for k, e in found.items() if not (initial_only.get(k) and " " not in e.variants.most_common(1)[0][0])}
+    if noun_capitalising:
+        # Where every noun is capitalised, a lone capitalised word is a noun ("Kliniken",
+        # "Zeit", sentence-initial "Er") unless something says it is a name.
+        found = {k: e for k, e in found.items() if " " in e.variants.most_common(1)[0][0]
+                 or _named(e.variants.most_common(1)[0][0], befores[k], full, e.count)}
     speakers = _speakers(full)
     for k, entity in found.items():
         entity.name = entity.variants.most_common(1)[0][0]
         entity.type = _type(entity.name, befores[k], speakers)
     return sorted(found.values(), key=lambda e: (-e.count, e.first))
+
+
+_NOUN_ENDING = re.compile(r"(?:e|en|er|n|ung|heit|keit|schaft|ion|tät|ismus|nis|tum|ik|ie|ei|ment|ur|ling|chen)$")
+
+
+def _named(word: str, befores: Counter, text: str, count: int = 0) -> bool:
+    """Evidence that a lone capitalised word of German-like text is a name: a place we know,
+    an acronym, a role or title before it ("Trainer Yakin", "US-Präsident Trump"), a verb of
+    saying after it ("Voigt sagte"), or seen three times without the endings of German nouns
+    ("Embolo", not "Kliniken", "Zeitung", "Theater"; twice let "Angst" and "an Bord" through)."""
+    low = word.lower()
+    if count >= 3 and not _NOUN_ENDING.search(low):
+        return True
+    if low in gz.PLACES or low in gz.PLACES_DE or (word.isupper() and 2 <= len(word) <= 6):
+        return True
+    if any(b in gz.PERSON_TITLES or _ROLE.search(b) for b in befores):
+        return True
+    return bool(re.search(rf"(?<![^\W_]){re.escape(word)},? (?:{'|'.join(_SPEECH)})\b", text))
+
+
+def _abbreviation(name: str, text: str) -> bool:
+    """A short capitalised word that the text always follows with a full stop ("St. Paul",
+    "Nov. 5", "Rs. 400"): an abbreviation. All-capital words and longer names are left alone."""
+    if not (2 <= len(name) <= 3 and name.isalpha() and not name.isupper()):
+        return False
+    uses = re.findall(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])(\.?)", text)
+    return bool(uses) and all(uses)
 
 
 def _fold_short_forms(found: dict[str, Entity], befores: dict[str, Counter]) -> None:
@@ -297,13 +417,15 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
         if len(tags) >= min(limit, 5):
             break
     both = f"{title}\n{text}"
+    title_words = {key(w) for w in re.findall(r"[^\W_][\w'’-]*", title)}
     for phrase, _ in keyphrases(text, title, limit=20, found=found) if english else []:
         if len(tags) >= limit:
             break
-        if not phrase[:1].isupper() and (len(tags) >= 5 or len(phrase.split()) > 2):
-            continue  # topic words only to reach a handful; names up to the limit
+        if not phrase[:1].isupper() and (len(tags) >= MIN_TAGS or len(phrase.split()) > 2):
+            continue  # topic words only for want of names (#MissingPerson, #CloseContact were junk)
         if not phrase[:1].isupper() and " " not in phrase and (
-                phrase.lower() in gz.GENERIC_WORDS or len(re.findall(rf"\b{re.escape(phrase)}\b", both, re.I)) < MIN_TOPIC_COUNT):
-            continue  # a lone topic word must be salient and say something: no #Percent, no #Follow
+                phrase.lower() in gz.GENERIC_WORDS or _VERB_FORM.search(phrase) or key(phrase) not in title_words
+                or len(re.findall(rf"\b{re.escape(phrase)}\b", both, re.I)) < MIN_TOPIC_COUNT):
+            continue  # a lone topic word only for want of names, salient, in the headline: no #Percent, #Follow, #Died
         add(phrase)
     return tags[:limit]

@@ -44,3 +44,37 @@ def rewrite_story_later(key: str, article_ids: list[int]) -> None:
 def queue_enrichment(article_id: int) -> None:
     """Queue `enrich_later` (a seam for tests: Task objects are frozen)."""
     enrich_later.enqueue(article_id)
+
+
+@task()
+def train_site_head() -> dict:
+    """Train the site's own section head (enrich/site_head.py), bounded by its settings and
+    the task deadline; queued by `schedule_site_head`."""
+    from django.conf import settings
+
+    from broadsheet.enrich import site_head
+    from broadsheet.lib.deadline import deadline
+
+    with deadline(settings.TASK_DEADLINE, "train_site_head"):
+        return site_head.train()
+
+
+def schedule_site_head() -> bool:
+    """Queue the training when it is due, once per period whatever the number of schedulers
+    sharing the cache (a cache.add claim that lasts the period)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from broadsheet.enrich import site_head
+
+    if not site_head.due():
+        return False
+    if not cache.add("enrich:site-head:queued", 1, timeout=max(60, int(settings.ENRICH_SITE_HEAD_HOURS * 3600))):
+        return False
+    queue_site_head_training()
+    return True
+
+
+def queue_site_head_training() -> None:
+    """Queue `train_site_head` (a seam for tests: Task objects are frozen)."""
+    train_site_head.enqueue()

@@ -6,7 +6,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.core import is_ratelimited
@@ -115,22 +114,25 @@ def story_ask(request: HttpRequest, pk: int) -> HttpResponse:
 @read_only
 @cache_anonymous
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stories with an article carrying the tag, each once (its card groups its
+    articles), newest first, keyset-paged like a section; on the first page, below them,
+    tagged articles not yet placed in a story."""
+    from django.core.exceptions import ValidationError
+
+    from broadsheet.stories.models import Member
+    from broadsheet.web import cards
+    from broadsheet.web.views import _bad_cursor, _cursor
+
     found = Tag.objects.filter(key=tag_key(slug)).first()
     if found is None:
         raise Http404("No such tag")
-    # No DISTINCT: an article carries a tag once (enrich_articletag_unique), and DISTINCT over
-    # every column (the body and vector too) had SQLite sort whole rows.
-    items = _visible().filter(article_tags__tag=found).order_by("-published").defer("embedding")
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "enrich/tag.html", {"tag": found, "page": page, "stories": _stories_with(found),
-                                               "heading": f"Latest news with #{found.name}"})
-
-
-def _stories_with(found: Tag) -> list:
-    """Newest stories (stories app) with an article carrying the tag; none if the app is absent."""
     try:
-        from broadsheet.stories.models import Story
-    except ImportError:
-        return []
-    return list(Story.objects.filter(members__article__article_tags__tag=found, merged_into__isnull=True)
-                .defer("centroid").distinct().order_by("-last_published")[:8])
+        before = _cursor(request)
+    except ValidationError:
+        return _bad_cursor(request)
+    tagged = Member.objects.filter(article__article_tags__tag=found).values("story_id")
+    items, older = cards.page(cards.listed().filter(pk__in=tagged), before, PER_PAGE)
+    loose = [] if before else list(_visible().filter(article_tags__tag=found, story_member__isnull=True)
+                                   .order_by("-published").defer("embedding")[:PER_PAGE])
+    return render(request, "enrich/tag.html", {"tag": found, "cards": items, "older": older, "paged": before,
+                                               "loose": loose, "heading": f"Latest news with #{found.name}"})

@@ -65,18 +65,58 @@ def test_an_empty_question_is_a_clear_error(client):
     assert reply.status_code == 400 and "Type a question" in reply.content.decode()
 
 
-@pytest.mark.usefixtures("minilm_ready")
-def test_the_tag_page_lists_the_newest_articles_with_the_tag(client):
+def _listed_story(articles, headline):
+    from broadsheet.stories.store import refresh
+
+    story = make_story(articles, headline)
+    refresh(story.pk)
+    return story
+
+
+def test_the_tag_page_lists_the_newest_stories_with_the_tag(client):
+    from broadsheet.enrich.pipeline import save_tags
+
     older, newer = make_article(n=5), make_article("Kim Jong Un stays home", n=1)
     other = make_article(BUDGET_TITLE, BUDGET, n=2)
     for article in (older, newer, other):
-        enrich_article(article)
+        _listed_story([article], article.title)
+        save_tags(article.pk, ["KimJongUn"] if article is not other else ["Budget"])
     page = client.get(reverse("enrich:tag", args=["KimJongUn"]))
     html = page.content.decode()
     assert page.status_code == 200 and "Latest news with" in html and "#KimJongUn" in html
     assert html.index(newer.title) < html.index(older.title)
     assert other.title not in html
     assert client.get(reverse("enrich:tag", args=["NoSuchTag"])).status_code == 404
+
+
+def test_the_tag_page_lists_a_story_once_however_many_of_its_articles_carry_the_tag(client):
+    from broadsheet.enrich.pipeline import save_tags
+
+    first = make_article(n=3)
+    other_daily = make_source("Other Daily", "https://other.example/")
+    second = make_article("Kim Jong Un stays away from Moscow", publisher=other_daily, n=2)
+    story = _listed_story([first, second], "Kim skips the parade")
+    for article in (first, second):
+        save_tags(article.pk, ["KimJongUn"])
+    html = client.get(reverse("enrich:tag", args=["KimJongUn"])).content.decode()
+    assert html.count('<article class="card') == 1  # one card for the story, not one per article
+    assert story.get_absolute_url() in html and "2 articles" in html
+
+
+def test_a_tagged_article_not_yet_in_a_story_is_still_on_the_tag_page(client):
+    from broadsheet.enrich.pipeline import save_tags
+
+    article = make_article(n=1)
+    save_tags(article.pk, ["KimJongUn"])
+    assert article.title in client.get(reverse("enrich:tag", args=["KimJongUn"])).content.decode()
+
+
+def test_a_malformed_cursor_on_the_tag_page_is_a_clear_error(client):
+    from broadsheet.enrich.pipeline import save_tags
+
+    save_tags(make_article(n=1).pk, ["KimJongUn"])
+    reply = client.get(reverse("enrich:tag", args=["KimJongUn"]), {"before": "nonsense"})
+    assert reply.status_code == 400 and "malformed" in reply.content.decode()
 
 
 def test_the_story_panel_summarises_three_articles_from_two_publishers(client):

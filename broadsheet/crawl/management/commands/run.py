@@ -192,6 +192,10 @@ class Command(BaseCommand):
             count = schedule_due()
             if count:
                 log.info("scheduled %d feed poll(s)", count)
+            from broadsheet.enrich.tasks import schedule_site_head
+
+            if schedule_site_head():
+                log.info("queued the training of the site section head")
             self._say_if_offline()
         except Exception:  # the scheduler must outlive a database hiccup
             log.exception("scheduler tick failed")
