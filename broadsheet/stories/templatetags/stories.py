@@ -34,13 +34,21 @@ def read_more(article: Article) -> list[Article]:
     return same + elsewhere
 
 
+def related(article: Article) -> list[Article]:
+    """The related list stored when the article arrived (stories.related), in one query: hidden
+    articles and any that have since joined the article's own story are left out."""
+    own_story = Member.objects.filter(article_id=article.pk).values("story_id")
+    rows = (Related.objects.filter(article=article, other__status=Article.Status.OK)
+            .exclude(other__story_member__story_id__in=own_story).select_related("other__source", "other__picture")
+            .order_by("rank"))
+    return [r.other for r in rows]
+
+
 @register.inclusion_tag("stories/_below.html")
 def article_below(article: Article) -> dict:
     copies = list(Article.objects.filter(duplicate_of=article).select_related("source").order_by("published"))
-    related = list(Related.objects.filter(article=article, other__status=Article.Status.OK)
-                   .select_related("other__source", "other__picture").order_by("rank"))
     more = read_more(article)
-    return {"article": article, "copies": copies, "related": [r.other for r in related], "more": more}
+    return {"article": article, "copies": copies, "related": related(article), "more": more}
 
 
 SOURCE_MORE = 5
