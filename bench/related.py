@@ -13,7 +13,8 @@ The floor is tuned on one half of the topics and events (hash of the group) and 
 on the other. The baseline is the rule before this change: floor 0.35 and up to two items
 of the article's own story.
 
-    .venv/bin/python bench/related.py [--data DIR] [--floors 0.3,0.35,...]
+    .venv/bin/python bench/related.py [--data DIR] [--floors 0.3,0.35,...] [--pages]
+    BROADSHEET_DATA_DIR=/tmp/empty .venv/bin/python bench/related.py --db 50000
 """
 
 from __future__ import annotations
@@ -144,16 +145,95 @@ def extraction_coverage(floor: float) -> None:
                       f"{rows[j]['title'][:50]!r}")
 
 
+def db_cost(n: int, probes: int = 200, days: int = 30) -> None:
+    """CPU and wall time of the pipeline's related step with n articles stored (in the configured
+    database: run with BROADSHEET_DATA_DIR=<empty dir>): the new step (its own list, then offered
+    to its neighbours' lists) against the old one's work (its own list only) in the same run.
+    Synthetic vectors: n/20 topics, same-topic cosines around 0.55, so about half the pairs of a
+    topic clear the floor and the offers are real."""
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from broadsheet.articles.models import Article
+    from broadsheet.enrich.embeddings import to_bytes
+    from broadsheet.sources.models import Source
+    from broadsheet.stories import related
+    from broadsheet.stories.models import Member, Related, Story
+
+    call_command("migrate", verbosity=0)
+    rng = np.random.default_rng(11)
+    sources = [Source.objects.get_or_create(homepage=f"https://bench{i}.example/", defaults={"name": f"B{i}"})[0]
+               for i in range(20)]
+    topics = rng.standard_normal((max(1, n // 20), 384)).astype(np.float32)
+    topics /= np.linalg.norm(topics, axis=1, keepdims=True)
+
+    def vectors(count):
+        v = topics[rng.integers(0, len(topics), count)] + 0.9 * rng.standard_normal((count, 384)).astype(np.float32) / 19.6
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    have = Article.objects.count()
+    for lo in range(have, n, 5000):
+        hi = min(lo + 5000, n)
+        vs = vectors(hi - lo)
+        arts = Article.objects.bulk_create(
+            Article(source=sources[i % 20], url=f"https://bench.example/{i}", title=f"a{i}", status=Article.Status.OK,
+                    published=start + timedelta(seconds=float(rng.uniform(0, days * 86400))),
+                    embedding=to_bytes(vs[i - lo])) for i in range(lo, hi))
+        stories = Story.objects.bulk_create(Story(headline=a.title) for a in arts)
+        Member.objects.bulk_create(Member(article=a, story=s, published=a.published, source_id=a.source_id)
+                                   for a, s in zip(arts, stories))
+    timings = {"old (own list only)": ([], []), "new (own list + offers)": ([], [])}
+    changed = []
+    for j in range(probes * 2):
+        v = vectors(1)[0]
+        art = Article.objects.create(source=sources[j % 20], url=f"https://bench.example/p{j}-{time.time()}",
+                                     title="probe", status=Article.Status.OK,
+                                     published=start + timedelta(days=float(rng.uniform(5, days - 5))),
+                                     embedding=to_bytes(v))
+        Member.objects.create(article=art, story=Story.objects.create(headline="probe"), published=art.published,
+                              source_id=art.source_id)
+        name = "old (own list only)" if j % 2 else "new (own list + offers)"
+        wall, cpu = time.perf_counter(), time.process_time()
+        if j % 2:
+            chosen, _ = related.compute(art)
+            with transaction.atomic():
+                related.write(art.pk, chosen)
+        else:
+            chosen, hits = related.compute(art)
+            with transaction.atomic():
+                related.write(art.pk, chosen)
+                changed.append(related.spread(art, hits))
+        timings[name][0].append((time.perf_counter() - wall) * 1000)
+        timings[name][1].append((time.process_time() - cpu) * 1000)
+    print(f"related step with {n:,} stored ({connection.vendor}; {probes} probes each, alternating; "
+          f"load {os.getloadavg()[0]:.1f}): lists changed by one arrival's offers: mean {np.mean(changed):.1f}, "
+          f"max {max(changed)}; related rows {Related.objects.count():,}")
+    base = np.percentile(timings["old (own list only)"][1][10:], 50)
+    for name, (walls, cpus) in timings.items():
+        w50, w99 = np.percentile(walls[10:], [50, 99])
+        c50, c99 = np.percentile(cpus[10:], [50, 99])
+        print(f"  {name:26} wall p50 {w50:6.1f} p99 {w99:6.1f} ms | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms "
+              f"| CPU p50 ratio {c50 / base:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--floors", default="0.3,0.35,0.4,0.45,0.5,0.55,0.6")
     parser.add_argument("--pages", action="store_true", help="also coverage on extraction-dev's real pages")
+    parser.add_argument("--db", type=int, default=0, help="only the step's cost with this many stored articles")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
     import django
 
     django.setup()
+    if args.db:
+        db_cost(args.db)
+        return
     from broadsheet.enrich.embeddings import article_text
     from broadsheet.stories import related
     import stories as story_bench

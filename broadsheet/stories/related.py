@@ -102,7 +102,7 @@ def base_language(code: str) -> str:
     return (code or "").split("-")[0].split("_")[0].lower()
 
 
-def _write(article_id: int, chosen: list[tuple[int, float]]) -> None:
+def write(article_id: int, chosen: list[tuple[int, float]]) -> None:
     Related.objects.filter(article_id=article_id).delete()
     Related.objects.bulk_create(Related(article_id=article_id, other_id=pk, rank=i, similarity=sim)
                                 for i, (pk, sim) in enumerate(chosen))
@@ -139,7 +139,7 @@ def spread(article: Article, hits: list[tuple[int, float]]) -> int:
         after = choose(owner, before + [(article.pk, sim)], story_of, source_of, story_of.get(owner),
                        language_of=language_of)
         if after != before:
-            _write(owner, after)
+            write(owner, after)
             changed += 1
     return changed
 
@@ -147,5 +147,5 @@ def spread(article: Article, hits: list[tuple[int, float]]) -> int:
 def store(article: Article) -> None:
     chosen, hits = compute(article)
     with transaction.atomic():
-        _write(article.pk, chosen)
+        write(article.pk, chosen)
         spread(article, hits)

@@ -120,3 +120,16 @@ def test_the_page_reads_the_stored_list_in_one_query_without_what_joined_the_sto
     assert "Related articles" in html and joined.title not in html.split("Read more")[0]
     assert html.count('class="related-item"') == len(shown) - 1
     assert "ago</time>" in html and "Gazette" in html  # each with its source and relative time
+
+
+def test_the_relate_command_redoes_lists_stored_under_the_old_rule(lone, capsys):
+    from django.core.management import call_command
+
+    target, near, _ = lone
+    expected = related_to(target)
+    sibling = near[0]
+    Related.objects.filter(article=target).delete()
+    Related.objects.create(article=target, other=target, rank=0, similarity=1.0)  # nonsense, as an old rule might
+    call_command("relate", "--days", "100000")
+    assert related_to(target) == expected and sibling.pk in related_to(target)
+    assert "7 articles related again" in capsys.readouterr().out
