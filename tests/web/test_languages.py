@@ -126,3 +126,22 @@ def test_the_main_language_is_a_setting(client, settings, mixed):
     html = client.get("/").content.decode()
     assert '<html lang="sv">' in html
     assert "Paraden hölls utan gästen" in _latest(html) and "Parade report 0" not in _latest(html)
+
+
+def test_a_story_page_marks_each_report_in_its_language(client, mixed):
+    from broadsheet.stories.models import Member
+
+    _, swedish = mixed
+    story = Member.objects.get(article=swedish).story
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<html lang="sv">' in html and f'lang="sv">{swedish.title}</a>' in html
+
+
+def test_read_more_keeps_to_the_languages_the_site_lists(client, settings, mixed):
+    english, swedish = mixed
+    page = client.get(english[0].get_absolute_url()).content.decode()
+    assert swedish.title in page[page.index("Read more"):]
+    settings.SITE_LANGUAGES = ["en"]
+    settings.PAGE_CACHE_SECONDS = 0
+    page = client.get(english[0].get_absolute_url()).content.decode()
+    assert swedish.title not in page[page.index("Read more"):]

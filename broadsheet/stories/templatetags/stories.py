@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from broadsheet.articles.models import Article
 from broadsheet.stories.models import Member, Related
@@ -20,6 +21,8 @@ def read_more(article: Article) -> list[Article]:
     own_story = Member.objects.filter(article_id=article.pk).values("story_id")
     candidates = (Article.objects.filter(status=Article.Status.OK).exclude(pk=article.pk)
                   .exclude(story_member__story_id__in=own_story).select_related("source").order_by("-published"))
+    if settings.SITE_LANGUAGES:  # the languages the site lists (web/languages.py), and the unknown
+        candidates = candidates.filter(language__in=[*settings.SITE_LANGUAGES, ""])
     elsewhere_count = READ_MORE_ELSEWHERE if article.section else READ_MORE
     same = []
     if article.section:
