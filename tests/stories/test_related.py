@@ -118,7 +118,7 @@ def test_the_page_reads_the_stored_list_in_one_query_without_what_joined_the_sto
         html = template.render(Context({"a": target}))
     assert len([q for q in queries.captured_queries if "stories_related" in q["sql"]]) == 1
     assert "Related articles" in html and joined.title not in html.split("Read more")[0]
-    assert html.count('class="related-item"') == len(shown) - 1
+    assert html.count('class="related-item') == len(shown) - 1
     assert "ago</time>" in html and "Gazette" in html  # each with its source and relative time
 
 
