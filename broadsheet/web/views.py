@@ -82,10 +82,13 @@ def home(request):
             groups.append((name, items))
     every = stories + latest + others + [c for _, items in groups for c in items]
     cards.comment_counts(every)
+    # Nothing to list is a first run only when the site has no story at all, not when the
+    # reader's pick has none (one more query, in that case alone).
+    first_run = not every and (not chosen or not cards.listed().exists())
     response = render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories,
                                                  "stories_as_of": as_of, "other_languages": others,
-                                                 **_picker(chosen, every)})
-    if not latest and not stories:
+                                                 "first_run": first_run, **_picker(chosen, every)})
+    if first_run:
         # The first-run page follows feeds, their reach and the admin account, which bump no
         # page version: never stored, so it changes as soon as they do (and it is cheap).
         response["Cache-Control"] = "no-cache"

@@ -145,3 +145,17 @@ def test_read_more_keeps_to_the_languages_the_site_lists(client, settings, mixed
     settings.PAGE_CACHE_SECONDS = 0
     page = client.get(english[0].get_absolute_url()).content.decode()
     assert swedish.title not in page[page.index("Read more"):]
+
+
+def test_a_pick_with_no_stories_says_so_and_is_no_first_run(client):
+    article("Parade report", language="en")
+    answer = client.get("/?lang=sv")
+    html = answer.content.decode()
+    assert "No stories in this language yet" in html and "first-run" not in html
+    assert answer["Cache-Control"].startswith("public")  # an ordinary page: cached like the others
+
+
+def test_a_site_with_stories_only_in_other_languages_lists_them(client):
+    swedish = article("Paraden hölls utan gästen", language="sv")
+    html = client.get("/").content.decode()
+    assert swedish.title in html[html.index("In other languages"):] and "first-run" not in html
