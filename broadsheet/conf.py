@@ -52,6 +52,17 @@ def _list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def _language(raw: str) -> str:
+    code = raw.strip().lower()
+    if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
+        raise ConfigError(f"expected a language code such as en or sv, got {raw!r}")
+    return code
+
+
+def _languages(raw: str) -> list[str]:
+    return [_language(part) for part in _list(raw)]
+
+
 SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
@@ -62,6 +73,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_SECRET_KEY", "", "Secret key. Empty: a key generated once and kept in the data dir."),
         Setting("BROADSHEET_ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to.", _list),
         Setting("BROADSHEET_SITE_NAME", "Broadsheet", "Name shown in the masthead and titles."),
+        Setting("BROADSHEET_LANGUAGE", "en", "The site's main language (ISO 639-1 code): its pages' `lang`, and the "
+                "language the home page leads with; stories in other languages get a block of their own.", _language),
+        Setting("BROADSHEET_LANGUAGES", "", "Comma-separated language codes the lists show (e.g. `en,sv`). "
+                "Empty: every language. Readers can narrow it further with the language picker.", _languages),
         Setting("BROADSHEET_USER_AGENT", "Broadsheet/0.1 (+https://github.com/broadsheet; news aggregator)", "User-Agent sent with every fetch."),
         Setting("BROADSHEET_FETCH_TIMEOUT", "15", "Seconds before one HTTP request is abandoned.", _float),
         Setting("BROADSHEET_FETCH_DEADLINE", "0",

@@ -16,6 +16,7 @@ PAGES: dict[str, tuple[str, dict, dict, tuple[str, ...]]] = {
     "web:section": ("/section/{slug}/", {"slug": STR}, {"page": STR}, ("GET",)),
     "web:article": ("/article/{pk}/", {"pk": INT}, {}, ("GET",)),
     "web:source": ("/source/{pk}/", {"pk": INT}, {"page": STR}, ("GET",)),
+    "web:languages": ("/languages/", {}, {"lang": STR, "next": STR}, ("GET",)),
     "web:section-feed": ("/feeds/section/{slug}/", {"slug": STR}, {}, ("GET",)),
     "web:source-feed": ("/feeds/source/{pk}/", {"pk": INT}, {}, ("GET",)),
     "web:tag-feed": ("/feeds/tag/{slug}/", {"slug": STR}, {}, ("GET",)),

@@ -139,9 +139,10 @@ def page(rows, before, size: int) -> tuple[list[Card], str | None]:
     return cards, (cards[-1].cursor if more and cards else None)
 
 
-def by_source(source_id: int, before, size: int) -> tuple[list[Card], str | None]:
+def by_source(source_id: int, before, size: int, stories=None) -> tuple[list[Card], str | None]:
     """A publisher's stories, newest report first, each once: from its members (keyset on
-    the member's (published, article id)), a bounded read however many it has."""
+    the member's (published, article id)), a bounded read however many it has. `stories`
+    (listed() narrowed, e.g. to a language) may leave a page short; its cursor still holds."""
     members = Member.objects.filter(source_id=source_id)
     if before is not None:
         when, pk = before
@@ -164,5 +165,5 @@ def by_source(source_id: int, before, size: int) -> tuple[list[Card], str | None
     else:
         if len(rows) == size * 4:  # the read was cut before a page of distinct stories filled
             next_cursor = make_cursor(*seen)
-    found = {row[0]: row for row in listed().filter(pk__in=order)}
+    found = {row[0]: row for row in (stories if stories is not None else listed()).filter(pk__in=order)}
     return build([found[pk] for pk in order if pk in found]), next_cursor

@@ -14,4 +14,5 @@ def _links(names: tuple[str, ...]) -> list[tuple[str, str]]:
 
 def site(request):
     names = sections()
-    return {"site_name": settings.SITE_NAME, "section_links": _links(tuple(names))}
+    return {"site_name": settings.SITE_NAME, "site_language": settings.SITE_LANGUAGE,
+            "section_links": _links(tuple(names))}

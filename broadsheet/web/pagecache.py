@@ -3,10 +3,11 @@ this process's memory).
 
 A reader with no session cookie (and no pending messages) is anonymous without a database
 query, so a cached page costs two cache reads: the version and the page. The key holds a
-version that `bump_version()` changes whenever a story is recounted or a comment changes,
-so a new article shows at the next request in every process that shares the cache; the
-timeout (BROADSHEET_PAGE_CACHE_SECONDS) bounds staleness where it is not shared (the
-local-memory default, where a task worker's bump does not reach the web processes).
+version that `bump_version()` changes whenever a story is recounted or a comment changes
+(and the reader's language pick from its cookie, web/languages.py), so a new article
+shows at the next request in every process that shares the cache; the timeout
+(BROADSHEET_PAGE_CACHE_SECONDS) bounds staleness where it is not shared (the local-memory
+default, where a task worker's bump does not reach the web processes).
 
 Signed-in readers (a session cookie) always get a page rendered for them, marked
 `private`; a page that used a CSRF token or set a cookie is never stored. Responses carry
@@ -30,6 +31,8 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+
+from broadsheet.web import languages
 
 VERSION_KEY = "pages:version"
 
@@ -56,7 +59,9 @@ def is_anonymous(request) -> bool:
 
 
 def _key(request, version: str) -> str:
-    digest = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()[:32]
+    # The reader's language pick from its cookie is part of the page (a `?lang=` is in the path).
+    picked = languages.cache_part(request)
+    digest = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}|{picked}".encode()).hexdigest()[:32]
     return f"page:{version}:{digest}"
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section, name="section"),
     path("article/<int:pk>/", views.article, name="article"),
     path("source/<int:pk>/", views.source, name="source"),
+    path("languages/", views.pick_languages, name="languages"),
     path("feeds/section/<slug:slug>/", read_only(feeds.SectionFeed()), name="section-feed"),
     path("feeds/source/<int:pk>/", read_only(feeds.SourceFeed()), name="source-feed"),
     path("feeds/tag/<str:slug>/", read_only(feeds.TagFeed()), name="tag-feed"),

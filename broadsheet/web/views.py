@@ -3,15 +3,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from broadsheet.api.forms import CursorField
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
-from broadsheet.web import cards
+from broadsheet.web import cards, languages
 from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import by_slug, sections
 
@@ -22,12 +23,18 @@ PER_PAGE = 30
 TOP_STORIES = 5
 TOP_STORY_WINDOW = timedelta(hours=48)
 LATEST = 7
+OTHER_LANGUAGES = 6  # cards in the home page's block of stories in other languages
+# Newest stories read for "Latest" beyond those it shows, so the same query also fills the
+# other languages' block (no extra query); a site mostly in other languages gets a shorter
+# "Latest" and says so through the picker, which can show every language mixed.
+LATEST_LOOK = 4 * LATEST
 
 
-def top_stories(anchor) -> list[cards.Card]:
+def top_stories(anchor, rows=None) -> list[cards.Card]:
     """Stories covered by the most publishers in the two days up to `anchor` (a range scan of
     the (listed, last_published) index bounded by the window, not by the table)."""
-    rows = (cards.listed().filter(source_count__gte=2, last_published__gte=anchor - TOP_STORY_WINDOW)
+    rows = (rows if rows is not None else cards.listed())
+    rows = (rows.filter(source_count__gte=2, last_published__gte=anchor - TOP_STORY_WINDOW)
             .order_by("-source_count", "-last_published", "-id")[:TOP_STORIES])
     return cards.build(list(rows), counts=False)
 
@@ -48,27 +55,40 @@ def home(request):
     """Top stories, the latest stories, then each section's newest: one indexed query each,
     every story once on the page."""
     now = timezone.now()
-    stories, as_of = top_stories(now), None
+    chosen = languages.pick(request)
+    grouped = not chosen  # nothing picked: the blocks in the main language, the others apart
+    blocks = languages.limit(cards.listed(), chosen, grouped=grouped)
+    stories, as_of = top_stories(now, blocks), None
     shown = {c.story_id for c in stories}
-    newest = list(cards.newest_first(cards.listed())[: LATEST + len(shown)])
+    newest = list(cards.newest_first(languages.limit(cards.listed(), chosen))
+                  [: LATEST + len(shown) + (LATEST_LOOK if grouped else 0)])
     if not stories and newest and newest[0][-1] < now - TOP_STORY_WINDOW:
         # A site that has not crawled for longer still leads with the stories of its last news,
         # labelled with their date instead of passing for today's.
         as_of = newest[0][-1]
-        stories = top_stories(as_of)
+        stories = top_stories(as_of, blocks)
         shown = {c.story_id for c in stories}
-    latest = cards.build([row for row in newest if row[0] not in shown][:LATEST], counts=False)
-    shown |= {c.story_id for c in latest}
+    fresh = [row for row in newest if row[0] not in shown]
+    others = [row for row in fresh if languages.is_foreign(row[6])] if grouped else []
+    apart = {row[0] for row in others}
+    latest = cards.build([row for row in fresh if row[0] not in apart][:LATEST], counts=False)
+    others = cards.build(others[:OTHER_LANGUAGES], counts=False)
+    shown |= {c.story_id for c in latest + others}
     groups = []
     for name in sections():
-        rows = cards.newest_first(cards.listed().filter(section=name))[: PER_SECTION + len(shown)]
+        rows = cards.newest_first(blocks.filter(section=name))[: PER_SECTION + len(shown)]
         items = cards.build([row for row in rows if row[0] not in shown][:PER_SECTION], counts=False)
         if items:
             groups.append((name, items))
-    cards.comment_counts(stories + latest + [c for _, items in groups for c in items])
+    every = stories + latest + others + [c for _, items in groups for c in items]
+    cards.comment_counts(every)
+    # Nothing to list is a first run only when the site has no story at all, not when the
+    # reader's pick has none (one more query, in that case alone).
+    first_run = not every and (not chosen or not cards.listed().exists())
     response = render(request, "web/home.html", {"latest": latest, "groups": groups, "stories": stories,
-                                                 "stories_as_of": as_of})
-    if not latest and not stories:
+                                                 "stories_as_of": as_of, "other_languages": others,
+                                                 "first_run": first_run, **_picker(chosen, every)})
+    if first_run:
         # The first-run page follows feeds, their reach and the admin account, which bump no
         # page version: never stored, so it changes as soon as they do (and it is cheap).
         response["Cache-Control"] = "no-cache"
@@ -85,9 +105,10 @@ def section(request, slug: str):
         before = _cursor(request)
     except ValidationError:
         return _bad_cursor(request)
-    items, older = cards.page(cards.listed().filter(section=name), before, PER_PAGE)
+    chosen = languages.pick(request)
+    items, older = cards.page(languages.limit(cards.listed(), chosen).filter(section=name), before, PER_PAGE)
     return render(request, "web/list.html", {"heading": name, "cards": items, "older": older, "paged": before,
-                                             "section": name})
+                                             "section": name, **_picker(chosen, items)})
 
 
 @read_only
@@ -98,9 +119,36 @@ def source(request, pk: int):
         before = _cursor(request)
     except ValidationError:
         return _bad_cursor(request)
-    items, older = cards.by_source(publisher.pk, before, PER_PAGE)
+    chosen = languages.pick(request)
+    items, older = cards.by_source(publisher.pk, before, PER_PAGE, languages.limit(cards.listed(), chosen))
     return render(request, "web/list.html", {"heading": publisher.name, "cards": items, "older": older,
-                                             "paged": before, "publisher": publisher})
+                                             "paged": before, "publisher": publisher, **_picker(chosen, items)})
+
+
+def _picker(chosen: str, shown: list[cards.Card]) -> dict:
+    """What the language picker needs: the pick, its options (from the languages on the page:
+    no query), and whether any card on the page is in another language."""
+    seen = {c.language for c in shown}
+    return {"language_pick": chosen, "language_options": languages.options(chosen, seen),
+            "other_languages_shown": any(languages.is_foreign(code) for code in seen)}
+
+
+@read_only
+def pick_languages(request):
+    """The picker's form (GET, no script): keep the pick in a cookie and go back to the list.
+    Nothing to cache: the answer is a redirect that sets a cookie."""
+    value = languages.clean(request.GET.get("lang"))
+    target = request.GET.get("next") or "/"
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"  # only a path of this site
+    response = HttpResponseRedirect(target)
+    if value:
+        response.set_cookie(languages.COOKIE, value, max_age=365 * 86400, samesite="Lax", httponly=True,
+                            secure=request.is_secure())
+    else:
+        response.delete_cookie(languages.COOKIE, samesite="Lax")
+    return response
 
 
 @read_only

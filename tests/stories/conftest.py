@@ -53,7 +53,14 @@ def article(title: str, body: str, *, topic: str, publisher: Source, at: datetim
     return Article.objects.create(
         source=publisher, url=f"{publisher.homepage}{zlib.crc32((title + noise + str(at)).encode())}",
         title=title, body=body, status=Article.Status.OK, published=at, published_known=True, section=section,
-        embedding=to_bytes(vector(topic, noise or title)), **fields)
+        embedding=fields.pop("embedding", None) or to_bytes(vector(topic, noise or title)), **fields)
+
+
+def between(first: str, second: str, share: float = 0.5) -> bytes:
+    """A vector leaning `share` of the way from one topic to another (cosine ≈ 0.7 to both at 0.5):
+    a neighbour of the first topic's articles that is not of their event."""
+    v = (1 - share) * vector(first, "between") + share * vector(second, "between")
+    return to_bytes((v / np.linalg.norm(v)).astype(np.float32))
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from broadsheet.stories import pipeline
 from broadsheet.stories.models import Member, Story
 
-from .conftest import BUDGET, QUAKE, article, reworded, source
+from .conftest import between, BUDGET, QUAKE, article, reworded, source
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,10 @@ def coverage(at):
                 at=at(hours=6)),
         article("Quake kills ten on Iranian island", QUAKE + " Distributed by Wire Service.", topic="quake",
                 publisher=source("Partner Paper", "US"), at=at(hours=3), noise="copy"),
+        # another event near the quake: the related article of the quake's reports
+        article("Etna sends ash over Catania", "Etna sent ash over the roads around Catania overnight, and the civil "
+                "protection agency told residents to stay indoors.", topic="volcano", publisher=source("Il Giornale", "IT"),
+                at=at(hours=4), embedding=between("quake", "volcano")),
     ]
     for item in items:
         item.refresh_from_db()
@@ -62,7 +66,9 @@ def test_the_article_page_links_its_story_copies_and_related_articles(client, co
     assert f'href="{story.get_absolute_url()}"' in html and "3 sources" in html
     assert "Also published by" in html and "Partner Paper" in html
     html = client.get(coverage[2].get_absolute_url()).content.decode()
-    assert "Related articles" in html and "Ten dead as earthquake hits Qeshm" in html
+    related = html[html.index("Related articles"):html.index("Read more")]
+    assert "Etna sends ash over Catania" in related and "Il Giornale" in related
+    assert "Ten dead as earthquake hits Qeshm" not in related  # its own story is "Full coverage"
     assert "Read more" in html
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from broadsheet.articles.models import Article
 from broadsheet.stories.models import Member, Related
@@ -20,6 +21,8 @@ def read_more(article: Article) -> list[Article]:
     own_story = Member.objects.filter(article_id=article.pk).values("story_id")
     candidates = (Article.objects.filter(status=Article.Status.OK).exclude(pk=article.pk)
                   .exclude(story_member__story_id__in=own_story).select_related("source").order_by("-published"))
+    if settings.SITE_LANGUAGES:  # the languages the site lists (web/languages.py), and the unknown
+        candidates = candidates.filter(language__in=[*settings.SITE_LANGUAGES, ""])
     elsewhere_count = READ_MORE_ELSEWHERE if article.section else READ_MORE
     same = []
     if article.section:
@@ -34,13 +37,21 @@ def read_more(article: Article) -> list[Article]:
     return same + elsewhere
 
 
+def related(article: Article) -> list[Article]:
+    """The related list stored when the article arrived (stories.related), in one query: hidden
+    articles and any that have since joined the article's own story are left out."""
+    own_story = Member.objects.filter(article_id=article.pk).values("story_id")
+    rows = (Related.objects.filter(article=article, other__status=Article.Status.OK)
+            .exclude(other__story_member__story_id__in=own_story).select_related("other__source", "other__picture")
+            .order_by("rank"))
+    return [r.other for r in rows]
+
+
 @register.inclusion_tag("stories/_below.html")
 def article_below(article: Article) -> dict:
     copies = list(Article.objects.filter(duplicate_of=article).select_related("source").order_by("published"))
-    related = list(Related.objects.filter(article=article, other__status=Article.Status.OK)
-                   .select_related("other__source", "other__picture").order_by("rank"))
     more = read_more(article)
-    return {"article": article, "copies": copies, "related": [r.other for r in related], "more": more}
+    return {"article": article, "copies": copies, "related": related(article), "more": more}
 
 
 SOURCE_MORE = 5

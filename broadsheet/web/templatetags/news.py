@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils import timezone
 
+from broadsheet.web import languages
 from broadsheet.web.sections import slug_for
 from broadsheet.web.blocks import FOLD_OVER, FOLD_SHOWN, layout  # noqa: F401  (the fold sizes, for tests)
 
@@ -34,6 +35,11 @@ def reltime(value):
 def body_layout(article) -> dict:
     """The article's blocks grouped for the page: lists, live-blog entries, folds (web/blocks.py)."""
     return layout(article)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    return languages.name(code) if code else ""
 
 
 @register.filter
@@ -147,9 +153,15 @@ def story_card(card, big=False, show_section=False, show_lead=False) -> str:
                          format_html(' lang="{}"', card.language) if card.language else "")]
     parts.append(picture_html(card.image, card.image_sizes, "lead" if big else "thumb", card.url))
     icons = "".join(icon_html(icon) for _, icon in card.sources if icon)
-    parts.append(format_html('<div class="card-meta"><span class="source">{}{}</span>',
-                             format_html('<span class="icons">{}</span>', mark_safe(icons)) if icons else "",
-                             card.sources_label))
+    icons = format_html('<span class="icons">{}</span>', mark_safe(icons)) if icons else ""
+    if languages.is_foreign(card.language):
+        # Marked for the eye; the card's lang is for a screen reader's voice, and its line of
+        # source and time is in the site's language.
+        parts.append(format_html('<div class="card-meta" lang="{}"><span class="source">{}{}</span> '
+                                 '<span class="language" lang="{}">{}</span>', languages.main(), icons,
+                                 card.sources_label, card.language, languages.name(card.language)))
+    else:
+        parts.append(format_html('<div class="card-meta"><span class="source">{}{}</span>', icons, card.sources_label))
     if card.section and show_section:
         parts.append(format_html(' <a class="label" href="{}">{}</a>', card.section_url, card.section))
     if card.last_published:
