@@ -142,16 +142,9 @@ class Command(BaseCommand):
         return subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "worker"], preexec_fn=_die_with_parent)
 
     def _reap(self) -> None:
-        from django.db import close_old_connections
-
         from broadsheet.crawl.tasks import recover_dead_workers
 
-        try:
-            recover_dead_workers()
-        except Exception:  # the scheduler must outlive a database hiccup
-            log.exception("looking for dead workers failed")
-        finally:
-            close_old_connections()
+        _outliving_errors("looking for dead workers", recover_dead_workers)
 
     def _say_if_no_admin(self) -> None:
         from django.contrib.auth import get_user_model
@@ -184,39 +177,39 @@ class Command(BaseCommand):
         self._offline_said = offline
 
     def _tick(self) -> None:
-        from django.db import close_old_connections
-
         from broadsheet.crawl.tasks import schedule_due
+        from broadsheet.enrich.tasks import schedule_site_head
 
-        try:
+        def tick() -> None:
             count = schedule_due()
             if count:
                 log.info("scheduled %d feed poll(s)", count)
-            from broadsheet.enrich.tasks import schedule_site_head
-
             if schedule_site_head():
                 log.info("queued the training of the site section head")
             self._say_if_offline()
-        except Exception:  # the scheduler must outlive a database hiccup
-            log.exception("scheduler tick failed")
-        finally:
-            close_old_connections()
+
+        _outliving_errors("scheduler tick", tick)
         self._prune_raw_pages()
 
     _next_prune = 0.0
 
     def _prune_raw_pages(self) -> None:
         """Hourly: raw pages past their age or over the size limit go, oldest first."""
-        from django.db import close_old_connections
-
         from broadsheet.crawl.rawpages import prune
 
         if time.monotonic() < self._next_prune:
             return
         self._next_prune = time.monotonic() + PRUNE_EVERY
-        try:
-            prune()
-        except Exception:  # the scheduler must outlive a database hiccup
-            log.exception("pruning raw pages failed")
-        finally:
-            close_old_connections()
+        _outliving_errors("pruning raw pages", prune)
+
+
+def _outliving_errors(what: str, work) -> None:
+    """Run one piece of the scheduler's work; the scheduler must outlive a database hiccup."""
+    from django.db import close_old_connections
+
+    try:
+        work()
+    except Exception:
+        log.exception("%s failed", what)
+    finally:
+        close_old_connections()
