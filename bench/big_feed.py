@@ -10,9 +10,7 @@ store, and counts the articles the poll queued (the cap per poll bounds them).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import threading
 import time
 from email.utils import format_datetime
@@ -61,17 +59,9 @@ def main() -> None:
     parser.add_argument("--dates", action="store_true", help="give each entry a pubDate (about 9 MB for 100,000)")
     args = parser.parse_args()
 
-    os.environ["BROADSHEET_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-bigfeed-")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    os.environ["BROADSHEET_FETCH_ALLOW_PRIVATE"] = "true"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
-    import django
+    from bench.embedded import fresh_site
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_site("bench-bigfeed-")
     from broadsheet.articles.models import Article
     from broadsheet.crawl import feeds, pipeline
     from broadsheet.lib import http

@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import sys
-import tempfile
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -105,17 +103,9 @@ def main() -> None:
         ready.wait(10)
         servers.append(proc)
 
-    os.environ["BROADSHEET_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-ingest-")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.pop("REDIS_URL", None)
-    os.environ["BROADSHEET_FETCH_ALLOW_PRIVATE"] = "true"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
-    import django
+    from bench.embedded import fresh_site
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_site("bench-ingest-")
     from broadsheet.articles.models import Article
     from broadsheet.crawl.runner import crawl_once
     from broadsheet.extract import extract

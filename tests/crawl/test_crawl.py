@@ -364,16 +364,22 @@ def test_a_compression_bomb_is_stopped_at_the_byte_cap(server, crawl_settings):
     assert Article.objects.get().error_kind == "too_large"
 
 
-def test_what_the_feed_says_fills_what_the_page_leaves_out(server, crawl_settings):
+def crawl_bare_page_with_entry(server, title: str, entry_extra: str) -> None:
+    """Crawl one page that names nothing but its headline and text, from a feed entry
+    carrying `entry_extra` (RSS elements) after its title."""
     from tests.crawl.pages import PARAGRAPHS
 
-    bare_page = "<html><body><article><h1>Tram vote</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>"
+    bare_page = f"<html><body><article><h1>{title}</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>"
     server.expect_request("/p").respond_with_data(bare_page, content_type="text/html")
-    feed = rss([{"title": "Tram vote", "link": server.url_for("/p"), "date": when(22, 14)}]).replace(
-        "<title>Tram vote</title>", "<title>Tram vote</title><author>ana@example.org (Ana Lima)</author>")
+    feed = rss([{"title": title, "link": server.url_for("/p"), "date": when(22, 14)}]).replace(
+        f"<title>{title}</title>", f"<title>{title}</title>{entry_extra}")
     server.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
     add_feed(server.url_for("/feed.xml"))
     crawl_once()
+
+
+def test_what_the_feed_says_fills_what_the_page_leaves_out(server, crawl_settings):
+    crawl_bare_page_with_entry(server, "Tram vote", "<author>ana@example.org (Ana Lima)</author>")
     article = Article.objects.get()
     assert article.status == Article.Status.OK
     assert article.published == when(22, 14) and article.published_known
@@ -381,15 +387,7 @@ def test_what_the_feed_says_fills_what_the_page_leaves_out(server, crawl_setting
 
 
 def test_the_feeds_categories_stand_for_the_section_a_page_does_not_name(server, crawl_settings):
-    from tests.crawl.pages import PARAGRAPHS
-
-    bare_page = "<html><body><article><h1>Cup final</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article></body></html>"
-    server.expect_request("/p").respond_with_data(bare_page, content_type="text/html")
-    feed = rss([{"title": "Cup final", "link": server.url_for("/p"), "date": when(22, 14)}]).replace(
-        "<title>Cup final</title>", "<title>Cup final</title><category>Deportes</category><category>Fútbol</category>")
-    server.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
-    add_feed(server.url_for("/feed.xml"))
-    crawl_once()
+    crawl_bare_page_with_entry(server, "Cup final", "<category>Deportes</category><category>Fútbol</category>")
     assert Article.objects.get().page_section == "Deportes, Fútbol"
 
 
