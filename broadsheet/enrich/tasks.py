@@ -59,6 +59,9 @@ def train_site_head() -> dict:
         return site_head.train()
 
 
+UNTRAINED_RETRY_SECONDS = 3600
+
+
 def schedule_site_head() -> bool:
     """Queue the training when it is due, once per period whatever the number of schedulers
     sharing the cache (a cache.add claim that lasts the period)."""
@@ -69,7 +72,12 @@ def schedule_site_head() -> bool:
 
     if not site_head.due():
         return False
-    if not cache.add("enrich:site-head:queued", 1, timeout=max(60, int(settings.ENRICH_SITE_HEAD_HOURS * 3600))):
+    period = settings.ENRICH_SITE_HEAD_HOURS * 3600
+    if not site_head.path().exists():
+        # No head yet: a new site may have too few labelled articles now and enough within
+        # the hour, so it must not wait a whole period for its first head.
+        period = min(period, UNTRAINED_RETRY_SECONDS)
+    if not cache.add("enrich:site-head:queued", 1, timeout=max(60, int(period))):
         return False
     queue_site_head_training()
     return True

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import numpy as np
 import pytest
 
@@ -145,3 +148,20 @@ def test_the_training_is_queued_when_due_and_once_per_period(data_dir, monkeypat
     settings.ENRICH_SITE_HEAD_HOURS = 0
     (data_dir / site_head.FILE_NAME).unlink()
     assert not site_head.due()  # 0: never
+
+
+def test_a_site_without_a_head_retries_within_the_hour_not_the_period(data_dir, monkeypatch, settings):
+    from django.core.cache import cache
+
+    from broadsheet.enrich import tasks
+
+    settings.ENRICH_SITE_HEAD_HOURS = 24
+    claims = []
+    monkeypatch.setattr(cache, "add", lambda key, value, timeout: claims.append(timeout) or True)
+    monkeypatch.setattr(tasks, "queue_site_head_training", lambda: None)
+    assert tasks.schedule_site_head()  # no head: too few articles now, maybe enough soon
+    site_head.save(["A", "B"], np.ones((2, 3), np.float32), np.zeros(2, np.float32), n=5)
+    old = time.time() - 25 * 3600
+    os.utime(site_head.path(), (old, old))
+    assert tasks.schedule_site_head()  # a stale head: retrained once per period
+    assert claims == [tasks.UNTRAINED_RETRY_SECONDS, 24 * 3600]
