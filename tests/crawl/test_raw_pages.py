@@ -8,6 +8,7 @@ from io import StringIO
 import brotli
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from broadsheet.articles.models import Article
@@ -173,3 +174,14 @@ def test_a_failing_prune_does_not_stop_the_scheduler(monkeypatch, caplog, schedu
     monkeypatch.setattr(module, "prune", lambda: 1 / 0)
     scheduler._prune_raw_pages()
     assert "pruning raw pages failed" in caplog.text
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's autovacuum analyzes on its own")
+def test_the_hourly_step_gives_sqlite_planner_statistics(monkeypatch, scheduler):
+    from broadsheet.crawl import rawpages as module
+
+    monkeypatch.setattr(module, "prune", lambda: None)
+    scheduler._prune_raw_pages()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        assert cursor.fetchone()[0] == 1

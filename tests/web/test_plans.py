@@ -1,6 +1,6 @@
-"""Page queries keep to their indexes once SQLite has statistics (ANALYZE, PRAGMA optimize):
-a plan that scans the article table costs nothing on a test database and a second or more
-on a million articles (bench/serve.py --in-process --explain)."""
+"""Page queries keep to their indexes once SQLite has statistics (the scheduler's sampled
+ANALYZE, lib/dbstats.py): a plan that scans the article table costs nothing on a test
+database and a second or more on a million articles (bench/serve.py --in-process --explain)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from broadsheet.lib import dbstats
 from tests.web.factories import article, source, story_of
 
 pytestmark = [pytest.mark.django_db,
@@ -34,14 +35,14 @@ def _scans(client, url: str) -> list[str]:
 
 @pytest.fixture
 def analyzed(settings):
-    """Forty stored reports (none a copy of another), with statistics as ANALYZE leaves them."""
+    """Forty stored reports (none a copy of another), with statistics as the scheduler's
+    hourly refresh leaves them."""
     settings.PAGE_CACHE_SECONDS = 0
     other = source("Other Times", "https://other.example/")
     items = [article(f"Report {i}", hours_ago=i, section="News" if i % 2 else "Politics",
                      publisher=other if i % 3 else None) for i in range(40)]
     story_of(items[0], items[1])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    assert dbstats.refresh()
     return items
 
 

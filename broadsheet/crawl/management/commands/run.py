@@ -194,13 +194,16 @@ class Command(BaseCommand):
     _next_prune = 0.0
 
     def _prune_raw_pages(self) -> None:
-        """Hourly: raw pages past their age or over the size limit go, oldest first."""
+        """Hourly: raw pages past their age or over the size limit go, oldest first; and
+        SQLite's planner statistics are refreshed (lib/dbstats.py)."""
         from broadsheet.crawl.rawpages import prune
+        from broadsheet.lib import dbstats
 
         if time.monotonic() < self._next_prune:
             return
         self._next_prune = time.monotonic() + PRUNE_EVERY
         _outliving_errors("pruning raw pages", prune)
+        _outliving_errors("refreshing the planner's statistics", dbstats.refresh)
 
 
 def _outliving_errors(what: str, work) -> None:
