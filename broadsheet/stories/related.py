@@ -102,7 +102,18 @@ def base_language(code: str) -> str:
     return (code or "").split("-")[0].split("_")[0].lower()
 
 
+def lock(article_ids) -> None:
+    """Hold the rows of the articles whose lists this transaction rewrites. A list is deleted
+    and inserted again, so on PostgreSQL two workers rewriting one list would otherwise both
+    insert rank 0 and one would fail on the unique rank; taken in one statement in key order,
+    two such sets of locks can't deadlock. (SQLite runs one writing transaction at a time
+    and ignores FOR UPDATE.)"""
+    list(Article.objects.select_for_update().filter(pk__in=sorted(article_ids)).order_by("pk")
+         .values_list("pk", flat=True))
+
+
 def write(article_id: int, chosen: list[tuple[int, float]]) -> None:
+    """Store an article's list in place of the old one; inside a transaction that took `lock`."""
     Related.objects.filter(article_id=article_id).delete()
     Related.objects.bulk_create(Related(article_id=article_id, other_id=pk, rank=i, similarity=sim)
                                 for i, (pk, sim) in enumerate(chosen))
@@ -117,10 +128,15 @@ def compute(article: Article) -> tuple[list[tuple[int, float]], list[tuple[int, 
     return choose(article.pk, hits, story_of, source_of, own, language_of=language_of), hits
 
 
+def offered_to(article: Article, hits: list[tuple[int, float]]) -> dict[int, float]:
+    """The neighbours whose lists `article` is offered to: those at or above the floor."""
+    return {pk: sim for pk, sim in hits if pk != article.pk and sim >= floor_for(base_language(article.language))}
+
+
 def spread(article: Article, hits: list[tuple[int, float]]) -> int:
     """Offer `article` to the stored lists of its neighbours at or above the floor; returns how
     many lists changed. Cosine is symmetric, so its similarity to each is already known."""
-    offers = {pk: sim for pk, sim in hits if pk != article.pk and sim >= floor_for(base_language(article.language))}
+    offers = offered_to(article, hits)
     if not offers:
         return 0
     stored: dict[int, list[tuple[int, float]]] = {pk: [] for pk in offers}
@@ -147,5 +163,6 @@ def spread(article: Article, hits: list[tuple[int, float]]) -> int:
 def store(article: Article) -> None:
     chosen, hits = compute(article)
     with transaction.atomic():
+        lock({article.pk, *offered_to(article, hits)})
         write(article.pk, chosen)
         spread(article, hits)

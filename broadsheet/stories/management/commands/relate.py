@@ -31,6 +31,7 @@ class Command(BaseCommand):
             for article in Article.objects.filter(pk__in=keys[lo: lo + 200]).only("pk", "embedding", "published", "language"):
                 chosen, _ = related.compute(article)
                 with transaction.atomic():
+                    related.lock([article.pk])
                     related.write(article.pk, chosen)
                 with_items += bool(chosen)
         self.stdout.write(f"{len(keys)} articles related again, {with_items} with at least one related article")
