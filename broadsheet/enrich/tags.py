@@ -321,6 +321,9 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     for k in [k for k, e in found.items() if _abbreviation(e.variants.most_common(1)[0][0], full)]:
         del found[k]  # "St.", "Nov.", "Rs.": an abbreviation, not a name
+    if noun_capitalising and RULES["noun_phrases"]:  # before short forms fold in: "Samsung" is no "Samsung Strafzahlungen"
+        found = {k: e for k, e in found.items()
+                 if not _noun_phrase(e.variants.most_common(1)[0][0], full, nouns, lowered, initial_only.get(k, False))}
     if RULES["truncations"]:
         for k in [k for k, e in found.items() if _fragment(e.variants.most_common(1)[0][0], full, foreign)]:
             del found[k]  # "Rock" of "Rock and Roll Hall of Fame", "CD" of "CD&V", "Estado" of "fiscal general del Estado"
@@ -335,9 +338,6 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         # "Zeit", sentence-initial "Er") unless something says it is a name.
         found = {k: e for k, e in found.items() if " " in e.variants.most_common(1)[0][0]
                  or _named(e.variants.most_common(1)[0][0], befores[k], full, e.count)}
-    if noun_capitalising and RULES["noun_phrases"]:
-        found = {k: e for k, e in found.items()
-                 if not _noun_phrase(e.variants.most_common(1)[0][0], full, nouns, lowered, initial_only.get(k, False))}
     speakers = _speakers(full)
     for k, entity in found.items():
         entity.name = entity.variants.most_common(1)[0][0]
@@ -369,7 +369,7 @@ _BOUND_AFTER = re.compile(r"^&[^\W\d_]")
 
 # "Securities and Exchange Commission", "Bureau of Engraving and Printing": a name joined by
 # "and" to one lone capitalised word; "Rock and Roll Hall of Fame": a lone word joined to a name.
-_AND_SINGLE_BEFORE = re.compile(r"(?:^|[^\w\s]\s*|(?<![^\W_])[^\W\d_A-Z][^\W_]*\s+)[^\W\d_a-z][^\W\d_]+\s+(?:and|&)\s+$")
+_AND_SINGLE_BEFORE = re.compile(r"(?:^|[^\w\s]\s*|(?<![^\W_])(?:[^\W\d_A-Z][^\W_]*|The|A|An)\s+)[^\W\d_a-z][^\W\d_]+\s+(?:and|&)\s+$")
 _AND_SINGLE_AFTER = re.compile(r"^\s+(?:and|&)\s+[^\W\d_a-z][^\W\d_]+(?:$|\s*[^\w\s]|\s+[^\W\d_A-Z])")
 _AND_PAIR_AFTER = re.compile(r"^\s+(?:and|&)\s+[^\W\d_a-z][^\W_]*\s+[^\W\d_a-z]")
 _BOUND_FOREIGN = re.compile(r"(?<![^\W_])(?:de|del|du|des|della|di|do|da|dos|für)\s+$")
