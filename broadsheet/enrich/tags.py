@@ -307,10 +307,10 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         if before:
             befores[k][before] += 1
     lowered = set(re.findall(r"(?<![^\W_])[^\W\d_A-Z][^\W\d_]*", full))
-    surnames = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
+    in_names = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
     for k in [k for k, e in found.items() if initial_only.get(k) and " " not in e.variants.most_common(1)[0][0]
               and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
-              and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly") or _opener(e.variants.most_common(1)[0][0], surnames)
+              and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly") or _opener(e.variants.most_common(1)[0][0], in_names)
                    or e.variants.most_common(1)[0][0].lower() in lowered)]:
         del found[k]  # a lone word seen only opening sentences: "Notably", "Officials", "Q: Favorite"
     # Words of a longer name in this text are surnames, not nationalities: "Erdoğan said".
