@@ -1,6 +1,6 @@
 """Hashtag junk rate on a crawl of real pages: extraction-dev, extracted by us, tagged by us.
 
-    .venv/bin/python bench/tag_junk.py [--show N] [--unjudged]
+    .venv/bin/python bench/tag_junk.py [--show N] [--unjudged] [--ablate]
 
 Every tag shown on an article is judged JUNK or OK. A tag is junk when a reader would not
 follow it as an entity or a topic. Precisely, a tag is junk when it is:
