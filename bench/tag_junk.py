@@ -1,6 +1,6 @@
 """Hashtag junk rate on a crawl of real pages: extraction-dev, extracted by us, tagged by us.
 
-    .venv/bin/python bench/tag_junk.py [--show N] [--unjudged]
+    .venv/bin/python bench/tag_junk.py [--show N] [--unjudged] [--ablate]
 
 Every tag shown on an article is judged JUNK or OK. A tag is junk when a reader would not
 follow it as an entity or a topic. Precisely, a tag is junk when it is:
@@ -181,6 +181,42 @@ def judge_all(pages: list[dict], labels: dict[str, tuple[str, str]]) -> list[dic
     return out
 
 
+def rates(judged: list[dict]) -> dict[str, tuple[float, int, int]]:
+    """(junk rate, tags shown, unjudged) per half."""
+    out = {}
+    for half in {j["half"] for j in judged}:
+        counts = Counter(j["verdict"] for j in judged if j["half"] == half)
+        rated = counts["junk"] + counts["ok"]
+        out[half] = (counts["junk"] / rated if rated else 0.0, sum(counts.values()), counts["unjudged"])
+    return out
+
+
+def ablate(pages: list[dict]) -> None:
+    """The junk rate with each rule of tags.RULES taken out (the rest in): a rule earns its
+    place by lowering the rate on both halves. Tags only an ablated tagger shows and no label
+    judges are left out of its rate and counted."""
+    import extraction
+    from broadsheet.enrich import tags
+
+    labels = load_judgements()
+    print("\n== ablation: junk rate (tags shown, unjudged) with one rule taken out")
+    print(f"  {'taken out':22}" + "".join(f"{half:>28}" for half in extraction.HALVES))
+    for rule in (None, *tags.RULES):
+        saved = dict(tags.RULES)
+        if rule:
+            tags.RULES[rule] = False
+        try:
+            shown = [dict(page, tags=tag_page(page)) for page in pages]
+        finally:
+            tags.RULES.update(saved)
+        judged = judge_all(shown, labels)
+        by_half = rates(judged)
+        missing = sorted({j["tag"] for j in judged if j["verdict"] == "unjudged"})
+        print(f"  {rule or '(nothing: all rules)':22}" + "".join(
+            f"{by_half[h][0]:>14.4f} ({by_half[h][1]:3d}, {by_half[h][2]:2d})        " for h in extraction.HALVES)
+              + (f"  unjudged: {', '.join(missing)}" if missing else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     import django
 
@@ -190,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=int, default=12, help="junk examples printed per half")
     parser.add_argument("--unjudged", action="store_true", help="print every unjudged tag (to label)")
+    parser.add_argument("--ablate", action="store_true",
+                        help="also rate the tagger with each of tags.RULES taken out, one at a time")
     args = parser.parse_args(argv)
     if not extraction.DATA.exists():
         sys.exit(f"missing {extraction.DATA}: the benchmark needs ../shared/data beside the checkout")
@@ -223,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             print("  worst pages: " + ", ".join(f"{p} ({n})" for p, n in per_page.most_common(5)))
             for j in [j for j in subset if j["verdict"] == "junk"][:args.show]:
                 print(f"    #{j['tag']:28} {j['reason']:40} {j['page']}")
+    if args.ablate:
+        ablate(pages)
     unjudged = sorted({j["tag"] for j in judged if j["verdict"] == "unjudged"})
     if args.unjudged:
         print("\nunjudged tags:")

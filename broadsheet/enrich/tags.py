@@ -23,6 +23,9 @@ from broadsheet.enrich.text import STOPWORDS, split_sentences, stem
 # Letters of any script ([^\W_]), not only Latin-1: "Erdoğan", "Gdańsk", "Babiš" were cut at ğ, ń, š.
 _TOKEN = re.compile(r"[^\W_]+(?:[’'.\-][^\W_]+)*|[^\s\w]|_")
 CONNECTORS = {"of", "de", "del", "da", "di", "van", "von", "der", "al", "bin", "la", "le", "du", "for"}
+# Italian and Portuguese ones: "Comando della Difesa Aerospaziale", "Ministério dos Transportes"
+# (#Comando alone was junk).
+MORE_CONNECTORS = {"della", "delle", "dello", "degli", "dei", "do", "dos"}
 PLACE_FIRST = {"gulf", "bay", "strait", "isle", "island", "lake", "mount", "cape", "port", "fort", "san", "santa",
                "los", "las", "new", "saint", "st", "sao", "north", "south", "east", "west", "northern", "southern",
                "eastern", "western", "central", "upper", "lower", "greater"}
@@ -31,6 +34,9 @@ PLACE_WORDS = {"square", "street", "river", "mountain", "mountains", "island", "
                "coast", "desert", "park", "bridge", "avenue", "road", "district", "oblast", "city"}
 MIN_TAGS, MAX_TAGS = 3, 8
 MIN_TOPIC_COUNT = 3
+# The junk rules of issue 11 item 4, each on by default; bench/tag_junk.py turns one off at a
+# time to show what it is worth (docs/benchmarks.md keeps the table).
+RULES = {"noun_phrases": True, "layout": True, "short_forms": True, "sentence_openers": True, "truncations": True}
 _VERB_FORM = re.compile(r"(?:ed|ing|ly)$")
 _CONTRACTION = re.compile(r"['’](?:m|ve|re|ll|d|t)$", re.I)
 
@@ -61,6 +67,20 @@ def hashtag(name: str) -> str:
     return "".join(p if p.isupper() and len(p) > 1 else p[:1].upper() + p[1:] for p in parts if p)
 
 
+def _kept_acronym(token: str) -> bool:
+    """'US' opening 'US Open' is the country, not the pronoun 'us' (#Open was junk)."""
+    return RULES["truncations"] and len(token) == 2 and token.isupper()
+
+
+def _shouted_context(tokens: list[str], i: int) -> bool:
+    """The word before token i is all capitals too ("CHEER ON Juniors"): a shouted phrase."""
+    return i > 0 and len(tokens[i - 1]) > 1 and tokens[i - 1].isupper()
+
+
+def _is_initial(token: str) -> bool:
+    return len(token) == 1 and token.isupper()
+
+
 def _is_cap(token: str) -> bool:
     return token[:1].isupper() or (token[:1].isdigit() and any(c.isupper() for c in token))
 
@@ -71,6 +91,7 @@ DETERMINERS = frozenset("""
 der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner keines im am zum zur vom
 beim ins ans diese dieser diesen diesem dieses jede jeder jeden jedem jedes alle allen viele vielen mehrere einige
 wenige unser unsere unseren unserem ihr ihre ihren ihrem sein seine seinen seinem welche welcher solche
+mein meine meinen meinem meiner dein deine deinen deinem deiner euer eure euren eurem
 """.split())
 _ADJECTIVE = re.compile(r"^[^\W\d_]*[a-zäöüß](?:e|en|er|es|em)$")
 
@@ -110,7 +131,10 @@ def shouted_words(text: str) -> set[str]:
     """All-capital words of 4+ letters seen once ("SURRENDER", a "DUBAI" dateline): shouting,
     not a name; an acronym that names something ("NASCAR") comes back."""
     counts = Counter(re.findall(r"(?<![^\W_])[^\W\d_a-z]{4,}(?![^\W_])", text))
-    return {w for w, n in counts.items() if n < 2 and w.isupper()}
+    out = {w for w, n in counts.items() if n < 2 and w.isupper()}
+    if RULES["layout"]:  # "MDR SACHSEN-ANHALT" where the text also writes "Sachsen-Anhalt"
+        out |= {w for w in counts if w.isupper() and re.search(rf"(?<![^\W_]){re.escape(w[0] + w[1:].lower())}(?![^\W_])", text)}
+    return out
 
 
 def _cut_descriptor(run: list[str]) -> list[str]:
@@ -155,15 +179,19 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset(), nouns: fro
             while j < len(tokens) and not possessive[j - 1]:  # "Moscow's Red Square": two names
                 if _is_cap(tokens[j]) and tokens[j][0].isalnum():
                     j += 1
-                elif tokens[j].lower() in CONNECTORS and j + 1 < len(tokens) and _is_cap(tokens[j + 1]):
+                elif (RULES["truncations"] and tokens[j] == "." and j + 1 < len(tokens) and _is_initial(tokens[j - 1])
+                      and j - 1 > i and _is_cap(tokens[j + 1]) and tokens[j + 1][0].isalpha()):
+                    j += 1  # "Patrick W. Carlineo": a middle initial, not the end of the name
+                elif ((tokens[j].lower() in CONNECTORS or (RULES["truncations"] and tokens[j].lower() in MORE_CONNECTORS))
+                      and j + 1 < len(tokens) and _is_cap(tokens[j + 1])):
                     j += 2
                 else:
                     break
-            run = tokens[i:j]
+            run = [t for t in tokens[i:j] if t != "."]
             start = i
             # Drop ordinary words at the edges: sentence-initial "The", "But", "Officials"...
             # but not the first word of a place ("New York", "South Africa": not "#York").
-            while run and not (len(run) > 1 and run[0].lower() in PLACE_FIRST) and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS or run[0].lower() in edge_words
+            while run and not (len(run) > 1 and (run[0].lower() in PLACE_FIRST or (_kept_acronym(run[0]) and not _shouted_context(raw, start)))) and (run[0].lower() in gz.NOT_NAMES or run[0].lower() in STOPWORDS or run[0].lower() in edge_words
                            or (start == 0 and len(run) == 1 and lowered[run[0].lower()] > 0)):
                 run, start = run[1:], start + 1
             while len(run) > 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:  # "President Trump" → "Trump"
@@ -174,8 +202,11 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset(), nouns: fro
                 run = run[:-1]
             if run and run[-1].lower() in nouns:
                 run = []  # "Thüringer Unternehmen", "Zufuhr von Zink": a noun phrase
+            cut_nouns = False
             while run and (run[0].lower() in nouns or run[0].lower() in CONNECTORS):  # "Trainer Murat Yakin"
-                run, start = run[1:], start + 1
+                run, start, cut_nouns = run[1:], start + 1, run[0].lower() in nouns or cut_nouns
+            if RULES["noun_phrases"] and cut_nouns and len(run) == 1 and re.search(r"\d", run[0]):
+                run = []  # "eine Ducati V21L": a model number left of a noun is no name
             while len(run) > 1 and len(run[-1]) == 1:  # "Patrick W." cut at its initial
                 run = run[:-1]
             if len(run) == 1 and run[0].lower().rstrip(".") in gz.PERSON_TITLES:
@@ -184,11 +215,14 @@ def _candidates(text: str, edge_words: frozenset | set = frozenset(), nouns: fro
             if cut and cut[-1] == run[-1]:  # cut at the front
                 start += len(run) - len(cut)
             run = cut
+            if RULES["truncations"] and all(w.lower().rstrip(".") in gz.PERSON_TITLES for w in run):
+                run = []  # "General" left of "New York State Attorney General": a title, no name
             if run and not (len(run) == 1 and (len(run[0]) < 2 or run[0].isdigit())):
                 before = tokens[start - 1].lower().rstrip(".") if start > 0 else None
                 after = tokens[start + len(run)] if start + len(run) < len(tokens) else ""
                 adjective = len(run) == 1 and after[:1].islower() and after.isalpha() and after not in STOPWORDS
-                found.append((" ".join(run), sentence.index, before, start == 0 or not tokens[start - 1][0].isalnum(),
+                name = " ".join(t + "." if _is_initial(t) and n < len(run) - 1 else t for n, t in enumerate(run))
+                found.append((name, sentence.index, before, start == 0 or not tokens[start - 1][0].isalnum(),
                               adjective))
             i = j
     return found
@@ -254,7 +288,10 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
     nouns = common_nouns(full) if noun_capitalising else set()
     edges = (gz.FOREIGN_FUNCTION_WORDS | DETERMINERS if noun_capitalising else gz.FOREIGN_FUNCTION_WORDS) if foreign \
         else frozenset()
-    for name, index, before, initial, adjective in _candidates(full, edges, nouns, shouted_words(full)):
+    candidates = _candidates(full, edges, nouns, shouted_words(full))
+    if RULES["sentence_openers"]:
+        candidates = _strip_openers(candidates)
+    for name, index, before, initial, adjective in candidates:
         low = name.lower()
         if low in gz.DEMONYMS:
             name = gz.DEMONYMS[low]
@@ -270,9 +307,10 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         if before:
             befores[k][before] += 1
     lowered = set(re.findall(r"(?<![^\W_])[^\W\d_A-Z][^\W\d_]*", full))
+    in_names = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
     for k in [k for k, e in found.items() if initial_only.get(k) and " " not in e.variants.most_common(1)[0][0]
               and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
-              and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly")
+              and (e.count < 2 or e.variants.most_common(1)[0][0].lower().endswith("ly") or _opener(e.variants.most_common(1)[0][0], in_names)
                    or e.variants.most_common(1)[0][0].lower() in lowered)]:
         del found[k]  # a lone word seen only opening sentences: "Notably", "Officials", "Q: Favorite"
     # Words of a longer name in this text are surnames, not nationalities: "Erdoğan said".
@@ -283,6 +321,15 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     for k in [k for k, e in found.items() if _abbreviation(e.variants.most_common(1)[0][0], full)]:
         del found[k]  # "St.", "Nov.", "Rs.": an abbreviation, not a name
+    if noun_capitalising and RULES["noun_phrases"]:  # before short forms fold in: "Samsung" is no "Samsung Strafzahlungen"
+        found = {k: e for k, e in found.items()
+                 if not _noun_phrase(e.variants.most_common(1)[0][0], full, nouns, lowered, initial_only.get(k, False))}
+    if RULES["truncations"]:
+        for k in [k for k, e in found.items() if _fragment(e.variants.most_common(1)[0][0], full, foreign)]:
+            del found[k]  # "Rock" of "Rock and Roll Hall of Fame", "CD" of "CD&V", "Estado" of "fiscal general del Estado"
+    if RULES["layout"]:
+        for k in [k for k, e in found.items() if _layout_only(e.variants.most_common(1)[0][0], full)]:
+            del found[k]  # "| DL |", "2 QH", "21,0 PPG", "Rs 24", "737 Max", "Charles III": no name of its own
     _fold_short_forms(found, befores)
     if foreign:
         found = {k: e for k, e in found.items() if e.count >= 2 and not e.variants.most_common(1)[0][0].isdigit()}
@@ -316,6 +363,137 @@ def _named(word: str, befores: Counter, text: str, count: int = 0) -> bool:
     return bool(re.search(rf"(?<![^\W_]){re.escape(word)},? (?:{'|'.join(_SPEECH)})\b", text))
 
 
+_BOUND_BEFORE = re.compile(r"(?:[^\W\d_]&|(?<![^\W_])[^\W\d_a-z][^\W_]*\s+(?:am|of|de|del|du|des|für)\s+)$")
+_BOUND_AFTER = re.compile(r"^&[^\W\d_]")
+
+
+# "Securities and Exchange Commission", "Bureau of Engraving and Printing": a name joined by
+# "and" to one lone capitalised word; "Rock and Roll Hall of Fame": a lone word joined to a name.
+_AND_SINGLE_BEFORE = re.compile(r"(?:^|[^\w\s]\s*|(?<![^\W_])(?:[^\W\d_A-Z][^\W_]*|The|A|An)\s+)[^\W\d_a-z][^\W\d_]+\s+(?:and|&)\s+$")
+_AND_SINGLE_AFTER = re.compile(r"^\s+(?:and|&)\s+[^\W\d_a-z][^\W\d_]+(?:$|\s*[^\w\s]|\s+[^\W\d_A-Z])")
+_AND_PAIR_AFTER = re.compile(r"^\s+(?:and|&)\s+[^\W\d_a-z][^\W_]*\s+[^\W\d_a-z]")
+_BOUND_FOREIGN = re.compile(r"(?<![^\W_])(?:de|del|du|des|della|di|do|da|dos|für)\s+$")
+
+
+def _fragment(name: str, text: str, foreign: bool = False) -> bool:
+    """A name that never stands free: every time it is joined by "and", "&" or "am" to another
+    capitalised word ("Rock and Roll Hall of Fame", "Securities and Exchange Commission",
+    "CD&V", "Braunau am Inn") or ends a phrase after "of", "de", "für" ("fiscal general del
+    Estado", "mer de Chine du Sud"): a piece of a longer name."""
+    uses = 0
+    for match in re.finditer(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", text):
+        uses += 1
+        before = text[max(0, match.start() - 40):match.start()]
+        after = text[match.end():match.end() + 40]
+        if _is_place(name):
+            return False
+        if " " in name:
+            joined = _AND_SINGLE_BEFORE.search(before) or _AND_SINGLE_AFTER.match(after)
+        else:
+            joined = _AND_PAIR_AFTER.match(after) or _AND_SINGLE_BEFORE.search(before) or after.startswith("- ")
+        if not (joined or _BOUND_BEFORE.search(before) or (foreign and " " not in name and not _is_place(name)
+                                                  and _BOUND_FOREIGN.search(before))
+                or _BOUND_AFTER.match(text[match.end():match.end() + 20])):
+            return False
+    return uses > 0
+
+
+_ROMAN = re.compile(r"[IVXLC]{2,}")
+_MONEY = re.compile(r"(?:[A-Z]{1,3}|[$€£¥])\d[\d.,]*(?:bn|mn|tn|m|k)")
+_NUMBER = re.compile(r"\d")
+
+
+def _layout_only(name: str, text: str) -> bool:
+    """A one-word name that is no name of its own: a roman numeral ("Charles III"), an amount
+    ("R50bn"), or a word that half the time or more stands beside a number ("2 QH", "21,0 PPG",
+    "Rs 24", "737 Max", "14th Century"), in a table row ("| DL | Larry Ogunjobi | 63 |") or in a
+    shouted heading ("WHAT YOU NEED TO MAKE JAM"): a unit, a stat column, a label."""
+    if " " in name:
+        return False
+    if _ROMAN.fullmatch(name) or _MONEY.fullmatch(name):
+        return True
+    uses = beside = 0
+    for match in re.finditer(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", text):
+        uses += 1
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        before = re.search(r"(\S+)\s*$", text[max(line_start, match.start() - 20):match.start()])
+        after = re.match(r"\s*(\S+)", text[match.end():match.end() + 20])
+        letters = re.findall(r"[^\W\d_]", line)
+        if (line.lstrip().startswith("|") or (before and _NUMBER.match(before.group(1).lstrip("([")))
+                or (after and _NUMBER.match(after.group(1)))
+                or (len(line.split()) >= 3 and letters and all(c.isupper() for c in letters))):
+            beside += 1
+    return uses > 0 and beside * 2 >= uses
+
+
+def _strip_openers(candidates: list[tuple]) -> list[tuple]:
+    """A word seen alone only opening sentences and never inside a sentence is an ordinary
+    word ("Además, ..."), also where it opens a run: "Además de García Ortiz" is García Ortiz,
+    "Calendário Stock Car" is Stock Car."""
+    inside = {w for name, _, _, initial, _ in candidates for w in name.split()[0 if not initial else 1:]}
+    alone = {name for name, _, _, initial, _ in candidates if " " not in name and initial}
+    openers = {w for w in alone - inside if not (w.isupper() and len(w) > 1) and w.lower() not in gz.PLACES
+               and w.lower() not in gz.PLACES_DE and w.lower() not in gz.PERSON_TITLES}
+    out = []
+    for name, index, before, initial, adjective in candidates:
+        words = name.split()
+        if initial and len(words) > 1 and words[0] in openers:
+            rest = words[1:]
+            while rest and rest[0].lower() in CONNECTORS | MORE_CONNECTORS:
+                rest = rest[1:]
+            if rest:
+                out.append((" ".join(rest), index, words[0].lower(), False, adjective))
+            continue
+        out.append((name, index, before, initial, adjective))
+    return out
+
+
+def _opener(word: str, name_words: set[str]) -> bool:
+    """A word seen twice or more, but only opening sentences, that is no known place, no
+    acronym and no word of a longer name in the text ("Maley said" after "Matt Maley"):
+    "Kuthiwa", "Calendário", "Q: Favorite" are ordinary words there."""
+    return (RULES["sentence_openers"] and not (word.isupper() and len(word) > 1) and word not in name_words
+            and word.lower() not in gz.PLACES_DE)
+
+
+def _is_place(word: str) -> bool:
+    low = word.lower()
+    return any(w in gz.PLACES or w in gz.PLACES_DE for w in (low, low[:-1] if low.endswith("s") else low))
+
+
+def _noun_phrase(name: str, text: str, nouns: set[str], lowered: set[str], initial_only: bool = False) -> bool:
+    """A run of capitalised words in German-like text that is a noun phrase, not a name: joined
+    by a function word ("Nutzer von Samsung-Smartphones", "Sanktionen der EU"), holding a word
+    the text also writes in lower case ("Meine Anzüge", "Strenge Regeln", "KI-gesteuerte
+    Nutzer") or uses as a common noun, a place with a noun ("Iran Platz", "Irans Justiz";
+    "MSV Duisburg" and "VG Frankfurt" stay), or a name with a noun that never stands alone
+    ("Samsung Strafzahlungen": "Samsung" is said alone more often than the pair)."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    parts = [p for w in words for p in w.split("-")]
+    if any(w.lower() in CONNECTORS or w.lower() in DETERMINERS for w in words[1:-1]):
+        return True
+    if any(p.lower() in lowered or p.lower() in nouns for p in parts):
+        return True
+    stem_ = re.match(r"(.{3,}?)(?:e|en|er|es|em)$", words[0].lower())
+    if stem_ and len(re.findall(rf"(?<![^\W_]){re.escape(stem_.group(1))}(?:e|en|er|es|em)?(?![^\W_])", text, re.I)) > \
+            len(re.findall(rf"(?<![^\W_]){re.escape(words[0])}(?![^\W_])", text)):
+        return True  # "Strenge Regeln" beside "strengen", "Französisches Recht" beside "französische": an adjective
+    if initial_only and _ADJECTIVE.match(words[0]) and _NOUN_ENDING.search(words[-1].lower()):
+        return True  # "Strenge Regeln durch EU-Gesetz": an adjective opening a heading, then a noun
+    places = [w for w in words if _is_place(w)]
+    if places and any(w not in places and not w.isupper() for w in words):
+        return True
+
+    def alone(word: str) -> int:
+        return len(re.findall(rf"(?<![^\W_-]){re.escape(word)}(?![^\W_-])", text))
+    whole = len(re.findall(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", text))
+    return alone(words[-1]) <= whole and alone(words[0]) - whole >= whole
+
+
 def _abbreviation(name: str, text: str) -> bool:
     """A short capitalised word that the text always follows with a full stop ("St. Paul",
     "Nov. 5", "Rs. 400"): an abbreviation. All-capital words and longer names are left alone."""
@@ -340,6 +518,42 @@ def _fold_short_forms(found: dict[str, Entity], befores: dict[str, Counter]) -> 
             me.first = min(me.first, entity.first)
             befores[mk].update(befores.pop(k, Counter()))
             del found[k]
+
+
+def _camel(tag: str) -> list[str]:
+    """'ManchesterCity' → ['Manchester', 'City']; 'MSVDuisburg' → ['MSV', 'Duisburg']; 'A350' one word."""
+    return re.findall(r"[^\W\d_a-z]{2,}s(?![^\W\d_A-Z])|[^\W\d_a-z]*[\d]+[^\W_]*|[^\W\d_a-z]+(?![^\W\d_A-Z])|[^\W\d_a-z]?[^\W\d_A-Z]+", tag) or [tag]
+
+
+def _short_of(short: str, long: str) -> bool:
+    """Is tag `short` a short form of tag `long` on the same page: its initials ('US' of
+    'UnitedStates', 'CB' of 'ClevelandBrowns'), its words cut ('ManCity' of 'ManchesterCity'),
+    or its first or last words ('MSV' of 'MSVDuisburg', 'A350' of 'AirbusA350900')?"""
+    s_words, l_words = _camel(short), _camel(long)
+    if len(s_words) > len(l_words) or short == long:
+        return False
+    bare = short[:-1] if short.endswith("s") else short  # "ICUs" of "IntensiveCareUnits"
+    if bare.isupper() and len(bare) > 1 and bare == "".join(w[0] for w in l_words).upper():
+        return True
+    if len(s_words) == len(l_words) and all(lw.lower().startswith(sw.lower()) for sw, lw in zip(s_words, l_words)):
+        return True
+    s_low, l_low = [w.lower() for w in s_words], [w.lower() for w in l_words]
+    n = len(s_low)
+    return (l_low[:n] == s_low or l_low[-n:] == s_low
+            or (n == 1 and any(lw.startswith(s_low[0]) and not lw[len(s_low[0]):].isalpha() for lw in l_low)))
+
+
+def _one_of(a: str, b: str) -> str | None:
+    """The tag to keep of two that name one thing, or None when they are two things. The long
+    form is kept, but not a plural ('ICUs' beside 'ICU') nor a place before the name ('UKTories')."""
+    for short, long in ((a, b), (b, a)):
+        if not _short_of(short, long):
+            continue
+        rest = long[:len(long) - len(short)] if long.endswith(short) else ""
+        if long.lower() == short.lower() + "s" or (rest and key(rest) in {key(p) for p in gz.PLACES} | {"uk", "us"}):
+            return short
+        return long
+    return None
 
 
 def keyphrases(text: str, title: str = "", limit: int = 20, found: list[Entity] | None = None) -> list[tuple[str, float]]:
@@ -407,9 +621,20 @@ def hashtags(text: str, title: str = "", found: list[Entity] | None = None, limi
             return  # "Follow" opening two sentences, "next week": words, not a topic
         tag = hashtag(name)
         k = key(tag)
-        if tag and k and k not in keys and not any(k in other or other in k for other in keys if len(k) > 4):
-            keys.add(k)
-            tags.append(tag)
+        if not (tag and k) or k in keys or any(k in other or other in k for other in keys if len(k) > 4):
+            return
+        if RULES["short_forms"]:
+            for i, other in enumerate(tags):
+                kept = _one_of(tag, other)
+                if kept == other:
+                    return  # "#ManCity" after "#ManchesterCity": the same club
+                if kept == tag:
+                    keys.discard(key(other))
+                    keys.add(k)
+                    tags[i] = tag  # the long form takes the short one's place
+                    return
+        keys.add(k)
+        tags.append(tag)
 
     for entity in found:
         if entity.count >= 2 or entity.first <= 1:
