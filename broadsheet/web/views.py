@@ -76,8 +76,10 @@ def home(request):
     shown |= {c.story_id for c in latest + others}
     groups = []
     for name in sections():
-        rows = cards.newest_first(blocks.filter(section=name))[: PER_SECTION + len(shown)]
-        items = cards.build([row for row in rows if row[0] not in shown][:PER_SECTION], counts=False)
+        # The stories shown above are left out in the query, not after it: the index walk skips
+        # them, and only the cards drawn are read and decoded (24 rows a section before).
+        rows = cards.newest_first(blocks.filter(section=name).exclude(pk__in=list(shown)))[:PER_SECTION]
+        items = cards.build(list(rows), counts=False)
         if items:
             groups.append((name, items))
     every = stories + latest + others + [c for _, items in groups for c in items]
@@ -154,7 +156,9 @@ def pick_languages(request):
 @read_only
 @cache_anonymous
 def article(request, pk: int):
-    item = Article.objects.filter(pk=pk).select_related("source", "story_member", "picture").first()
+    # The story with the membership: the sidebar and the lists below read it from here.
+    item = (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture")
+            .defer("embedding").first())
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
         # A copy (or a former original that an earlier report displaced) lives on as its original.
         return redirect("web:article", item.duplicate_of_id)
