@@ -2,7 +2,7 @@
 
 A list is one indexed query on the story table (its card columns are kept by
 stories.store.refresh()), then one pass here that builds each card's links from URL
-patterns reversed once per request and its comment count from one cache read. Pages are
+patterns reversed once per process and its comment count from one cache read. Pages are
 keyset-paged on (last_published, id) with the API's cursor format, so a deep page costs
 what the first one does.
 """
@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from django.urls import reverse
-
 from broadsheet.api.forms import make_cursor
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_count_ids
+from broadsheet.lib import paths
 from broadsheet.stories.models import Member, Story
 from broadsheet.web.sections import slug_for
 
@@ -77,13 +76,9 @@ def newest_first(rows, before: tuple[datetime, int] | None = None):
     return rows.order_by("-last_published", "-id")
 
 
-@lru_cache(maxsize=1)
 def _patterns() -> tuple[str, str, str]:
-    """URL patterns reversed once per process, with a slot for the id: '/article/{}/'."""
-    def slot(name, arg):
-        return reverse(name, args=[arg]).replace(str(arg), "{}")
-
-    return slot("web:article", 987654321), slot("stories:story", 987654321), slot("web:section", "sectionslug")
+    """URL patterns with a slot for the id: '/article/{}/' (lib/paths.py)."""
+    return paths.pattern("web:article"), paths.pattern("stories:story"), paths.pattern("web:section")
 
 
 def article_path(pk: int) -> str:

@@ -44,14 +44,13 @@ def byline(authors) -> list[dict]:
 
 @register.filter
 def stamp(value) -> str:
-    """'18 Nov, 17:19' in the current year, '18 Nov 2019, 17:19' in any other."""
+    """'18 Nov, 17:19' in the current year, '18 Nov 2019, 17:19' in any other (in English, as
+    the cards' times are: strftime, not the date filter's translated formats, in a timeline loop)."""
     if not value:
         return ""
-    from django.utils.dateformat import format as date_format
-
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     this_year = local.year == timezone.localtime(timezone.now()).year
-    return date_format(local, "j M, H:i" if this_year else "j M Y, H:i")
+    return f"{local.day} {local.strftime('%b, %H:%M' if this_year else '%b %Y, %H:%M')}"
 
 
 @register.simple_tag
