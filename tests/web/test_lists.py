@@ -142,3 +142,19 @@ def test_page_paths_are_what_reverse_writes():
 
     for name, arg in (("web:article", 12), ("stories:story", 345), ("web:section", "world-news"), ("web:source", 7)):
         assert paths.path(name, arg) == reverse(name, args=[arg])
+
+
+@pytest.mark.parametrize("pick", ["", "all", "sv"])
+def test_the_home_page_sections_read_what_a_query_per_section_reads(pick, django_assert_num_queries):
+    from broadsheet.web import cards, languages
+
+    for i in range(12):
+        article(f"Report {i}", hours_ago=i, section=("News", "Politics", "Sport")[i % 3], language="sv" if i % 4 else "en")
+    blocks = languages.limit(cards.listed(), pick, grouped=not pick)
+    shown = set(cards.listed().order_by("-last_published").values_list("pk", flat=True)[:2])
+    names = ["News", "Politics", "Sport", "Nothing here"]
+    with django_assert_num_queries(len(names)):
+        found = cards.newest_by_section(blocks, names, 2, shown)
+    for name in names:
+        assert found[name] == list(cards.newest_first(blocks.filter(section=name).exclude(pk__in=shown))[:2])
+    assert found["Nothing here"] == [] and any(found[name] for name in names)
