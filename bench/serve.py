@@ -17,6 +17,10 @@
 
     .venv/bin/python bench/serve.py --articles 1000000 --data-dir /tmp/bs-1m [--seconds 8] [--only-fill]
     .venv/bin/python bench/serve.py --data-dir /tmp/bs-1m --in-process 15 [--explain] [--pages home,story]
+    .venv/bin/python bench/serve.py --data-dir /tmp/bs-1m --servers gunicorn,granian --modes cached
+
+--servers loads the site on each server named (gunicorn, granian's WSGI interface) right after
+the same bare page, so the servers are compared in the same run.
 
 --in-process starts no server: each page's median server time, CPU time and query count
 through Django's test client with the page cache off (and each query's SQLite plan with
