@@ -46,7 +46,8 @@ def read_more(article: Article) -> list[Article]:
     if article.section:
         same = list(candidates.filter(section=article.section)[:READ_MORE - elsewhere_count])
     elsewhere, seen = [], {article.section}
-    for item in candidates.exclude(section=article.section).exclude(section="")[:ELSEWHERE_WINDOW]:
+    # Read in small chunks: the three sections are usually found in the first rows of the 40.
+    for item in candidates.exclude(section=article.section).exclude(section="")[:ELSEWHERE_WINDOW].iterator(8):
         if item.section not in seen:
             seen.add(item.section)
             elsewhere.append(item)
