@@ -15,7 +15,7 @@ ELSEWHERE_WINDOW = 40  # newest articles looked at to find those other sections
 # What "Read more" shows of each item (stories/_below.html): not the body or the vector, which
 # made each of its ~48 rows a few KB to read and decode.
 MORE_FIELDS = ("id", "title", "url", "section", "language", "published", "source__name", "source__icon")
-# What a related item shows (stories/_related_item.html); the body for its lead paragraph.
+# What a related item shows (the related_item tag, web/templatetags/news.py); the body for its lead paragraph.
 RELATED_FIELDS = ("rank", "other__id", "other__title", "other__url", "other__section", "other__language",
                   "other__published", "other__image", "other__teaser", "other__body", "other__source__name",
                   "other__source__icon", "other__picture__sizes", "other__picture__article")

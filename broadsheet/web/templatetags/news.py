@@ -179,3 +179,27 @@ def card_html(card, now, big=False, show_section=False, show_lead=False) -> str:
                      f'source{pluralize(sources)}, {articles} article{pluralize(articles)} &rsaquo;</a>')
     parts.append("</article>")
     return mark_safe("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
+def related_item(context, item) -> str:
+    """One related article (the article page draws ten, the story page its earliest), built as
+    one string as the cards are: as an included template it cost ~0.4 ms an item."""
+    from django.template.defaultfilters import truncatewords
+
+    from broadsheet.lib import paths
+
+    href = paths.path("web:article", item.pk)
+    row = item._state.fields_cache.get("picture")
+    lang = f' lang="{_esc(item.language)}"' if item.language else ""
+    label = (f' <a class="label" href="{_esc(paths.path("web:section", slug_for(item.section)))}">{_esc(item.section)}</a>'
+             if item.section else "")
+    return mark_safe(
+        f'<article class="related-item card{"" if item.image else " no-pic"}"{lang}>\n'
+        f'  {picture_html(item.image, row.sizes if row is not None else None, "thumb", href)}\n'
+        f'  <div class="card-meta" lang="{_esc(context.get("site_language") or "en")}"><span class="source">'
+        f'{icon_html(item.source.icon)}{_esc(item.source.name)}</span> '
+        f'{_time_html(item.published, timezone.now()) if item.published else ""}{label}</div>\n'
+        f'  <h3 class="card-title"><a href="{_esc(href)}">{_esc(item.title or item.url)}</a></h3>\n'
+        f'  <p class="card-lead">{_esc(truncatewords(item.lead, 40))}</p>\n'
+        "</article>\n")
