@@ -17,6 +17,10 @@
 
     .venv/bin/python bench/serve.py --articles 1000000 --data-dir /tmp/bs-1m [--seconds 8] [--only-fill]
     .venv/bin/python bench/serve.py --data-dir /tmp/bs-1m --in-process 15 [--explain] [--pages home,story]
+    .venv/bin/python bench/serve.py --data-dir /tmp/bs-1m --servers gunicorn,granian --modes cached
+
+--servers loads the site on each server named (gunicorn, granian's WSGI interface) right after
+the same bare page, so the servers are compared in the same run.
 
 --in-process starts no server: each page's median server time, CPU time and query count
 through Django's test client with the page cache off (and each query's SQLite plan with
@@ -274,13 +278,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-GUNICORN: list[str] = []  # extra options for every server (--gunicorn)
+GUNICORN: list[str] = []  # extra options for every gunicorn server (--gunicorn)
+GRANIAN: list[str] = []  # extra options for every granian server (--granian)
 
 
-def serve(app: str, env: dict, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", app, "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", *GUNICORN],
-                            cwd=ROOT, env=env, start_new_session=True)
+def serve(app: str, env: dict, port: int, server: str = "gunicorn") -> subprocess.Popen:
+    """`app` on 2 worker processes of gunicorn or of granian (its WSGI interface)."""
+    if server == "granian":
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", "2", "--no-ws", "--log-level", "warning", *GRANIAN, app]
+    else:
+        command = [sys.executable, "-m", "gunicorn", app, "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
+                   "warning", *GUNICORN]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     for _ in range(200):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
@@ -368,6 +378,11 @@ def main() -> None:
     parser.add_argument("--pages", help="comma-separated page names to load (default: all)")
     parser.add_argument("--gunicorn", default="--worker-class gthread --threads 4",
                         help="gunicorn options for the site and the bare page (default: %(default)s)")
+    parser.add_argument("--servers", default="gunicorn",
+                        help="the site's servers, each loaded in turn after the same bare page: gunicorn, granian "
+                             "(its WSGI interface; `pip install granian`) or both (default: %(default)s)")
+    parser.add_argument("--granian", default="--blocking-threads 4",
+                        help="granian options for the site (default: %(default)s)")
     parser.add_argument("--modes", default="uncached,cached", help="uncached, cached or both (default)")
     parser.add_argument("--in-process", type=int, metavar="N",
                         help="no servers: each page's median server time over N views and its query count")
@@ -396,21 +411,27 @@ def main() -> None:
         print(f"in process, page cache off, median of {args.in_process}; load average {os.getloadavg()[0]:.1f}")
         in_process(pages, args.in_process, args.explain)
         return
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROADSHEET_DATA_DIR": str(data_dir),
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])), "BROADSHEET_DATA_DIR": str(data_dir),
            "DJANGO_SETTINGS_MODULE": "broadsheet.settings", "OPENBLAS_NUM_THREADS": "1"}
     tool = "wrk -t2" if shutil.which("wrk") else "python threads (wrk not installed)"
-    print(f"load: {tool} -c{args.connections}, {args.seconds} s per page and server; gunicorn 2 workers "
-          f"{args.gunicorn}; "
+    servers = args.servers.split(",")
+    print(f"load: {tool} -c{args.connections}, {args.seconds} s per page and server; 2 workers, gunicorn "
+          f"{args.gunicorn}" + (f", granian {args.granian}" if "granian" in servers else "") + "; bare page on gunicorn; "
           f"load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results: dict[str, dict] = {}
     GUNICORN[:] = args.gunicorn.split()
+    GRANIAN[:] = args.granian.split()
     for mode, seconds in (("uncached", "0"), ("cached", "60")):
         if mode not in args.modes.split(","):
             continue
-        port = free_port()
-        site = serve("broadsheet.wsgi:application", {**env, "BROADSHEET_PAGE_CACHE_SECONDS": seconds}, port)
+        sites = {}
         try:
+            for server in servers:
+                port = free_port()
+                sites[server] = (port, serve("broadsheet.wsgi:application",
+                                             {**env, "BROADSHEET_PAGE_CACHE_SECONDS": seconds}, port, server))
             for name, path in pages.items():
+                port = next(iter(sites.values()))[0]
                 size = len(urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read())
                 bare_port = free_port()
                 bare = serve("bench.bare_site:application", {**env, "BARE_PAGE_BYTES": str(size)}, bare_port)
@@ -418,15 +439,18 @@ def main() -> None:
                     base = load(f"http://127.0.0.1:{bare_port}/", args.seconds, args.connections, bare)
                 finally:
                     stop(bare)
-                ours = load(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections, site)
-                results[f"{name}, {mode}"] = {"ours": ours, "bare": base, "bytes": size}
-                print(f"{name + ', ' + mode:32} {ours['rate']:8.0f} req/s  p50 {ours['p50']:7.1f} ms  "
-                      f"p99 {ours['p99']:7.1f} ms | bare {base['rate']:6.0f} req/s p99 {base['p99']:6.1f} ms"
-                      f" | ratio {ours['rate'] / base['rate']:5.2f} | server CPU/request {ours['cpu_us']:6.0f} µs,"
-                      f" bare {base['cpu_us']:5.0f} µs ({size // 1024} KB"
-                      f"{', errors ' + str(ours['errors']) if ours['errors'] else ''})", flush=True)
+                for server, (port, site) in sites.items():
+                    ours = load(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections, site)
+                    label = f"{name}, {mode}" + (f", {server}" if len(servers) > 1 else "")
+                    results[label] = {"ours": ours, "bare": base, "bytes": size}
+                    print(f"{label:32} {ours['rate']:8.0f} req/s  p50 {ours['p50']:7.1f} ms  "
+                          f"p99 {ours['p99']:7.1f} ms | bare {base['rate']:6.0f} req/s p99 {base['p99']:6.1f} ms"
+                          f" | ratio {ours['rate'] / base['rate']:5.2f} | server CPU/request {ours['cpu_us']:6.0f} µs,"
+                          f" bare {base['cpu_us']:5.0f} µs ({size // 1024} KB"
+                          f"{', errors ' + str(ours['errors']) if ours['errors'] else ''})", flush=True)
         finally:
-            stop(site)
+            for _, site in sites.values():
+                stop(site)
     (data_dir / "serve-results.json").write_text(json.dumps(results, indent=1))
 
 

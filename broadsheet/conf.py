@@ -52,6 +52,13 @@ def _list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def _web_server(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"granian", "gunicorn"}:
+        raise ConfigError(f"expected granian or gunicorn, got {raw!r}")
+    return value
+
+
 def _language(raw: str) -> str:
     code = raw.strip().lower()
     if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
@@ -109,7 +116,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_LLM_KEY", "", "API key for the LLM endpoint, if it needs one."),
         Setting("BROADSHEET_PORT", "8000", "Port of the web site started by `broadsheet run`.", _int),
         Setting("BROADSHEET_WEB_WORKERS", "2", "Web worker processes started by `broadsheet run`.", _int),
-        Setting("BROADSHEET_WEB_THREADS", "4", "Threads per web worker (gunicorn's gthread worker, which keeps client connections alive); 1: the sync worker.", _int),
+        Setting("BROADSHEET_WEB_SERVER", "granian",
+                "Web server started by `broadsheet run`: granian (its WSGI interface; about 3x the cached pages of "
+                "gunicorn per CPU second, docs/benchmarks.md) or gunicorn.", _web_server),
+        Setting("BROADSHEET_WEB_THREADS", "4", "Threads per web worker that run Django (granian's blocking threads; gunicorn's gthread worker, which keeps client connections alive, 1: the sync worker).", _int),
         Setting("BROADSHEET_TASK_WORKERS", "2", "Task worker processes started by `broadsheet run`.", _int),
         Setting("BROADSHEET_TASK_DEADLINE", "120",
                 "Seconds one task (a feed poll, a page fetch, an article's processing) may run before it is stopped and marked failed.", _float),

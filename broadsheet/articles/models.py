@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
+from broadsheet.lib import paths
 from broadsheet.sources.models import Feed, Source
 
 
@@ -75,7 +75,7 @@ class Article(models.Model):
         return self.title or self.url
 
     def get_absolute_url(self) -> str:
-        return reverse("web:article", args=[self.pk])
+        return paths.path("web:article", self.pk)
 
     @property
     def paragraphs(self) -> list[str]:

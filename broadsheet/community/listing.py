@@ -49,4 +49,9 @@ def threads(target: Model, user, order: str = "newest", page: str | int | None =
            .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
            .order_by(*ORDERS[order]))
     total = on_target.filter(status=Comment.Status.VISIBLE).count()
+    if not total and not user.is_authenticated:
+        # Nothing visible: a reader who is not signed in can be shown no thread (a removed
+        # comment stays only for its visible replies, which would be counted), so the
+        # threads query, a grouped count for the pager and the page, is not run.
+        top = []
     return Threads(page=Paginator(top, THREADS_PER_PAGE).get_page(page), order=order, total=total)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from broadsheet.articles.models import Article
+from broadsheet.lib import paths
 
 
 class Story(models.Model):
@@ -50,7 +50,7 @@ class Story(models.Model):
         return self.headline or f"Story {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("stories:story", args=[self.pk])
+        return paths.path("stories:story", self.pk)
 
 
 class Member(models.Model):

@@ -2,7 +2,7 @@
 
 A list is one indexed query on the story table (its card columns are kept by
 stories.store.refresh()), then one pass here that builds each card's links from URL
-patterns reversed once per request and its comment count from one cache read. Pages are
+patterns reversed once per process and its comment count from one cache read. Pages are
 keyset-paged on (last_published, id) with the API's cursor format, so a deep page costs
 what the first one does.
 """
@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from django.urls import reverse
+from django.db import connections
 
 from broadsheet.api.forms import make_cursor
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_count_ids
+from broadsheet.lib import paths
 from broadsheet.stories.models import Member, Story
 from broadsheet.web.sections import slug_for
 
@@ -77,13 +78,33 @@ def newest_first(rows, before: tuple[datetime, int] | None = None):
     return rows.order_by("-last_published", "-id")
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[str, str, str]:
-    """URL patterns reversed once per process, with a slot for the id: '/article/{}/'."""
-    def slot(name, arg):
-        return reverse(name, args=[arg]).replace(str(arg), "{}")
+_SLOT = "\x00section"  # stands for the section in the statement compiled once (newest_by_section)
 
-    return slot("web:article", 987654321), slot("stories:story", 987654321), slot("web:section", "sectionslug")
+
+def newest_by_section(rows, names: list[str], size: int, leave_out) -> dict[str, list[tuple]]:
+    """The `size` newest of `rows` (listed(), narrowed) in each of the sections `names`, less
+    the stories `leave_out`: one statement, compiled once and run once per section. The ORM
+    compiled the same query again for each of the home page's ten sections, 4 ms of its ~20
+    (the statements themselves ran in 0.6 ms); the rows get the ORM's own converters."""
+    query = newest_first(rows.filter(section=_SLOT).exclude(pk__in=list(leave_out)))[:size]
+    compiler = query.query.get_compiler(query.db)
+    sql, params = compiler.as_sql()
+    slot = [i for i, value in enumerate(params) if value == _SLOT]
+    if len(slot) != 1:
+        raise AssertionError(f"the section appears {len(slot)} times in {sql}")
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    found = {}
+    with connections[query.db].cursor() as cursor:
+        for name in names:
+            cursor.execute(sql, [*params[: slot[0]], name, *params[slot[0] + 1:]])
+            fetched = cursor.fetchall()
+            found[name] = [tuple(row) for row in compiler.apply_converters(fetched, converters)] if converters else fetched
+    return found
+
+
+def _patterns() -> tuple[str, str, str]:
+    """URL patterns with a slot for the id: '/article/{}/' (lib/paths.py)."""
+    return paths.pattern("web:article"), paths.pattern("stories:story"), paths.pattern("web:section")
 
 
 def article_path(pk: int) -> str:

@@ -75,9 +75,10 @@ def home(request):
     others = cards.build(others[:OTHER_LANGUAGES], counts=False)
     shown |= {c.story_id for c in latest + others}
     groups = []
-    for name in sections():
-        rows = cards.newest_first(blocks.filter(section=name))[: PER_SECTION + len(shown)]
-        items = cards.build([row for row in rows if row[0] not in shown][:PER_SECTION], counts=False)
+    # The stories shown above are left out in the query, not after it: the index walk skips
+    # them, and only the cards drawn are read and decoded (24 rows a section before).
+    for name, rows in cards.newest_by_section(blocks, sections(), PER_SECTION, shown).items():
+        items = cards.build(rows, counts=False)
         if items:
             groups.append((name, items))
     every = stories + latest + others + [c for _, items in groups for c in items]
@@ -154,7 +155,9 @@ def pick_languages(request):
 @read_only
 @cache_anonymous
 def article(request, pk: int):
-    item = Article.objects.filter(pk=pk).select_related("source", "story_member", "picture").first()
+    # The story with the membership: the sidebar and the lists below read it from here.
+    item = (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture")
+            .defer("embedding").first())
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
         # A copy (or a former original that an earlier report displaced) lives on as its original.
         return redirect("web:article", item.duplicate_of_id)

@@ -92,6 +92,51 @@ def test_run_exits_with_an_error_when_the_web_server_dies(tmp_path):
     assert "the web server exited with status -9; stopping" in log.read_text()
 
 
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_run_serves_pages_static_files_and_cached_answers_with_either_web_server(tmp_path, server):
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_LOAD_DEFAULT_SOURCES": "false",
+           "BROADSHEET_WEB_WORKERS": "1", "BROADSHEET_WEB_SERVER": server, "BROADSHEET_PAGE_CACHE_SECONDS": "60"}
+    env.pop("REDIS_URL", None)
+    assert broadsheet(["migrate", "--noinput", "-v0"], env).returncode == 0
+    port = free_port()
+    log = tmp_path / "run.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "run", "--no-worker", "--no-scheduler",
+                                 "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    site = f"http://127.0.0.1:{port}"
+    try:
+        deadline, page = time.monotonic() + 60, None
+        while time.monotonic() < deadline:
+            try:
+                page = httpx.get(f"{site}/source/1/", timeout=2)  # a 404: nothing cached, the whole stack ran
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert page is not None and page.status_code == 404, log.read_text()
+        first = httpx.get(f"{site}/search/", timeout=10)
+        again = httpx.get(f"{site}/search/", timeout=10)  # from the page cache (web/fastpage.py)
+        assert first.status_code == again.status_code == 200 and again.content == first.content
+        assert again.headers["etag"] == first.headers["etag"] and again.headers["content-security-policy"]
+        assert httpx.get(f"{site}/search/", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+        head = httpx.head(f"{site}/search/")
+        assert head.status_code == 200 and head.content == b""
+        static = httpx.get(f"{site}/static/web/site.css", timeout=10)
+        assert static.status_code == 200 and b"{" in static.content
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert "stopped" in log.read_text()
+
+
+def test_the_web_server_is_granian_unless_told_gunicorn():
+    from broadsheet.crawl.management.commands.run import web_command
+
+    granian = web_command("granian", "127.0.0.1", 8000, 2, 4)
+    assert granian[1:4] == ["-m", "granian", "--interface"] and granian[granian.index("--blocking-threads") + 1] == "4"
+    assert web_command("gunicorn", "127.0.0.1", 8000, 2, 4)[1:3] == ["-m", "gunicorn"]
+
+
 def test_the_web_server_uses_threads_that_keep_connections_alive_unless_told_one():
     from broadsheet.crawl.management.commands.run import _worker_class
 

@@ -111,6 +111,50 @@ def test_a_card_says_how_long_ago_as_the_rest_of_the_site_does(seconds):
 
     from broadsheet.web.templatetags.news import _time_html
 
+    from django.utils.timesince import timesince
+
     now = timezone.now()
     then = now - timedelta(seconds=seconds)
-    assert _time_html(then, now) == Template("{% load news %}{% reltime value %}").render(Context({"value": then})).strip()
+    # What Django's own filters write (the template reltime used to render), beside ours.
+    django_made = Template("<time datetime=\"{{ value|date:'c' }}\" title=\"{{ value|date:'j F Y, H:i T' }}\">"
+                           "{{ text }}</time>").render(Context({
+                               "value": then, "text": "just now" if seconds < 60 else timesince(then, now, depth=1) + " ago"}))
+    assert _time_html(then, now) == django_made
+    assert Template("{% load news %}{% reltime value %}").render(Context({"value": then})) == django_made
+
+
+@pytest.mark.parametrize("days", [0, 400])
+def test_a_timeline_stamp_reads_as_the_date_filter_wrote_it(days):
+    from datetime import timedelta
+
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    then = timezone.now() - timedelta(days=days)
+    wanted = Template("{{ v|date:'j M, H:i' }}" if then.year == timezone.now().year else "{{ v|date:'j M Y, H:i' }}")
+    assert Template("{% load news %}{{ v|stamp }}").render(Context({"v": then})) == wanted.render(Context({"v": then}))
+
+
+def test_page_paths_are_what_reverse_writes():
+    from django.urls import reverse
+
+    from broadsheet.lib import paths
+
+    for name, arg in (("web:article", 12), ("stories:story", 345), ("web:section", "world-news"), ("web:source", 7)):
+        assert paths.path(name, arg) == reverse(name, args=[arg])
+
+
+@pytest.mark.parametrize("pick", ["", "all", "sv"])
+def test_the_home_page_sections_read_what_a_query_per_section_reads(pick, django_assert_num_queries):
+    from broadsheet.web import cards, languages
+
+    for i in range(12):
+        article(f"Report {i}", hours_ago=i, section=("News", "Politics", "Sport")[i % 3], language="sv" if i % 4 else "en")
+    blocks = languages.limit(cards.listed(), pick, grouped=not pick)
+    shown = set(cards.listed().order_by("-last_published").values_list("pk", flat=True)[:2])
+    names = ["News", "Politics", "Sport", "Nothing here"]
+    with django_assert_num_queries(len(names)):
+        found = cards.newest_by_section(blocks, names, 2, shown)
+    for name in names:
+        assert found[name] == list(cards.newest_first(blocks.filter(section=name).exclude(pk__in=shown))[:2])
+    assert found["Nothing here"] == [] and any(found[name] for name in names)

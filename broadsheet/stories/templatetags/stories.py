@@ -12,15 +12,33 @@ register = template.Library()
 READ_MORE = 8  # items in "Read more" ...
 READ_MORE_ELSEWHERE = 3  # ... of which up to this many from other sections, one per section
 ELSEWHERE_WINDOW = 40  # newest articles looked at to find those other sections
+# What "Read more" shows of each item (stories/_below.html): not the body or the vector, which
+# made each of its ~48 rows a few KB to read and decode.
+MORE_FIELDS = ("id", "title", "url", "section", "language", "published", "source__name", "source__icon")
+# What a related item shows (the related_item tag, web/templatetags/news.py); the body for its lead paragraph.
+RELATED_FIELDS = ("rank", "other__id", "other__title", "other__url", "other__section", "other__language",
+                  "other__published", "other__image", "other__teaser", "other__body", "other__source__name",
+                  "other__source__icon", "other__picture__sizes", "other__picture__article")
+
+
+def _member(article: Article) -> Member | None:
+    """The article's story membership: the one the article page loaded with it
+    (select_related("story_member__story")), else one query."""
+    try:
+        return article.story_member
+    except Member.DoesNotExist:
+        return None
 
 
 def read_more(article: Article) -> list[Article]:
     """Newest from the article's own section, then the newest of a few other sections (each
     shown with its label, as on an aggregator's page); never an article of its own story.
     Two queries, each on an index that starts at status and ends at -published."""
-    own_story = Member.objects.filter(article_id=article.pk).values("story_id")
+    member = _member(article)
     candidates = (Article.objects.filter(status=Article.Status.OK).exclude(pk=article.pk)
-                  .exclude(story_member__story_id__in=own_story).select_related("source").order_by("-published"))
+                  .select_related("source").only(*MORE_FIELDS).order_by("-published"))
+    if member is not None:
+        candidates = candidates.exclude(story_member__story_id=member.story_id)
     if settings.SITE_LANGUAGES:  # the languages the site lists (web/languages.py), and the unknown
         candidates = candidates.filter(language__in=[*settings.SITE_LANGUAGES, ""])
     elsewhere_count = READ_MORE_ELSEWHERE if article.section else READ_MORE
@@ -28,7 +46,8 @@ def read_more(article: Article) -> list[Article]:
     if article.section:
         same = list(candidates.filter(section=article.section)[:READ_MORE - elsewhere_count])
     elsewhere, seen = [], {article.section}
-    for item in candidates.exclude(section=article.section).exclude(section="")[:ELSEWHERE_WINDOW]:
+    # Read in small chunks: the three sections are usually found in the first rows of the 40.
+    for item in candidates.exclude(section=article.section).exclude(section="")[:ELSEWHERE_WINDOW].iterator(8):
         if item.section not in seen:
             seen.add(item.section)
             elsewhere.append(item)
@@ -40,10 +59,11 @@ def read_more(article: Article) -> list[Article]:
 def related(article: Article) -> list[Article]:
     """The related list stored when the article arrived (stories.related), in one query: hidden
     articles and any that have since joined the article's own story are left out."""
-    own_story = Member.objects.filter(article_id=article.pk).values("story_id")
+    member = _member(article)
     rows = (Related.objects.filter(article=article, other__status=Article.Status.OK)
-            .exclude(other__story_member__story_id__in=own_story).select_related("other__source", "other__picture")
-            .order_by("rank"))
+            .select_related("other__source", "other__picture").only(*RELATED_FIELDS).order_by("rank"))
+    if member is not None:
+        rows = rows.exclude(other__story_member__story_id=member.story_id)
     return [r.other for r in rows]
 
 
@@ -61,7 +81,7 @@ SOURCE_MORE = 5
 def article_sidebar(article: Article) -> dict:
     """Full coverage when other sources report the story; while this is the only report,
     say so and show the publisher's latest instead of an empty column."""
-    member = Member.objects.filter(article_id=article.pk).select_related("story").first()
+    member = _member(article)
     story = member.story if member else None
     if story and story.article_count > 1:
         return {"story": story, "article": article}

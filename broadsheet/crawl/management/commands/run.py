@@ -1,6 +1,6 @@
 """`broadsheet run`: the whole site in one command.
 
-Starts the web server (gunicorn) and task workers (`broadsheet worker`) as child processes
+Starts the web server (granian, or gunicorn: BROADSHEET_WEB_SERVER) and task workers (`broadsheet worker`) as child processes
 and runs the feed scheduler in this process; stops them all on Ctrl+C. On the embedded
 default the workers drain the database queue; with REDIS_URL set they are RQ workers, and
 any number of further workers (`broadsheet worker`) can join on other machines.
@@ -30,6 +30,19 @@ log = logging.getLogger("broadsheet.run")
 
 RESTARTS_PER_10_MINUTES = 5  # more task-worker deaths than this and `run` gives up (exit 1)
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the raw pages (crawl/rawpages.py)
+
+
+def web_command(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The web server's command line. granian (its WSGI interface) answers a cached page for a
+    third of gunicorn's CPU (HTTP parsing and keep-alive in Rust, docs/benchmarks.md); the
+    Django code is the same under both."""
+    if server == "granian":
+        return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
+                "--workers", str(workers), "--blocking-threads", str(max(1, threads)), "--no-ws",
+                "--access-log", "--log-level", "warning", "--workers-kill-timeout", "5", "broadsheet.wsgi:application"]
+    return [sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", str(workers), *_worker_class(threads), "--access-logfile", "-", "--log-level", "warning",
+            "--graceful-timeout", "5"]
 
 
 def _worker_class(threads: int) -> list[str]:
@@ -70,14 +83,10 @@ class Command(BaseCommand):
                               "(set BROADSHEET_LOAD_DEFAULT_SOURCES=false to start empty)")
         self._say_if_no_admin()
         web: subprocess.Popen | None = None
-        python = sys.executable
         if not opts["no_web"]:
-            web = subprocess.Popen([
-                python, "-m", "gunicorn", "broadsheet.wsgi:application",
-                "--bind", f"{opts['host']}:{opts['port']}", "--workers", str(env("BROADSHEET_WEB_WORKERS")),
-                *_worker_class(env("BROADSHEET_WEB_THREADS")),
-                "--access-logfile", "-", "--log-level", "warning", "--graceful-timeout", "5",
-            ], preexec_fn=_die_with_parent)
+            web = subprocess.Popen(web_command(env("BROADSHEET_WEB_SERVER"), opts["host"], opts["port"],
+                                               env("BROADSHEET_WEB_WORKERS"), env("BROADSHEET_WEB_THREADS")),
+                                   preexec_fn=_die_with_parent)
             self.stdout.write(f"web site on http://{opts['host']}:{opts['port']}/  (admin: /admin/)")
         workers: list[subprocess.Popen] = []
         if not opts["no_worker"]:
