@@ -92,6 +92,45 @@ def test_run_exits_with_an_error_when_the_web_server_dies(tmp_path):
     assert "the web server exited with status -9; stopping" in log.read_text()
 
 
+def wait_for_page(url: str, seconds: float = 60) -> httpx.Response | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.3)
+    return None
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the web workers' pids through Linux /proc")
+def test_a_web_worker_that_dies_is_replaced_and_the_site_goes_on(tmp_path):
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_LOAD_DEFAULT_SOURCES": "false",
+           "BROADSHEET_WEB_WORKERS": "1", "BROADSHEET_WEB_SERVER": "granian"}
+    env.pop("REDIS_URL", None)
+    assert broadsheet(["migrate", "--noinput", "-v0"], env).returncode == 0
+    port = free_port()
+    log = tmp_path / "run.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "run", "--no-worker", "--no-scheduler",
+                                 "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        page = wait_for_page(f"http://127.0.0.1:{port}/search/")
+        assert page is not None and page.status_code == 200, log.read_text()
+        (server,) = children(proc.pid)
+        (worker,) = children(server)
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and children(server) in ([], [worker]):
+            time.sleep(0.2)
+        assert children(server) and worker not in children(server)
+        page = wait_for_page(f"http://127.0.0.1:{port}/search/", 30)
+        assert page is not None and page.status_code == 200 and proc.poll() is None, log.read_text()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
 @pytest.mark.parametrize("server", ["granian", "gunicorn"])
 def test_run_serves_pages_static_files_and_cached_answers_with_either_web_server(tmp_path, server):
@@ -106,13 +145,7 @@ def test_run_serves_pages_static_files_and_cached_answers_with_either_web_server
                                  "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
     site = f"http://127.0.0.1:{port}"
     try:
-        deadline, page = time.monotonic() + 60, None
-        while time.monotonic() < deadline:
-            try:
-                page = httpx.get(f"{site}/source/1/", timeout=2)  # a 404: nothing cached, the whole stack ran
-                break
-            except httpx.TransportError:
-                time.sleep(0.3)
+        page = wait_for_page(f"{site}/source/1/")  # a 404: nothing cached, the whole stack ran
         assert page is not None and page.status_code == 404, log.read_text()
         first = httpx.get(f"{site}/search/", timeout=10)
         again = httpx.get(f"{site}/search/", timeout=10)  # from the page cache (web/fastpage.py)

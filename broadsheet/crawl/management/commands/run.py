@@ -39,6 +39,8 @@ def web_command(server: str, host: str, port: int, workers: int, threads: int) -
     if server == "granian":
         return [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", host, "--port", str(port),
                 "--workers", str(workers), "--blocking-threads", str(max(1, threads)), "--no-ws",
+                # gunicorn always replaces a worker that died; granian only when asked.
+                "--respawn-failed-workers",
                 "--access-log", "--log-level", "warning", "--workers-kill-timeout", "5", "broadsheet.wsgi:application"]
     return [sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application", "--bind", f"{host}:{port}",
             "--workers", str(workers), *_worker_class(threads), "--access-logfile", "-", "--log-level", "warning",
