@@ -188,3 +188,12 @@ def test_with_no_event_covered_twice_top_stories_are_the_latest_labelled_as_of(c
     # and every story once on the page: the rest are the Latest
     rest = page[page.index(">Latest<"):]
     assert "Single report 5<" in rest and all(f"Single report {i}<" not in rest for i in range(5))
+
+
+def test_an_article_with_no_text_says_so_instead_of_an_empty_body(client):
+    item = article("Headline only", body="", teaser="")
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "Daily Example gives no text of this article beyond its headline: read it at the original." in page
+    item = article("Teaser only", body="", teaser="A line from the feed.")
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "<p>A line from the feed.</p>" in page and "gives no text" not in page
