@@ -139,6 +139,8 @@ def test_every_screen_is_finished_on_a_desktop_and_a_phone(browser, live_server,
             assert box["h"] >= 44 and box["x"] >= 0 and box["x"] + box["w"] <= width, (name, box)
         if name in ("home", "section", "tag", "source", "search"):
             assert _one_card_per_story(page) >= 1, name
+        found = violations(page)
+        assert not found, (name, found)
         page.screenshot(path=str(shots / f"{name}-{device}.png"), full_page=True)
 
     # Home: Top stories (the menu's first link) lead with the story three publishers covered.
@@ -231,3 +233,53 @@ def test_the_first_run_offline_says_why_and_what_to_do(browser, live_server, sho
     assert not violations(page)
     page.screenshot(path=str(shots / f"first-run-offline-{device}.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_the_reader_and_comment_pages_pass_axe(browser, live_server, settings, shots, device):
+    """The pages of the community around the news, as a signed-in reader sees them, and the
+    400 page of a malformed list link: no moderate, serious or critical violation."""
+    from django.test import Client
+
+    from broadsheet.community import services
+    from broadsheet.community.models import CommunitySettings
+    from tests.community.conftest import make_user
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    policy = CommunitySettings.current()
+    policy.premoderate_first = 0
+    policy.save()
+    alice, bob = make_user("alice"), make_user("bob")
+    item = article("Bridge reopens after repairs", image="")
+    bobs = services.post_comment(bob, item, "Bob thinks the bridge is too narrow.")
+    mine = services.post_comment(alice, item, "Alice answers: wide enough for the buses.", parent=bobs)
+    client = Client()
+    client.force_login(alice)
+    context = browser.new_context(viewport=DEVICES[device])
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    pages = {
+        "article with comments": item.get_absolute_url(),
+        "profile": reverse("community:profile", args=["bob"]),
+        "account": reverse("community:account"),
+        "delete account": reverse("community:delete_account"),
+        "report": reverse("community:report", args=[bobs.pk]),
+        "edit": reverse("community:edit", args=[mine.pk]),
+        "delete comment": reverse("community:delete", args=[mine.pk]),
+        "400": reverse("web:section", args=["news"]) + "?before=yesterday",
+    }
+    found = {}
+    for name, path in pages.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == (400 if name == "400" else 200), name
+        _fits(page, DEVICES[device]["width"])
+        found[name] = violations(page)
+    page.goto(live_server.url + item.get_absolute_url() + "#comments")
+    assert page.locator(".account").get_by_role("link", name="Log out").count() == 1  # signed in
+    if device == "phone":  # the comment controls are touch targets, as the menu is
+        for control in (".comment-order a", ".comment-actions a", ".reply summary"):
+            for box in page.eval_on_selector_all(control, "els => els.map(e => e.getBoundingClientRect().height)"):
+                assert box >= 44, control
+    page.screenshot(path=str(shots / f"comments-{device}.png"), full_page=True)
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
