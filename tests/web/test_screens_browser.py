@@ -108,6 +108,7 @@ def _one_card_per_story(page) -> int:
 
 def _feeds_answer(page, head: dict) -> None:
     for url, kind in ((head["rss"], RSS), (head["atom"], ATOM)):
+        assert url, f"no <link rel=alternate type={kind}> on {page.url}"
         response = page.request.get(url)
         assert response.ok and response.headers["content-type"].startswith(kind), url
 
@@ -148,7 +149,9 @@ def test_every_screen_is_finished_on_a_desktop_and_a_phone(browser, live_server,
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Top stories").click()
     top = page.locator("section.top-stories")
     assert top.get_by_role("heading", name="Top stories").is_visible()
-    assert "Full coverage · 3 sources, 3 articles" in top.locator("article.card").first.inner_text()
+    lead_card = top.locator("article.card").first.inner_text()
+    assert "Full coverage · 3 sources, 3 articles" in lead_card and "Paper 0, Paper 1, Paper 2" in lead_card
+    assert top.locator("article.card").first.locator("time").inner_text().endswith("ago")  # the newest report's
     assert page.get_by_text("Council votes to rebuild the river bridge", exact=True).count() == 1
 
     # Section, tag and source pages list stories: the three reports of the bridge vote are one card.
@@ -177,6 +180,10 @@ def test_every_screen_is_finished_on_a_desktop_and_a_phone(browser, live_server,
     _feeds_answer(page, head)
     page.goto(live_server.url + site["pages"]["article"])
     coverage, comments = page.locator(".story-link").first.bounding_box(), page.locator("#comments").bounding_box()
+    # Read more: other stories only, each under its section's label.
+    more = page.locator(".read-more li")
+    assert more.count() >= 3 and page.locator(".read-more li .label").count() == more.count()
+    assert "Bridge vote" not in page.locator(".read-more").inner_text()
     if device == "phone":
         assert coverage["y"] < comments["y"]
     else:
@@ -238,7 +245,8 @@ def test_the_first_run_offline_says_why_and_what_to_do(browser, live_server, sho
 @pytest.mark.parametrize("device", DEVICES)
 def test_the_reader_and_comment_pages_pass_axe(browser, live_server, settings, shots, device):
     """The pages of the community around the news, as a signed-in reader sees them, and the
-    400 page of a malformed list link: no moderate, serious or critical violation."""
+    400 page of a malformed list link: no moderate, serious or critical violation. The site
+    has one lone report, so its home page shows Top stories "as of" its time."""
     from django.test import Client
 
     from broadsheet.community import services
@@ -274,6 +282,10 @@ def test_the_reader_and_comment_pages_pass_axe(browser, live_server, settings, s
         assert response.status == (400 if name == "400" else 200), name
         _fits(page, DEVICES[device]["width"])
         found[name] = violations(page)
+    # A site with no event covered twice: its Top stories are the latest, labelled "as of".
+    page.goto(live_server.url + "/")
+    heading = page.locator("section.top-stories h2").inner_text()
+    assert heading.startswith("Top stories as of ") and item.title in page.locator("section.top-stories").inner_text()
     page.goto(live_server.url + item.get_absolute_url() + "#comments")
     assert page.locator(".account").get_by_role("link", name="Log out").count() == 1  # signed in
     if device == "phone":  # the comment controls are touch targets, as the menu is
