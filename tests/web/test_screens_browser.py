@@ -5,8 +5,8 @@
 description, OpenGraph, canonical, JSON-LD, RSS and Atom; the phone menu; coverage before
 comments; folded live blogs; the first-run message) and photographed.
 
-Screenshots go to the test's tmp dir, or to $BROADSHEET_SHOTS when it is set (to look at
-them: BROADSHEET_SHOTS=/some/dir pytest tests/web/test_screens_browser.py).
+Screenshots go to the test's tmp dir, or to $SCREENSHOTS when it is set (to look at
+them: SCREENSHOTS=/some/dir pytest tests/web/test_screens_browser.py).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ RSS, ATOM = "application/rss+xml", "application/atom+xml"
 
 @pytest.fixture
 def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("BROADSHEET_SHOTS") or tmp_path)
+    folder = Path(os.environ.get("SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
