@@ -1,4 +1,7 @@
-"""RSS feeds of a section, a source, a tag and a story (django.contrib.syndication).
+"""RSS and Atom feeds of a section, a source, a tag and a story (django.contrib.syndication).
+
+Each feed is served in both formats: RSS at /feeds/<kind>/<key>/ and Atom at the same
+address plus atom/ (`atom()` makes the Atom class of an RSS one).
 
 Lists feed the same story rows the pages show (web.cards), one indexed query each; a tag's
 and a story's feeds list their articles, newest first. Every item links to our page of it.
@@ -6,10 +9,12 @@ and a story's feeds list their articles, newest first. Every item links to our p
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 
 from broadsheet.articles.models import Article
 from broadsheet.web import cards
@@ -18,8 +23,17 @@ from broadsheet.web.sections import by_slug
 ITEMS = 30
 
 
-class _Cards(Feed):
+class _Feed(Feed):
+    def author_name(self):
+        # Atom wants an author on the feed or on every entry; the site is the one gathering them.
+        return settings.SITE_NAME
+
+
+class _Cards(_Feed):
     """Items are story cards (web.cards.Card)."""
+
+    def item_author_name(self, item):
+        return item.sources_label or None
 
     def item_title(self, item):
         return item.headline
@@ -36,6 +50,9 @@ class _Cards(Feed):
 
     def item_pubdate(self, item):
         return item.last_published
+
+    def item_updateddate(self, item):
+        return item.last_published  # Atom requires an entry's <updated>: the story's newest report
 
     def item_categories(self, item):
         return [item.section] if item.section else []
@@ -80,7 +97,7 @@ class SourceFeed(_Cards):
         return cards.by_source(obj.pk, None, ITEMS)[0]
 
 
-class _Articles(Feed):
+class _Articles(_Feed):
     """Items are visible articles, linked to our page of each."""
 
     def item_title(self, item):
@@ -96,7 +113,7 @@ class _Articles(Feed):
         return item.published
 
     def item_updateddate(self, item):
-        return item.modified
+        return max(item.published, item.modified) if item.modified else item.published  # Atom requires one
 
     def item_author_name(self, item):
         return item.source.name
@@ -156,3 +173,8 @@ class StoryFeed(_Articles):
         rows = Article.objects.filter(pk__in=obj.ids).select_related("source").order_by("-published", "-pk")
         found = [a for a in rows if a.status == Article.Status.OK]
         return found[:ITEMS]
+
+
+def atom(feed: type[Feed]) -> type[Feed]:
+    """The Atom 1.0 twin of an RSS feed class: same items, its description as the subtitle."""
+    return type(f"Atom{feed.__name__}", (feed,), {"feed_type": Atom1Feed, "subtitle": feed.description})

@@ -17,5 +17,9 @@ urlpatterns = [
     path("feeds/source/<int:pk>/", read_only(feeds.SourceFeed()), name="source-feed"),
     path("feeds/tag/<str:slug>/", read_only(feeds.TagFeed()), name="tag-feed"),
     path("feeds/story/<int:pk>/", read_only(feeds.StoryFeed()), name="story-feed"),
+    path("feeds/section/<slug:slug>/atom/", read_only(feeds.atom(feeds.SectionFeed)()), name="section-atom"),
+    path("feeds/source/<int:pk>/atom/", read_only(feeds.atom(feeds.SourceFeed)()), name="source-atom"),
+    path("feeds/tag/<str:slug>/atom/", read_only(feeds.atom(feeds.TagFeed)()), name="tag-atom"),
+    path("feeds/story/<int:pk>/atom/", read_only(feeds.atom(feeds.StoryFeed)()), name="story-atom"),
     path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

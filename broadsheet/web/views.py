@@ -59,15 +59,21 @@ def home(request):
     grouped = not chosen  # nothing picked: the blocks in the main language, the others apart
     blocks = languages.limit(cards.listed(), chosen, grouped=grouped)
     stories, as_of = top_stories(now, blocks), None
-    shown = {c.story_id for c in stories}
+    # Room for "Latest" after the top stories, whichever way those are chosen below.
     newest = list(cards.newest_first(languages.limit(cards.listed(), chosen))
-                  [: LATEST + len(shown) + (LATEST_LOOK if grouped else 0)])
-    if not stories and newest and newest[0][-1] < now - TOP_STORY_WINDOW:
-        # A site that has not crawled for longer still leads with the stories of its last news,
-        # labelled with their date instead of passing for today's.
+                  [: LATEST + TOP_STORIES + (LATEST_LOOK if grouped else 0)])
+    if not stories and newest:
+        # No event with two sources in the last 48 hours: a site that has not crawled for longer
+        # leads with the busiest stories of its last two days, and any site with nothing busy
+        # with its latest stories; both labelled with the time of the newest report instead
+        # of passing for today's top stories.
         as_of = newest[0][-1]
-        stories = top_stories(as_of, blocks)
-        shown = {c.story_id for c in stories}
+        if as_of < now - TOP_STORY_WINDOW:
+            stories = top_stories(as_of, blocks)
+        if not stories:
+            stories = cards.build([row for row in newest if not grouped or not languages.is_foreign(row[6])]
+                                  [:TOP_STORIES], counts=False)
+    shown = {c.story_id for c in stories}
     fresh = [row for row in newest if row[0] not in shown]
     others = [row for row in fresh if languages.is_foreign(row[6])] if grouped else []
     apart = {row[0] for row in others}

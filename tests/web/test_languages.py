@@ -24,7 +24,9 @@ def mixed():
 
 
 def _latest(html: str) -> str:
-    return html[html.index("<h2 class=\"rule\">Latest"):html.index("</section>", html.index("Latest"))]
+    """The home page's lead: its top stories (on a small site, the latest ones) and Latest."""
+    start = html.index('class="top-stories"') if 'class="top-stories"' in html else html.index('<h2 class="rule">Latest')
+    return html[start:html.index("</section>", html.index('<h2 class="rule">Latest'))]
 
 
 def test_by_default_the_home_page_leads_in_the_sites_language_and_gives_others_a_block(client, mixed):

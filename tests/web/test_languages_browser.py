@@ -16,6 +16,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
+def _lead(page) -> str:
+    """The home page's top stories and Latest blocks, as text."""
+    return page.locator("section.top-stories").inner_text() + page.locator("section.top").inner_text()
+
+
 @pytest.fixture
 def site(coverage, at):  # noqa: F811
     """The coverage stories (English) and a Swedish story, the newest of all."""
@@ -42,7 +47,7 @@ def test_a_reader_sees_related_articles_and_picks_a_language(browser, live_serve
     page.locator(".related").screenshot(path=str(tmp_path / f"related-{size}.png"))
     # The home page leads in English; the Swedish story has a block of its own.
     page.goto(live_server.url + "/")
-    leading = page.locator("section.top-stories").inner_text() + page.locator("section.top").inner_text()
+    leading = _lead(page)
     assert swedish.title not in leading and quake in leading and "Etna sends ash" in leading
     other = page.locator("section.other-languages")
     assert swedish.title in other.inner_text() and other.locator('[lang="sv"]').count() >= 1
@@ -52,7 +57,7 @@ def test_a_reader_sees_related_articles_and_picks_a_language(browser, live_serve
     page.get_by_label("Languages").select_option("sv")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url(live_server.url + "/")
-    assert swedish.title in page.locator("section.top").inner_text()
+    assert swedish.title in _lead(page)  # alone in Swedish: the latest, as top stories "as of"
     assert quake not in page.locator("main").inner_text()
     page.goto(live_server.url + "/section/politics/")
     assert page.locator(".list .card").count() == 1 and page.locator('.card[lang="sv"]').count() == 1
@@ -64,7 +69,7 @@ def test_a_reader_sees_related_articles_and_picks_a_language(browser, live_serve
     page.wait_for_url(live_server.url + "/section/politics/")
     assert page.locator('.card[lang="sv"] .language').inner_text() == "Svenska"  # every language again, marked
     page.goto(live_server.url + "/")
-    assert "Etna sends ash" in page.locator("section.top").inner_text()
+    assert "Etna sends ash" in _lead(page)
     page.goto(live_server.url + swedish.get_absolute_url())
     assert page.evaluate("document.documentElement.lang") == "sv"
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]

@@ -29,9 +29,13 @@ def _meta(page, key: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _link(page, rel: str) -> str | None:
-    found = page.xpath(f'//head/link[@rel="{rel}"]/@href')
+def _link(page, rel: str, kind: str = "") -> str | None:
+    typed = f' and @type="{kind}"' if kind else ""
+    found = page.xpath(f'//head/link[@rel="{rel}"{typed}]/@href')
     return found[0] if len(found) == 1 else None
+
+
+RSS, ATOM = "application/rss+xml", "application/atom+xml"
 
 
 def _json_ld(page) -> dict:
@@ -51,7 +55,8 @@ def test_an_article_page_describes_itself_to_search_engines_and_share_cards(clie
     assert _meta(page, "og:image") == item.image
     assert _meta(page, "og:site_name") and _meta(page, "twitter:card") == "summary_large_image"
     assert _link(page, "canonical") == item.url
-    assert _link(page, "alternate") == f"http://testserver/feeds/story/{item.story_member.story_id}/"
+    assert _link(page, "alternate", RSS) == f"http://testserver/feeds/story/{item.story_member.story_id}/"
+    assert _link(page, "alternate", ATOM) == f"http://testserver/feeds/story/{item.story_member.story_id}/atom/"
     data = _json_ld(page)
     assert data["@type"] == "NewsArticle" and data["headline"] == item.title
     assert data["url"] == data["isBasedOn"] == item.url
@@ -100,16 +105,36 @@ def test_every_page_type_has_its_description_share_tags_and_own_canonical_url(cl
     assert _meta(page, "og:type") and _meta(page, "og:site_name") and _meta(page, "twitter:card")
     if title:
         assert _meta(page, "og:title") == title
-    assert _link(page, "alternate") == (f"http://testserver{feed}" if feed else None)
+    assert _link(page, "alternate", RSS) == (f"http://testserver{feed}" if feed else None)
+    assert _link(page, "alternate", ATOM) == (f"http://testserver{feed}atom/" if feed else None)
     if feed:
-        assert client.get(feed).status_code == 200
+        assert client.get(feed)["Content-Type"].startswith(RSS)
+        assert client.get(feed + "atom/")["Content-Type"].startswith(ATOM)
 
 
 def _items(client, path: str) -> list[tuple[str, str]]:
+    """(title, link) of each item of an RSS feed, after checking that its Atom twin lists the same."""
     response = client.get(path)
-    assert response.status_code == 200 and response["Content-Type"].startswith("application/rss+xml")
+    assert response.status_code == 200 and response["Content-Type"].startswith(RSS)
     channel = ET.fromstring(response.content).find("channel")
-    return [(i.findtext("title"), i.findtext("link")) for i in channel.findall("item")]
+    items = [(i.findtext("title"), i.findtext("link")) for i in channel.findall("item")]
+    assert _entries(client, path + "atom/") == items
+    return items
+
+
+def _entries(client, path: str) -> list[tuple[str, str]]:
+    """(title, link) of each entry of an Atom feed; the feed and each entry carry what Atom requires."""
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"].startswith(ATOM)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(response.content)
+    assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
+    assert feed.findtext("a:title", namespaces=ns) and feed.findtext("a:id", namespaces=ns)
+    assert feed.findtext("a:updated", namespaces=ns) and feed.findtext("a:author/a:name", namespaces=ns)
+    entries = feed.findall("a:entry", ns)
+    for entry in entries:
+        assert entry.findtext("a:id", namespaces=ns) and entry.findtext("a:updated", namespaces=ns)
+    return [(e.findtext("a:title", namespaces=ns), e.find("a:link", ns).get("href")) for e in entries]
 
 
 def test_a_section_feed_lists_its_stories_newest_first_and_nothing_else(client):
@@ -141,6 +166,7 @@ def test_a_hostile_headline_in_a_feed_is_still_valid_xml(client):
 def test_feeds_of_unknown_things_are_404(client):
     for path in ("/feeds/section/nope/", "/feeds/source/999/", "/feeds/tag/nope/", "/feeds/story/999/"):
         assert client.get(path).status_code == 404, path
+        assert client.get(path + "atom/").status_code == 404, path
 
 
 def test_the_sitemap_lists_recent_stories_and_articles_in_a_bounded_number_of_queries(

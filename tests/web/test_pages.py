@@ -174,4 +174,26 @@ def test_a_site_idle_for_days_leads_with_its_last_stories_and_says_when(client):
     page = client.get("/").content.decode()
     top = page[page.index('class="top-stories"'):page.index(">Latest<")]
     assert f'href="{old.get_absolute_url()}"' in top
-    assert "as of " + timezone.localtime(old.last_published).strftime("%-d %B %Y") in top
+    assert re.search(r"as of <time datetime=[^>]+>" + timezone.localtime(old.last_published).strftime("%-d %B %Y, %H:%M"),
+                     top)
+
+
+def test_with_no_event_covered_twice_top_stories_are_the_latest_labelled_as_of(client):
+    items = [article(f"Single report {i}", hours_ago=i + 1) for i in range(8)]
+    page = client.get("/").content.decode()
+    top = page[page.index('class="top-stories"'):page.index(">Latest<")]
+    newest = timezone.localtime(items[0].published)
+    assert re.search(r"as of <time datetime=[^>]+>" + newest.strftime("%-d %B %Y, %H:%M"), top)
+    assert all(f"Single report {i}<" in top for i in range(5)) and "Single report 5<" not in top
+    # and every story once on the page: the rest are the Latest
+    rest = page[page.index(">Latest<"):]
+    assert "Single report 5<" in rest and all(f"Single report {i}<" not in rest for i in range(5))
+
+
+def test_an_article_with_no_text_says_so_instead_of_an_empty_body(client):
+    item = article("Headline only", body="", teaser="")
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "Daily Example gives no text of this article beyond its headline: read it at the original." in page
+    item = article("Teaser only", body="", teaser="A line from the feed.")
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "<p>A line from the feed.</p>" in page and "gives no text" not in page

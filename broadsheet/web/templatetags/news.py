@@ -61,6 +61,15 @@ def site_title() -> str:
     return settings.SITE_NAME
 
 
+@register.simple_tag
+def masthead_sections() -> list[tuple[str, str]]:
+    """The masthead's (name, URL) section links from settings alone, for the 500 page."""
+    from broadsheet.web.context import _links
+    from broadsheet.web.sections import sections
+
+    return _links(tuple(sections()))
+
+
 _UNITS = ((365 * 86400, "year"), (30 * 86400, "month"), (7 * 86400, "week"), (86400, "day"), (3600, "hour"),
           (60, "minute"))
 

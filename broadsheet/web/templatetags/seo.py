@@ -33,17 +33,22 @@ def describe(text: str) -> str:
 @register.inclusion_tag("web/_meta.html", takes_context=True)
 def page_meta(context, title="", description="", kind="website", image="", canonical="", feed="", feed_title=""):
     """The <head> tags of a page; canonical defaults to the page's own URL (query kept only
-    for search, where it is the page)."""
+    for search, where it is the page). `feed` is the page's RSS feed; its Atom twin is the
+    same address plus atom/ (web/urls.py)."""
     request = context.get("request")
     site_name = context.get("site_name", "")
     own = request.build_absolute_uri(request.path) if request is not None else ""
+
+    def absolute(path: str) -> str:
+        return request.build_absolute_uri(path) if path and request is not None else path
+
     if request is not None and request.GET.get("q"):
         own = request.build_absolute_uri()
     return {
         "title": title or site_name, "site_name": site_name, "kind": kind, "image": image,
         "description": describe(description) or f"{site_name}: the news from its publishers, one story at a time.",
         "url": own, "canonical": canonical or own,
-        "feed": request.build_absolute_uri(feed) if feed and request is not None else feed,
+        "feed": absolute(feed), "atom": absolute(feed + "atom/") if feed else "",
         "feed_title": feed_title or title,
     }
 
