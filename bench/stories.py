@@ -273,9 +273,10 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
             Member.objects.bulk_create(Member(article=a, story=s, published=a.published, source_id=source.pk,
                                               names=[], numbers=[]) for a, s in zip(arts, stories))
             if pg_vectors:  # the pgvector column is outside the model: what PgVectors.add writes
-                with connection.cursor() as cursor:
-                    cursor.executemany("UPDATE stories_member SET vector = %s::vector WHERE article_id = %s",
-                                       [(_literal(vectors[i]), a.pk) for i, a in zip(range(lo, hi), arts)])
+                with connection.cursor() as cursor:  # one statement a batch: row by row took most of the fill
+                    cursor.execute("UPDATE stories_member m SET vector = v.vector::vector FROM "
+                                   "unnest(%s::bigint[], %s::text[]) AS v(id, vector) WHERE m.article_id = v.id",
+                                   [[a.pk for a in arts], [_literal(vectors[i]) for i in range(lo, hi)]])
         if pg_vectors and add:
             t0 = time.perf_counter()
             _hnsw(drop=False)
