@@ -298,6 +298,10 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
                 results[label] = _probe_steps(label, n, source, vectors[add:], newest, probes, np.random.default_rng(n))
             finally:
                 store.vector_store = made
+            if pg_vectors and kind is store.DatabaseVectors:
+                # Its members have no pgvector column (DatabaseVectors writes none): left in, they
+                # would sit in the windows of a later run's recall probes, found by exact search only.
+                Article.objects.filter(url__startswith=_probe_url(label, n, "")).delete()
         if pg_vectors:
             ours, base = results["pgvector"], results[stores[1][0]]
             print(f"  {'':>9}  pgvector / exact numpy window, client + backend CPU: p50 {ours[0] / base[0]:.2f}"
@@ -334,7 +338,7 @@ def _probe_steps(label: str, n: int, source, vectors: np.ndarray, newest, probes
     warm = 20  # the process's vector copy fills over its first queries; production runs warm
     for j in range(probes + warm):
         at = newest - timedelta(hours=float(rng.uniform(0, 48)))  # arrivals near "now"
-        article = Article.objects.create(source=source, url=f"https://bench.example/probe-{n}-{j}-{time.time()}",
+        article = Article.objects.create(source=source, url=_probe_url(label, n, f"{j}-{time.time()}"),
                                          title="probe", status=Article.Status.OK, published=at,
                                          embedding=to_bytes(vectors[j % probes]))
         started, cpu, server = time.perf_counter(), time.process_time(), _proc_cpu(backend)
@@ -357,6 +361,10 @@ def _probe_steps(label: str, n: int, source, vectors: np.ndarray, newest, probes
               f" | ours + backend CPU p50 {b50:6.1f} p99 {b99:6.1f} ms (/proc ticks of 10 ms: the mean is the"
               f" figure; what the step costs on free cores, while the wall time above waits for one)")
     return float(b50), float(b99), float(p99)
+
+
+def _probe_url(label: str, n: int, rest: str) -> str:
+    return f"https://bench.example/probe-{label.split()[0]}-{n}-{rest}"
 
 
 def _backend_pid() -> int | None:
@@ -411,15 +419,20 @@ def recall(rng: np.random.Generator, probes: np.ndarray, newest, k: int | None =
         at = newest - timedelta(hours=float(rng.uniform(0, 48)))
         with transaction.atomic():  # SET LOCAL (iterative scans) holds inside a transaction, as in the pipeline
             t = time.perf_counter()
-            approx = {pk for pk, _ in PgVectors().nearest(v, at, PARAMS.window, k)}
+            approx_hits = PgVectors().nearest(v, at, PARAMS.window, k)
             t_hnsw.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        exact = {pk for pk, _ in DatabaseVectors().nearest(v, at, PARAMS.window, k)}
+        exact_hits = DatabaseVectors().nearest(v, at, PARAMS.window, k)
         t_exact.append((time.perf_counter() - t) * 1000)
+        exact = {pk for pk, _ in exact_hits}
         if exact:
-            found.append(len(approx & exact) / len(exact))
+            # A member outside the exact k with the k-th's very cosine is a tie, not a miss (a re-run
+            # stores the same probe vectors again, at the same times: two copies, one taken).
+            floor = exact_hits[-1][1] - 1e-6 if len(exact_hits) == k else np.inf
+            tied = sum(1 for pk, sim in approx_hits if pk not in exact and sim >= floor)
+            found.append(min(1.0, (len({pk for pk, _ in approx_hits} & exact) + tied) / len(exact)))
     mean = float(np.mean(found)) if found else float("nan")
-    print(f"  recall@{k} of the pipeline's pgvector query against exact search over the {PARAMS.window.days}-day "
+    print(f"  recall@{k} (ties at the k-th cosine counted found) of the pipeline's pgvector query against exact search over the {PARAMS.window.days}-day "
           f"window: mean {mean:.3f}, worst {min(found, default=float('nan')):.2f} ({len(found)} probes) | query p99: "
           f"pgvector {np.percentile(t_hnsw, 99):.1f} ms, exact {np.percentile(t_exact[1:] or t_exact, 99):.1f} ms"
           f" (PostgreSQL may answer a narrow window from the time index, exactly: see EXPLAIN)")
