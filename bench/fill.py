@@ -81,7 +81,7 @@ def rebuild_pg_search(connection) -> int:
     made as `search_reindex()` makes it (broadsheet/search/schema.py; the tags of all articles
     gathered in one GROUP BY instead of a subquery each). `schema.rebuild()` calls
     `search_reindex()` once per article: at 100k articles it had not finished after 30 minutes.
-    tests/search/test_fill_rebuild.py holds the two to the same documents."""
+    tests/test_bench_fill.py holds the two to the same documents."""
     from broadsheet.search.schema import BODY_CHARS
 
     with connection.cursor() as cursor:
