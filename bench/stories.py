@@ -247,7 +247,7 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
     from broadsheet.articles.models import Article
     from broadsheet.enrich.embeddings import to_bytes
     from broadsheet.sources.models import Source
-    from broadsheet.stories import pipeline
+    from broadsheet.stories import store
     from broadsheet.stories.models import Member, Story
     from broadsheet.stories.store import vector_store
 
@@ -273,9 +273,10 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
             Member.objects.bulk_create(Member(article=a, story=s, published=a.published, source_id=source.pk,
                                               names=[], numbers=[]) for a, s in zip(arts, stories))
             if pg_vectors:  # the pgvector column is outside the model: what PgVectors.add writes
-                with connection.cursor() as cursor:
-                    cursor.executemany("UPDATE stories_member SET vector = %s::vector WHERE article_id = %s",
-                                       [(_literal(vectors[i]), a.pk) for i, a in zip(range(lo, hi), arts)])
+                with connection.cursor() as cursor:  # one statement a batch: row by row took most of the fill
+                    cursor.execute("UPDATE stories_member m SET vector = v.vector::vector FROM "
+                                   "unnest(%s::bigint[], %s::text[]) AS v(id, vector) WHERE m.article_id = v.id",
+                                   [[a.pk for a in arts], [_literal(vectors[i]) for i in range(lo, hi)]])
         if pg_vectors and add:
             t0 = time.perf_counter()
             _hnsw(drop=False)
@@ -284,34 +285,30 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
         if pg_vectors:
             recall(rng, vectors[add:], newest=Member.objects.order_by("-published").values_list("published", flat=True)
                    .first())
-        newest = Member.objects.order_by("-published").values_list("published", flat=True).first()
-        latencies, cpu_ms, server_ms = [], [], []
-        backend = _backend_pid()
-        warm = 20  # the process's vector copy fills over its first queries; production runs warm
-        for j in range(probes + warm):
-            at = newest - timedelta(hours=float(rng.uniform(0, 48)))  # arrivals near "now"
-            article = Article.objects.create(source=source, url=f"https://bench.example/probe-{n}-{j}-{time.time()}",
-                                             title="probe", status=Article.Status.OK, published=at,
-                                             embedding=to_bytes(vectors[add + j % probes]))
-            started, cpu, server = time.perf_counter(), time.process_time(), _proc_cpu(backend)
-            pipeline.cluster(article)
-            latencies.append((time.perf_counter() - started) * 1000)
-            cpu_ms.append((time.process_time() - cpu) * 1000)
-            server_ms.append((_proc_cpu(backend) - server) * 1000)
-            stored += 1
-        first, rest = latencies[0], latencies[warm:]  # the first query copies the window's vectors in
-        p50, p99 = np.percentile(rest, [50, 99])
-        c50, c99 = np.percentile(cpu_ms[warm:], [50, 99])
-        print(f"  {n:>9,} stored: first (cold copy) {first:6.1f} ms | after {warm} warm-up: wall p50 {p50:6.1f} p99 {p99:6.1f} ms"
-              f" | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms ({1000 / np.mean(rest):,.0f} articles/s;"
-              f" load {os.getloadavg()[0]:.1f})")
-        if backend:
-            both = np.array(cpu_ms[warm:]) + np.array(server_ms[warm:])
-            s50, s99 = np.percentile(server_ms[warm:], [50, 99])
-            b50, b99 = np.percentile(both, [50, 99])
-            print(f"  {'':>9}  PostgreSQL backend CPU mean {np.mean(server_ms[warm:]):5.1f} p50 {s50:6.1f} p99 {s99:6.1f} ms"
-                  f" | ours + backend CPU p50 {b50:6.1f} p99 {b99:6.1f} ms (/proc ticks of 10 ms: the mean is the"
-                  f" figure; what the step costs on free cores, while the wall time above waits for one)")
+        # The fill's newest (a re-run finds the cohesion stories, placed years ahead, after it).
+        newest = (Member.objects.filter(published__lt=datetime.now(timezone.utc)).order_by("-published")
+                  .values_list("published", flat=True).first())
+        stores = [("pgvector", store.PgVectors)] if pg_vectors else []
+        stores.append(("exact numpy window" + (" (baseline)" if pg_vectors else ""), store.DatabaseVectors))
+        results = {}
+        for label, kind in stores:
+            made = store.vector_store
+            store.vector_store = kind  # what DatabaseIndex searches with
+            try:
+                results[label] = _probe_steps(label, n, source, vectors[add:], newest, probes, np.random.default_rng(n))
+            finally:
+                store.vector_store = made
+            if pg_vectors and kind is store.DatabaseVectors:
+                # Its members have no pgvector column (DatabaseVectors writes none): left in, they
+                # would sit in the windows of a later run's recall probes, found by exact search only.
+                Article.objects.filter(url__startswith=_probe_url(label, n, "")).delete()
+        if pg_vectors:
+            ours, base = results["pgvector"], results[stores[1][0]]
+            print(f"  {'':>9}  pgvector / exact numpy window, client + backend CPU: p50 {ours[0] / base[0]:.2f}"
+                  f" p99 {ours[1] / base[1]:.2f} (goal p99 <= {GOAL_P99_MS:.0f} ms: "
+                  f"{'met' if ours[1] <= GOAL_P99_MS else 'NOT met'})")
+        p99 = results[stores[0][0]][2]
+        stored = Article.objects.count()
         out[n] = p99
     from broadsheet.stories import pipeline
 
@@ -326,6 +323,48 @@ def db_scale(sizes: list[int], probes: int = 200, days: int = 365) -> dict:
           f"CPU p50 {c50:.1f} p99 {c99:.1f} ms | without the cohesion check p50 {b50:.1f} p99 {b99:.1f} ms"
           f" | p99 ratio {c99 / b99:.2f}")
     return out
+
+
+def _probe_steps(label: str, n: int, source, vectors: np.ndarray, newest, probes: int,
+                 rng: np.random.Generator) -> tuple[float, float, float]:
+    """`pipeline.cluster` for `probes` new articles near `newest`; prints and returns the client +
+    backend CPU p50 and p99 and the wall p99 (ms)."""
+    from broadsheet.articles.models import Article
+    from broadsheet.enrich.embeddings import to_bytes
+    from broadsheet.stories import pipeline
+
+    latencies, cpu_ms, server_ms = [], [], []
+    backend = _backend_pid()
+    warm = 20  # the process's vector copy fills over its first queries; production runs warm
+    for j in range(probes + warm):
+        at = newest - timedelta(hours=float(rng.uniform(0, 48)))  # arrivals near "now"
+        article = Article.objects.create(source=source, url=_probe_url(label, n, f"{j}-{time.time()}"),
+                                         title="probe", status=Article.Status.OK, published=at,
+                                         embedding=to_bytes(vectors[j % probes]))
+        started, cpu, server = time.perf_counter(), time.process_time(), _proc_cpu(backend)
+        pipeline.cluster(article)
+        latencies.append((time.perf_counter() - started) * 1000)
+        cpu_ms.append((time.process_time() - cpu) * 1000)
+        server_ms.append((_proc_cpu(backend) - server) * 1000)
+    first, rest = latencies[0], latencies[warm:]  # the first query copies the window's vectors in
+    p50, p99 = np.percentile(rest, [50, 99])
+    c50, c99 = np.percentile(cpu_ms[warm:], [50, 99])
+    print(f"  {n:>9,} stored, {label}: first {first:6.1f} ms | after {warm} warm-up: wall p50 {p50:6.1f} p99 {p99:6.1f} ms"
+          f" | CPU p50 {c50:6.1f} p99 {c99:6.1f} ms ({1000 / np.mean(rest):,.0f} articles/s;"
+          f" load {os.getloadavg()[0]:.1f})")
+    b50, b99 = c50, c99
+    if backend:
+        both = np.array(cpu_ms[warm:]) + np.array(server_ms[warm:])
+        s50, s99 = np.percentile(server_ms[warm:], [50, 99])
+        b50, b99 = np.percentile(both, [50, 99])
+        print(f"  {'':>9}  PostgreSQL backend CPU mean {np.mean(server_ms[warm:]):5.1f} p50 {s50:6.1f} p99 {s99:6.1f} ms"
+              f" | ours + backend CPU p50 {b50:6.1f} p99 {b99:6.1f} ms (/proc ticks of 10 ms: the mean is the"
+              f" figure; what the step costs on free cores, while the wall time above waits for one)")
+    return float(b50), float(b99), float(p99)
+
+
+def _probe_url(label: str, n: int, rest: str) -> str:
+    return f"https://bench.example/probe-{label.split()[0]}-{n}-{rest}"
 
 
 def _backend_pid() -> int | None:
@@ -349,7 +388,7 @@ def _proc_cpu(pid: int | None) -> float:
 
 
 def _literal(vector: np.ndarray) -> str:
-    return "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
+    return "[" + ",".join(f"{x:.9g}" for x in vector) + "]"  # 9 digits: the float32 exactly, as PgVectors writes it
 
 
 def _hnsw(drop: bool) -> None:
@@ -362,7 +401,7 @@ def _hnsw(drop: bool) -> None:
             cursor.execute("SET maintenance_work_mem = '1GB'")
             cursor.execute("CREATE INDEX IF NOT EXISTS member_vector_hnsw ON stories_member "
                            "USING hnsw (vector vector_cosine_ops)")
-            cursor.execute("ANALYZE stories_member")
+            cursor.execute("ANALYZE")  # every table: the server here runs with autovacuum off
 
 
 def recall(rng: np.random.Generator, probes: np.ndarray, newest, k: int | None = None) -> tuple[float, float]:
@@ -380,15 +419,20 @@ def recall(rng: np.random.Generator, probes: np.ndarray, newest, k: int | None =
         at = newest - timedelta(hours=float(rng.uniform(0, 48)))
         with transaction.atomic():  # SET LOCAL (iterative scans) holds inside a transaction, as in the pipeline
             t = time.perf_counter()
-            approx = {pk for pk, _ in PgVectors().nearest(v, at, PARAMS.window, k)}
+            approx_hits = PgVectors().nearest(v, at, PARAMS.window, k)
             t_hnsw.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        exact = {pk for pk, _ in DatabaseVectors().nearest(v, at, PARAMS.window, k)}
+        exact_hits = DatabaseVectors().nearest(v, at, PARAMS.window, k)
         t_exact.append((time.perf_counter() - t) * 1000)
+        exact = {pk for pk, _ in exact_hits}
         if exact:
-            found.append(len(approx & exact) / len(exact))
+            # A member outside the exact k with the k-th's very cosine is a tie, not a miss (a re-run
+            # stores the same probe vectors again, at the same times: two copies, one taken).
+            floor = exact_hits[-1][1] - 1e-6 if len(exact_hits) == k else np.inf
+            tied = sum(1 for pk, sim in approx_hits if pk not in exact and sim >= floor)
+            found.append(min(1.0, (len({pk for pk, _ in approx_hits} & exact) + tied) / len(exact)))
     mean = float(np.mean(found)) if found else float("nan")
-    print(f"  recall@{k} of the pipeline's pgvector query against exact search over the {PARAMS.window.days}-day "
+    print(f"  recall@{k} (ties at the k-th cosine counted found) of the pipeline's pgvector query against exact search over the {PARAMS.window.days}-day "
           f"window: mean {mean:.3f}, worst {min(found, default=float('nan')):.2f} ({len(found)} probes) | query p99: "
           f"pgvector {np.percentile(t_hnsw, 99):.1f} ms, exact {np.percentile(t_exact[1:] or t_exact, 99):.1f} ms"
           f" (PostgreSQL may answer a narrow window from the time index, exactly: see EXPLAIN)")
@@ -427,7 +471,9 @@ def db_cohesion_cost(source, rng: np.random.Generator, offset_days: int, members
 
     topic = rng.standard_normal(384).astype(np.float32)
     places = ["Qeshm", "Dargahan", "Tabl", "Hormozgan", "Bandar", "Abbas", "Kish", "Minab", "Jask", "Lengeh"]
-    at = datetime.now(timezone.utc) + timedelta(days=offset_days)  # clear of the other stories' windows
+    earlier = Article.objects.filter(url__startswith="https://bench.example/cohesion-").count()  # runs before on this database
+    # clear of the other stories' windows, and of the cohesion stories of earlier runs
+    at = datetime.now(timezone.utc) + timedelta(days=offset_days + 10 * (earlier // (members + probes) + 1))
     cpu_ms, story = [], None
     for i in range(members + probes):
         v = topic + 0.25 * rng.standard_normal(384).astype(np.float32)

@@ -4,6 +4,7 @@ and the two database vector stores (pgvector HNSW; exact numpy over a time windo
 from __future__ import annotations
 
 from collections import Counter
+import json
 from datetime import datetime, timedelta
 import threading
 from functools import lru_cache
@@ -11,7 +12,7 @@ from typing import Hashable
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Case, Count, Max, Min, Q, Value, When
 from django.utils import timezone
 
 from broadsheet.articles.models import Article
@@ -81,26 +82,85 @@ class DatabaseVectors:
 
 
 class PgVectors:
-    """pgvector HNSW (cosine) on stories_member.vector, filtered by the time window.
-    Iterative index scans (pgvector >= 0.8) keep filtered queries from coming back short."""
+    """pgvector on stories_member.vector (cosine).
+
+    Within a time window (the pipeline's case: the few thousand members of ±3 days) the
+    search is exact: the window's rows are read through the btree on `published` and sorted
+    by distance, the answer the numpy path gives. The distance is computed in a fenced
+    subquery (OFFSET 0) so the planner cannot answer the ORDER BY from the HNSW index,
+    which it may choose as the table grows and which is approximate. Without a window
+    (an undated article) the HNSW index answers, with iterative scans (pgvector >= 0.8) so a
+    filtered scan does not come back short.
+
+    The vector goes once, as a parameter in pgvector's binary form: inlined as text
+    (Django's default client-side binding) its 384 numbers were parsed and planned with the
+    statement, twice."""
+
+    WINDOW = ("SELECT article_id, distance FROM (SELECT article_id, vector <=> %b::vector AS distance "
+              "FROM stories_member WHERE published BETWEEN %s AND %s AND vector IS NOT NULL OFFSET 0) AS w "
+              "ORDER BY distance LIMIT %s")
+    ALL = ("SELECT article_id, vector <=> %b::vector AS distance FROM stories_member WHERE vector IS NOT NULL "
+           "ORDER BY distance LIMIT %s")
 
     def nearest(self, vector: np.ndarray, around: datetime | None, window: timedelta, k: int) -> list[tuple[Hashable, float]]:
-        literal = "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
-        where, args = "vector IS NOT NULL", [literal]
-        if around is not None:
-            where += " AND published BETWEEN %s AND %s"
-            args += [around - window, around + window]
-        with connection.cursor() as cursor:
-            if _pg_iterative_scan():
+        with _bound_cursor() as cursor:
+            if around is None:
+                if _pg_iterative_scan():
+                    cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+                cursor.execute(self.ALL, [vector, k])
+            else:
+                cursor.execute(self.WINDOW, [vector, around - window, around + window, k])
+            return [(pk, 1.0 - float(distance)) for pk, distance in cursor.fetchall()]
+
+    def members(self, vector: np.ndarray, around: datetime | None, window: timedelta,
+                k: int) -> list[tuple[int, int, list, list, datetime, float]]:
+        """What `DatabaseIndex.neighbours` needs of the k nearest, in the same round trip:
+        (article id, story id, names, numbers, published, cosine) of those whose article is
+        visible (status "ok"); the k are chosen among all members, as `nearest` chooses them."""
+        nearest = self.ALL if around is None else self.WINDOW
+        sql = (f"SELECT m.article_id, m.story_id, m.names, m.numbers, m.published, 1 - n.distance FROM ({nearest}) AS n "
+               "JOIN stories_member m ON m.article_id = n.article_id JOIN articles_article a ON a.id = n.article_id "
+               "WHERE a.status = %s ORDER BY n.distance")
+        args = [vector, k] if around is None else [vector, around - window, around + window, k]
+        with _bound_cursor() as cursor:
+            if around is None and _pg_iterative_scan():
                 cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-            cursor.execute(f"SELECT article_id, 1 - (vector <=> %s::vector) FROM stories_member WHERE {where} "
-                           f"ORDER BY vector <=> %s::vector LIMIT %s", [*args, literal, k])
-            return [(pk, float(sim)) for pk, sim in cursor.fetchall()]
+            cursor.execute(sql, [*args, Article.Status.OK.value])
+            return [(pk, story, _json(names), _json(numbers), published, float(sim))
+                    for pk, story, names, numbers, published, sim in cursor.fetchall()]
 
     def add(self, key: int, vector: np.ndarray) -> None:
-        literal = "[" + ",".join(f"{x:.6f}" for x in vector) + "]"
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE stories_member SET vector = %s::vector WHERE article_id = %s", [literal, key])
+        with _bound_cursor() as cursor:
+            cursor.execute("UPDATE stories_member SET vector = %b::vector WHERE article_id = %s", [vector, key])
+
+    def write_member(self, member: Member, vector: np.ndarray) -> None:
+        """The member's row with its vector in one INSERT … ON CONFLICT: written after the row,
+        the vector's UPDATE made a second version of it, with an entry in each of its indexes."""
+        columns = ["article_id", "story_id", "published", "source_id", "names", "numbers", "score", "created_at"]
+        values = [member.article_id, member.story_id, member.published, member.source_id, json.dumps(member.names),
+                  json.dumps(member.numbers), member.score, member.created_at]
+        changed = ", ".join(f"{c} = EXCLUDED.{c}" for c in [*columns[1:7], "vector"])
+        with _bound_cursor() as cursor:
+            cursor.execute(f"INSERT INTO stories_member ({', '.join(columns)}, vector) VALUES "
+                           f"(%s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %b::vector) "
+                           f"ON CONFLICT (article_id) DO UPDATE SET {changed}", [*values, vector])
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, (str, bytes)) else value  # Django loads jsonb as text
+
+
+def _bound_cursor():
+    """A cursor of this connection that binds parameters on the server (psycopg's Cursor, not
+    the ClientCursor Django uses), with numpy vectors sent in pgvector's binary form, wrapped
+    as Django wraps its own (errors translated, queries logged where Django logs them)."""
+    import psycopg
+    from pgvector.psycopg.vector import VectorBinaryDumper
+
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)
+    cursor.adapters.register_dumper(np.ndarray, VectorBinaryDumper)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +197,10 @@ class DatabaseIndex:
         self.article, self.signals, self.vectors = article, signals, vector_store()
 
     def neighbours(self, doc: Doc, params: Params) -> list[Neighbour]:
+        if isinstance(self.vectors, PgVectors):  # the search and the members' rows in one statement
+            rows = self.vectors.members(doc.vector, doc.published, params.window, params.neighbours)
+            return [Neighbour(Doc(pk, np.zeros(0), frozenset(names), frozenset(numbers), published), story, sim)
+                    for pk, story, names, numbers, published, sim in rows]
         hits = dict(self.vectors.nearest(doc.vector, doc.published, params.window, params.neighbours))
         members = Member.objects.filter(article_id__in=hits, article__status=Article.Status.OK)
         return [Neighbour(Doc(m.article_id, np.zeros(0), frozenset(m.names), frozenset(m.numbers), m.published),
@@ -146,10 +210,15 @@ class DatabaseIndex:
         return Story.objects.create(headline=self.article.title[:1000]).pk
 
     def add(self, doc: Doc, story: Hashable, score: float) -> None:
-        Member.objects.update_or_create(article_id=doc.key, defaults={
-            "story_id": story, "published": self.article.published, "source_id": self.article.source_id,
-            "names": self.signals.get("e", []), "numbers": self.signals.get("n", []), "score": score})
-        self.vectors.add(doc.key, doc.vector)
+        member = Member(article_id=doc.key, story_id=story, published=self.article.published,
+                        source_id=self.article.source_id, names=self.signals.get("e", []),
+                        numbers=self.signals.get("n", []), score=score)
+        if isinstance(self.vectors, PgVectors):
+            self.vectors.write_member(member, doc.vector)
+        else:  # one INSERT … ON CONFLICT: update_or_create took two savepoints, a SELECT and the INSERT
+            Member.objects.bulk_create([member], update_conflicts=True, unique_fields=["article"],
+                                       update_fields=["story", "published", "source_id", "names", "numbers", "score"])
+            self.vectors.add(doc.key, doc.vector)
         refresh(story)
 
     def merge(self, story: Hashable, into: Hashable) -> None:
@@ -232,12 +301,18 @@ def lead_row(languages: list[str], vectors: list[np.ndarray | None], wanted: str
 def refresh(story_id: Hashable) -> None:
     """Recompute a story's counts, times, card and centroid from its visible members."""
     members = Member.objects.filter(story_id=story_id, article__status=Article.Status.OK)
-    stats = members.aggregate(
-        n=Count("article_id"), sources=Count("source_id", distinct=True), first=Min("published"), last=Max("published"),
-        countries=Count("article__source__country", distinct=True, filter=~Q(article__source__country="")))
     rows = list(members.order_by("published", "article_id").values_list(
         "article_id", "article__title", "article__image", "article__section", "article__language",
-        "article__source__name", "article__source__icon", "article__picture__sizes")[:CARD_ROWS])
+        "article__source__name", "article__source__icon", "article__picture__sizes",
+        "published", "source_id", "article__source__country")[:CARD_ROWS])
+    if len(rows) < CARD_ROWS:  # all of them: the counts from the rows, without a query of their own
+        stats = {"n": len(rows), "sources": len({r[9] for r in rows}), "first": rows[0][8] if rows else None,
+                 "last": rows[-1][8] if rows else None, "countries": len({r[10] for r in rows if r[10]})}
+    else:
+        stats = members.aggregate(
+            n=Count("article_id"), sources=Count("source_id", distinct=True), first=Min("published"),
+            last=Max("published"),
+            countries=Count("article__source__country", distinct=True, filter=~Q(article__source__country="")))
     blobs = dict(members.filter(article_id__in=[r[0] for r in rows[:CENTRAL_ROWS]])
                  .values_list("article_id", "article__embedding"))
     lead, mean = lead_row([r[4] for r in rows[:CENTRAL_ROWS]], [from_bytes(blobs.get(r[0])) for r in rows[:CENTRAL_ROWS]],
@@ -249,8 +324,8 @@ def refresh(story_id: Hashable) -> None:
         lead_text = body or teaser
     card = card_fields(rows, lead_text, lead, icons={row[5]: row[6] for row in reversed(rows)},
                        sizes={row[0]: row[7] for row in rows if row[7]})
-    merged = Story.objects.filter(pk=story_id, merged_into__isnull=False).exists()
-    card["listed"] = card["listed"] and not merged
+    # A story merged into another stays unlisted: checked in the UPDATE, not by a query before it.
+    card["listed"] = Case(When(merged_into__isnull=True, then=Value(card["listed"])), default=Value(False))
     Story.objects.filter(pk=story_id).update(
         article_count=stats["n"], source_count=stats["sources"], country_count=stats["countries"],
         first_published=stats["first"], last_published=stats["last"], centroid=centroid,

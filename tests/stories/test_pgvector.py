@@ -69,3 +69,62 @@ def test_the_time_window_filters_the_index():
     hits = store.PgVectors().nearest(vectors[30], around, timedelta(hours=5), 20)
     assert hits and hits[0][0] == keys[30] and hits[0][1] == pytest.approx(1.0, abs=1e-4)
     assert {pk for pk, _ in hits} <= set(keys[25:36])
+
+
+def test_within_a_window_the_search_is_exact_whatever_the_planner_would_prefer():
+    keys, vectors = members(200)
+    around, window = T0 + timedelta(hours=100), timedelta(hours=60)  # 121 members inside
+    inside = [i for i in range(200) if abs(i - 100) <= 60]
+    with connection.cursor() as cursor:  # tempt the planner towards the (approximate) HNSW index
+        cursor.execute("SET enable_sort = off")
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for q in (3, 100, 150, 199):
+                want, sims = top_k(vectors[inside], vectors[q], 30)
+                hits = store.PgVectors().nearest(vectors[q], around, window, 30)
+                assert [pk for pk, _ in hits] == [keys[inside[i]] for i in want]
+                assert [s for _, s in hits] == pytest.approx([float(s) for s in sims], abs=1e-5)
+            with store._bound_cursor() as bound:
+                bound.execute("EXPLAIN " + store.PgVectors.WINDOW, [vectors[3], around - window, around + window, 30])
+                plan = "\n".join(row[0] for row in bound.fetchall())
+            assert "member_vector_hnsw" not in plan
+        finally:
+            cursor.execute("RESET enable_sort")
+            cursor.execute("RESET enable_seqscan")
+
+
+def test_the_neighbours_rows_come_with_the_search_and_leave_out_hidden_articles():
+    from broadsheet.articles.models import Article
+
+    keys, vectors = members(40)
+    hidden = keys[21]
+    Article.objects.filter(pk=hidden).update(status=Article.Status.FAILED)
+    Member.objects.filter(article_id=keys[20]).update(names=["qeshm"], numbers=["6.1"])
+    around, window = T0 + timedelta(hours=20), timedelta(hours=5)
+    nearest = store.PgVectors().nearest(vectors[20], around, window, 8)
+    rows = store.PgVectors().members(vectors[20], around, window, 8)
+    assert [r[0] for r in rows] == [pk for pk, _ in nearest if pk != hidden]  # the 8 chosen among all, then filtered
+    first = rows[0]
+    assert first[0] == keys[20] and first[2:4] == (["qeshm"], ["6.1"]) and first[5] == pytest.approx(1.0, abs=1e-5)
+    assert first[1] == Member.objects.get(article_id=keys[20]).story_id and first[4] == T0 + timedelta(hours=20)
+
+
+def test_a_members_row_and_its_vector_are_written_in_one_statement_and_can_be_rewritten():
+    from django.test.utils import CaptureQueriesContext
+
+    keys, vectors = members(3)
+    item = article("Late report", "Text.", topic="late", publisher=source("Wire"), at=T0 + timedelta(hours=1))
+    story = Story.objects.create()
+    v = vectors[1]
+    with CaptureQueriesContext(connection) as queries:
+        store.PgVectors().write_member(Member(article_id=item.pk, story_id=story.pk, published=item.published,
+                                              source_id=item.source_id, names=["wire"], numbers=[], score=0.5), v)
+    assert len(queries) == 1
+    hits = dict(store.PgVectors().nearest(v, None, timedelta(days=1), 5))
+    assert hits[item.pk] == pytest.approx(1.0, abs=1e-5)
+    store.PgVectors().write_member(Member(article_id=item.pk, story_id=story.pk, published=item.published,
+                                          source_id=item.source_id, names=["again"], numbers=["2"], score=0.7),
+                                   vectors[2])
+    again = Member.objects.get(article_id=item.pk)
+    assert (again.names, again.numbers, again.score) == (["again"], ["2"], 0.7)
+    assert dict(store.PgVectors().nearest(vectors[2], None, timedelta(days=1), 5))[item.pk] == pytest.approx(1.0, abs=1e-5)

@@ -235,3 +235,42 @@ def test_the_card_headline_is_the_most_central_members_in_the_site_language(at, 
     refresh(story.pk)
     story.refresh_from_db()
     assert story.headline == german.title
+
+
+def test_a_storys_counts_are_the_same_read_from_its_card_rows_or_counted_apart(at, monkeypatch):
+    from broadsheet.sources.models import Source
+    from broadsheet.stories import store
+
+    Source.objects.filter(pk=source("Wire").pk).update(country="")  # no country: not counted
+    publishers = [source("Wire"), source("Gazette", "IE"), source("Zeitung", "DE"), source("Gazette", "IE")]
+    story = Story.objects.create()
+    for i, publisher in enumerate(publishers):
+        item = article(f"Report {i}", reworded(QUAKE, 40 + i), topic="quake", publisher=publisher, at=at(hours=i))
+        Member.objects.create(article=item, story=story, published=item.published, source_id=publisher.pk)
+    hidden = article("Withdrawn", reworded(QUAKE, 50), topic="quake", publisher=source("Tribune"), at=at(hours=9))
+    Article.objects.filter(pk=hidden.pk).update(status=Article.Status.FAILED)
+    Member.objects.create(article=hidden, story=story, published=hidden.published, source_id=hidden.source_id)
+    counts = []
+    for rows in (500, 2):  # every member among the card's rows; more members than rows
+        monkeypatch.setattr(store, "CARD_ROWS", rows)
+        store.refresh(story.pk)
+        story.refresh_from_db()
+        counts.append((story.article_count, story.source_count, story.country_count, story.first_published,
+                       story.last_published, story.listed))
+    assert counts[0] == counts[1] == (4, 3, 2, at(), at(hours=3), True)
+
+
+def test_a_merged_story_stays_unlisted_when_refreshed(at):
+    from broadsheet.stories.store import refresh
+
+    item = article("Quake", QUAKE, topic="quake", publisher=source("Wire"))
+    into, merged = Story.objects.create(), Story.objects.create()
+    Story.objects.filter(pk=merged.pk).update(merged_into=into)
+    Member.objects.create(article=item, story=merged, published=item.published, source_id=item.source_id)
+    refresh(merged.pk)
+    merged.refresh_from_db()
+    assert (merged.article_count, merged.headline, merged.listed) == (1, "Quake", False)
+    Member.objects.filter(story=merged).update(story=into)
+    refresh(into.pk)
+    into.refresh_from_db()
+    assert (into.article_count, into.listed) == (1, True)
