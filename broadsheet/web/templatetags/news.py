@@ -88,7 +88,8 @@ def ago(value, now) -> str:
 
 
 def _time_html(value, now) -> str:
-    """What reltime renders (web/_time.html), built in Python for cards drawn in a loop."""
+    """What reltime renders: a <time> with the exact time on hover, built in Python for cards
+    drawn in a loop (it was a template, web/_time.html; tests/web/test_lists.py holds the two equal)."""
     local = timezone.localtime(value)
     return (f'<time datetime="{local.isoformat()}" title="{local.day} {local.strftime("%B %Y, %H:%M")} '
             f'{_esc(local.tzname() or "")}">{ago(value, now)}</time>')

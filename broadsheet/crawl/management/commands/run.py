@@ -206,7 +206,7 @@ class Command(BaseCommand):
 
     def _prune_raw_pages(self) -> None:
         """Hourly: raw pages past their age or over the size limit go, oldest first; and
-        SQLite's planner statistics are refreshed (lib/dbstats.py)."""
+        the planner's statistics refreshed where nothing else does (lib/dbstats.py)."""
         from broadsheet.crawl.rawpages import prune
         from broadsheet.lib import dbstats
 
