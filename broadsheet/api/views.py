@@ -19,6 +19,7 @@ from broadsheet.articles import blocks as article_blocks
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
+from broadsheet.web import languages
 from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import sections as taxonomy, slug_for
 
@@ -63,8 +64,11 @@ def articles(request):
     query = ArticlesQuery(request.GET)
     if not query.is_valid():
         return _error(400, query.first_error())
+    if languages.refused(request):
+        return _error(400, languages.refused(request))
     want = query.cleaned_data
     rows = Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member", "enrichment")
+    rows = languages.limit(rows, languages.pick(request))  # the site's languages and the reader's pick
     if want["section"]:
         rows = rows.filter(section=want["section"])
     if want["source"]:

@@ -16,6 +16,7 @@ from django.db import connection
 
 from broadsheet.search.schema import CONFIGS
 from broadsheet.search.terms import fts5_match
+from broadsheet.web.languages import Allowed
 
 CANDIDATES = 1000
 
@@ -27,6 +28,7 @@ class Filters:
     language: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    allowed: Allowed | None = None  # the site's languages and the reader's pick (web/languages.py)
 
 
 def _where(filters: Filters) -> tuple[str, list]:
@@ -40,6 +42,11 @@ def _where(filters: Filters) -> tuple[str, list]:
     if filters.language:
         sql.append("(a.language = %s OR a.language LIKE %s)")
         params += [filters.language, filters.language + "-%"]
+    if filters.allowed is not None:
+        condition, values = filters.allowed.sql("a.language")
+        if condition:
+            sql.append(condition)
+            params += values
     if filters.since:
         sql.append("a.published >= %s")
         params.append(filters.since)

@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date
 from broadsheet.api.forms import MAX_ID, TimeField, WholeNumberField, section_named
 from broadsheet.search.backends import CANDIDATES, Filters
 from broadsheet.search.terms import MAX_CHARS
+from broadsheet.web import languages
 
 MAX_LIMIT = 50
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})?", re.ASCII | re.IGNORECASE)
@@ -74,10 +75,13 @@ class SearchForm(forms.Form):
                 return None
         return until
 
-    def filters(self) -> Filters:
+    def filters(self, chosen: str = "") -> Filters:
+        """The form's filters, within the site's languages and the reader's pick `chosen`
+        (web/languages.py); a `language` asked for here takes the place of the pick."""
         data = self.cleaned_data
+        allowed = languages.allowed("" if data["language"] else chosen)
         return Filters(section=data["section"], source=data["source"], language=data["language"],
-                       since=data["since"], until=data["until"])
+                       since=data["since"], until=data["until"], allowed=None if allowed.everything else allowed)
 
     def first_error(self) -> str:
         name, errors = next(iter(self.errors.items()))
