@@ -83,13 +83,32 @@ def _ranked(sql: str, params: list, limit: int, offset: int) -> tuple[list[tuple
     return [(pk, story, float(score)) for pk, story, score, _ in rows], (rows[0][3] if rows else 0)
 
 
+# Weights of a match in the headline, the tags and the source name over one in the text alone.
+TITLE_WEIGHT, TAGS_WEIGHT, SOURCE_WEIGHT = 10.0, 4.0, 2.0
+
+
+def _hits(column: int, n: int) -> str:
+    """SQL: the share of the n terms found in FTS5 column `column` of the current row, from the
+    matches highlight() marks in it (each marked with char(1); capped at n, repeats counted)."""
+    marked = f"coalesce(highlight(search_fts, {column}, char(1), ''), '')"
+    return f"min(length({marked}) - length(replace({marked}, char(1), '')), {n}) * 1.0 / {n}"
+
+
 def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, now: datetime) -> tuple[list, int]:
+    """The newest CANDIDATES matches (FTS5 walks its index by rowid, newest first, and stops
+    there), each scored by where its words are: headline, tags, source name or text only.
+
+    Not bm25(): it weighs each word by how many rows hold it, which FTS5 counts by reading
+    the word's whole index entry on every query: at a million articles a common word costs
+    a hundred milliseconds before one row is ranked. highlight() on the short columns reads
+    only the candidate rows, so the work is bounded by CANDIDATES, not by the table."""
     where, params = _where(filters)
-    # bm25 is lower for better matches; the weights favour the headline, then tags, the source, the text.
+    n = len(terms)
+    rel = (f"1.0 + {TITLE_WEIGHT} * {_hits(0, n)} + {TAGS_WEIGHT} * {_hits(3, n)} "
+           f"+ {SOURCE_WEIGHT} * {_hits(2, n)}")
     sql = f"""
         WITH c AS (
-            SELECT f.rowid AS id, -bm25(search_fts, 10.0, 1.0, 2.0, 4.0) AS rel, a.published AS published,
-                   m.story_id AS story
+            SELECT f.rowid AS id, {rel} AS rel, a.published AS published, m.story_id AS story
             FROM search_fts f
             JOIN articles_article a ON a.id = f.rowid
             LEFT JOIN stories_member m ON m.article_id = a.id
