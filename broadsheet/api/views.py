@@ -64,8 +64,6 @@ def articles(request):
     query = ArticlesQuery(request.GET)
     if not query.is_valid():
         return _error(400, query.first_error())
-    if languages.refused(request):
-        return _error(400, languages.refused(request))
     want = query.cleaned_data
     rows = Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member", "enrichment")
     rows = languages.limit(rows, languages.pick(request))  # the site's languages and the reader's pick

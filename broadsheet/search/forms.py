@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, timezone
 from django import forms
 from django.utils.dateparse import parse_date
 
-from broadsheet.api.forms import MAX_ID, TimeField, WholeNumberField, section_named
+from broadsheet.api.forms import MAX_ID, LanguagePickField, TimeField, WholeNumberField, section_named
 from broadsheet.search.backends import CANDIDATES, Filters
 from broadsheet.search.terms import MAX_CHARS
 from broadsheet.web import languages
@@ -48,6 +48,7 @@ class SearchForm(forms.Form):
     until = DayOrTimeField(required=False)
     limit = WholeNumberField(required=False, min_value=1, max_value=MAX_LIMIT,
                              error_messages=_numbers(f"must be a whole number from 1 to {MAX_LIMIT}"))
+    lang = LanguagePickField(required=False, max_length=20)
     cursor = WholeNumberField(required=False, min_value=0, max_value=CANDIDATES,
                               error_messages=_numbers("is malformed: use the next_cursor of the previous page"))
 

@@ -53,8 +53,6 @@ def api(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
-    if languages.refused(request):
-        return JsonResponse({"error": languages.refused(request)}, status=400)
     want = form.cleaned_data
     # No words (or none with a letter or digit): no results, as on the page.
     found = search(want["q"], form.filters(languages.pick(request)), limit=want["limit"] or PER_PAGE, cursor=want["cursor"] or 0)

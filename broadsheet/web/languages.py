@@ -112,12 +112,10 @@ def limit(rows, chosen: str, grouped: bool = False):
     return rows.filter(allowed(chosen, grouped).q())
 
 
-def refused(request) -> str | None:
-    """For the API, where a bad value is an error and not the default: why `?lang=` is refused."""
-    if "lang" not in request.GET or clean(request.GET.get("lang")) or not request.GET.get("lang", "").strip():
-        return None
+def refusal() -> str:
+    """Why a `lang` value is refused where a bad value is an error (the API, the search form)."""
     offered = ", ".join([ALL, *shown()]) if shown() else f"{ALL} or a language code such as {main()}"
-    return f"lang: must be {offered}"
+    return f"must be {offered}"
 
 
 def is_foreign(code: str) -> bool:

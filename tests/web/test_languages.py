@@ -230,6 +230,10 @@ def test_the_api_refuses_a_language_it_does_not_list(client, settings, url):
     settings.SITE_LANGUAGES = ["en", "sv"]
     answer = client.get(url)
     assert answer.status_code == 400 and answer.json()["error"] == "lang: must be all, en, sv"
+    settings.SITE_LANGUAGES = []
+    assert client.get("/api/articles?lang=<b>").json()["error"] == "lang: must be all or a language code such as en"
+    page = client.get("/search/?q=parade&lang=xx1")  # the search page is a form: it says so too
+    assert page.status_code == 400 and "lang: must be all" in page.content.decode()
 
 
 @pytest.mark.parametrize("shown", [[], ["en"], ["sv"], ["en", "sv"]])
