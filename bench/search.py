@@ -1,18 +1,21 @@
 """Search latency on a database filled with generated articles.
 
-    BROADSHEET_DATA_DIR=/tmp/search-bench .venv/bin/python bench/search.py [--articles 100000] [--queries 300]
+    BROADSHEET_DATA_DIR=/work/bench-search/1m .venv/bin/python bench/search.py --articles 1000000 [--queries 300]
+    BROADSHEET_DATA_DIR=/work/bench-search/1m .venv/bin/python bench/search.py --reuse     # measure again
     DATABASE_URL=postgres://.../db .venv/bin/python bench/search.py ...     # the PostgreSQL path
 
 Fills an empty database (SQLite in the data dir unless DATABASE_URL is set) by bulk
-inserts: 300 sources, N articles with a headline of 6-12 words and a body of 250 words
-drawn from a Zipf-distributed vocabulary of 20,000 pseudo-words (so the commonest word is
-in nearly every article and most are rare), published over the last 365 days, three
-articles to a story, two tags each. The triggers index them as the pipeline's writes
-would. Then times `search()` (the engine: index query, ranking, one query for the cards)
-and the whole /search/ page through Django's test client, for queries of 1-3 words
-of a random article's headline or text, or one of the ten commonest words, a fifth of
-them with a section filter. Baseline in the same run: the same one-word queries as a LIKE scan of
-headline and body (what a site without an index would do), on the first 5 queries only.
+inserts (bench/fill.py: secondary indexes and search triggers off, then built once):
+300 sources, N articles with a headline of 6-12 words and a body of 250 words drawn from
+a Zipf-distributed vocabulary of 20,000 pseudo-words (so the commonest word is in nearly
+every article and most are rare), published over the last 365 days in id order, three
+articles to a story, two tags each. Then times `search()` (the engine: index query,
+ranking, one query for the cards) and the whole /search/ page through Django's test
+client (page cache off), wall and CPU time, for four kinds of query: the rarest word of a
+random article's text, one of the ten commonest words, 2-3 words of a random headline,
+and one word with a section filter (one of about ten) or a source filter (one of 300). Baseline in the same run: the first few queries of
+each kind as a LIKE scan (every article holding every word in headline or text, as a site
+without an index must read to rank them).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import argparse
 import os
 import random
 import statistics
+from collections import Counter
 import sys
 import time
 from datetime import timedelta
@@ -38,14 +42,17 @@ def vocabulary(size: int, rng: random.Random) -> list[str]:
     words: set[str] = set()
     while len(words) < size:
         words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
-    return sorted(words, key=lambda w: rng.random())
+    return sorted(sorted(words), key=lambda w: rng.random())  # sorted first: a set's order varies by run
 
 
 def fill(n: int, seed: int = 0) -> list[str]:
+    """Bulk-insert n articles (bench/fill.py: raw executemany, secondary indexes and the search
+    triggers off while filling, then the indexes and the search index built once)."""
     import numpy as np
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
+    from bench.fill import bulk_mode, insert
     from broadsheet.articles.models import Article
     from broadsheet.enrich.models import ArticleTag, Tag
     from broadsheet.sources.models import Source
@@ -55,41 +62,51 @@ def fill(n: int, seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     np_rng = np.random.default_rng(seed)
     vocab = vocabulary(20_000, rng)
-    ranks = np.minimum(np_rng.zipf(1.3, size=n * 270), len(vocab)) - 1
+    words_of = np.array(vocab, dtype=object)
     names = sections()
     now = timezone.now()
+    span = timedelta(days=365)
     started = time.perf_counter()
-    with transaction.atomic():
-        sources = Source.objects.bulk_create([Source(name=f"{vocab[i].title()} Post", homepage=f"https://s{i}.example/")
-                                              for i in range(300)])
-        tags = Tag.objects.bulk_create([Tag(key=vocab[i], name=vocab[i].title()) for i in range(200, 1200)])
-    cursor_word = 0
-    batch = 5000
-    for start in range(0, n, batch):
+    with bulk_mode():
         with transaction.atomic():
-            rows = []
-            for i in range(start, min(n, start + batch)):
-                title_len, body_len = rng.randint(6, 12), 250
-                words = [vocab[r] for r in ranks[cursor_word:cursor_word + title_len + body_len]]
-                cursor_word += title_len + body_len
-                rows.append(Article(
-                    source=sources[i % len(sources)], url=f"https://s{i % 300}.example/a/{i}", status="pending",
-                    title=" ".join(words[:title_len]).capitalize(), body=" ".join(words[title_len:]),
-                    published=now - timedelta(seconds=rng.randint(0, 365 * 86400)), published_known=True,
-                    section=names[i % len(names)], language="en"))
-            made = Article.objects.bulk_create(rows)
-            stories = Story.objects.bulk_create([Story(headline=a.title, article_count=3, source_count=3,
-                                                       last_published=a.published) for a in made[::3]])
-            Member.objects.bulk_create([Member(article=a, story=stories[k // 3], published=a.published,
-                                               source_id=a.source_id) for k, a in enumerate(made)])
-            ArticleTag.objects.bulk_create([ArticleTag(article=a, tag=tag) for a in made
-                                            for tag in rng.sample(tags, 2)])
-            # Stored, as the pipeline marks an article once extracted: indexed once, with its tags.
-            Article.objects.filter(pk__in=[a.pk for a in made]).update(status="ok")
-        print(f"  {min(n, start + batch):>8} articles, {time.perf_counter() - started:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+            insert(Source, [dict(id=i + 1, name=f"{vocab[i].title()} Post", homepage=f"https://s{i}.example/")
+                            for i in range(300)])
+            insert(Tag, [dict(id=k + 1, key=vocab[i], name=vocab[i].title()) for k, i in enumerate(range(200, 1200))])
+        batch = 10_000
+        for lo in range(0, n, batch):
+            hi = min(n, lo + batch)
+            ranks = np.minimum(np_rng.zipf(1.3, size=(hi - lo) * 262), len(vocab)) - 1
+            text = words_of[ranks]
+            articles, members, stories, tags = [], [], [], []
+            at = 0
+            for i in range(lo, hi):
+                title_len = rng.randint(6, 12)
+                title = " ".join(text[at:at + title_len]).capitalize()
+                body = " ".join(text[at + title_len:at + title_len + 250])
+                at += 262
+                # Ids follow publication (as a crawl's do), a few hours of jitter.
+                published = now - span * (1 - (i + 1) / n) - timedelta(seconds=rng.randint(0, 6 * 3600))
+                aid, sid = i + 1, i // 3 + 1
+                articles.append(dict(id=aid, source_id=i % 300 + 1, url=f"https://s{i % 300}.example/a/{i}",
+                                     status="ok", title=title, body=body, published=published, published_known=True,
+                                     section=names[i % len(names)], language="en", word_count=250,
+                                     content_hash=f"{i:064x}"))
+                if i % 3 == 0:
+                    stories.append(dict(id=sid, headline=title, article_count=3, source_count=3, listed=True,
+                                        lead_id=aid, first_published=published, last_published=published,
+                                        section=names[i % len(names)], language="en"))
+                members.append(dict(article_id=aid, story_id=sid, published=published, source_id=i % 300 + 1))
+                for rank, tag in enumerate(rng.sample(range(1, 1001), 2)):
+                    tags.append(dict(id=2 * i + rank + 1, article_id=aid, tag_id=tag, rank=rank))
+            with transaction.atomic():
+                for model, rows in ((Article, articles), (Story, stories), (Member, members), (ArticleTag, tags)):
+                    insert(model, rows)
+            if (lo // batch) % 10 == 9 or hi >= n:
+                print(f"  {hi:>8} articles, {time.perf_counter() - started:.0f} s", flush=True)
     return vocab
+
+
+KINDS = ("rare word", "common word", "2-3 words", "section filter", "source filter")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -102,25 +119,28 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--reuse", action="store_true", help="measure a database this script filled before")
+    parser.add_argument("--fill-only", action="store_true", help="fill the database and stop")
+    parser.add_argument("--baseline", type=int, default=3, help="queries of each kind also run as a LIKE scan")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Q
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from broadsheet.articles.models import Article
     from broadsheet.search.backends import Filters
     from broadsheet.search.engine import search
-    from broadsheet.web.sections import sections
+    from broadsheet.web.sections import sections, slug_for
 
     setup_test_environment()  # the test client's host checks
     call_command("migrate", verbosity=0)
     if args.reuse:
-        vocab = vocabulary(20_000, random.Random(0))  # what fill() drew first
         args.articles = Article.objects.count()
     elif Article.objects.exists():
         sys.exit("the database already holds articles: point BROADSHEET_DATA_DIR or DATABASE_URL at an empty one "
@@ -128,60 +148,87 @@ def main() -> None:
     else:
         print(f"filling {connection.vendor} with {args.articles} articles")
         started = time.perf_counter()
-        vocab = fill(args.articles)
+        fill(args.articles)
         print(f"filled in {time.perf_counter() - started:.0f} s")
+        if args.fill_only:
+            return
 
-    # Queries a reader could type: 1-3 words of one article's headline or text, or one of
-    # the ten commonest words (in most articles: the worst case for an index).
+    # Queries a reader could type, in four kinds: a rare word of one article's text (its
+    # rarest), one of the ten commonest words (in most articles: the worst case for an
+    # index), 2-3 words of one article's headline, and a word with a section filter.
     rng = random.Random(1)
     top = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     picks = rng.sample(range(1, top + 1), min(top, args.queries))
     sample = list(Article.objects.filter(pk__in=picks).values_list("title", "body"))
+    # How common each word is, counted on the sampled articles (a database filled before the
+    # vocabulary's order was fixed drew it in another order).
+    counts = Counter(word for _, body in sample for word in body.lower().split())
+    common = [word for word, _ in counts.most_common(10)]
     queries = []
     for k, (title, body) in enumerate(sample):
-        band = ["headline", "text", "common"][k % 3]
-        if band == "common":
-            words = [rng.choice(vocab[:10])]
-        else:
-            pool = (title if band == "headline" else body).lower().split()
-            words = rng.sample(pool, min(len(pool), 1 + k % 3))
-        section = rng.choice(sections()) if k % 5 == 0 else None
-        queries.append((band, " ".join(words), section))
+        kind = KINDS[k % len(KINDS)]
+        section = publisher = None
+        if kind == "rare word":
+            words = [min(body.lower().split(), key=lambda w: counts[w])]
+        elif kind == "common word":
+            words = [rng.choice(common)]
+        elif kind == "2-3 words":
+            pool = title.lower().split()
+            words = rng.sample(pool, min(len(pool), 2 + k % 2))
+        else:  # a filter: one section of about ten, or one source of 300
+            words = [rng.choice(common) if k % 2 else rng.choice(title.lower().split())]
+            section = rng.choice(sections()) if kind == "section filter" else None
+            publisher = rng.randint(1, 300) if kind == "source filter" else None
+        queries.append((kind, " ".join(words), section, publisher))
 
+    settings.PAGE_CACHE_SECONDS = 0  # every page computed, as for a query no one asked before
     client = Client()
-    engine: dict[str, list[float]] = {}
-    cpu: list[float] = []
-    page: list[float] = []
+    timing = {name: {kind: [] for kind in KINDS} for name in ("search() wall", "search() CPU", "page wall", "page CPU")}
     found = []
-    for band, query, section in queries:
+    for kind, query, section, publisher in queries:
         t, c = time.perf_counter(), time.process_time()
-        result = search(query, Filters(section=section))
-        engine.setdefault(band, []).append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
+        result = search(query, Filters(section=section, source=publisher))
+        timing["search() wall"][kind].append((time.perf_counter() - t) * 1000)
+        timing["search() CPU"][kind].append((time.process_time() - c) * 1000)
         found.append(len(result.results))
-        t = time.perf_counter()
-        response = client.get("/search/", {"q": query})
-        page.append((time.perf_counter() - t) * 1000)
-        assert response.status_code == 200
-    baseline = []
-    for _, query, _ in queries[:5]:
-        word = query.split()[0]
-        t = time.perf_counter()
-        list(Article.objects.filter(status="ok").filter(title__icontains=word) | Article.objects.filter(
-            status="ok", body__icontains=word)).__len__()
-        baseline.append((time.perf_counter() - t) * 1000)
+        t, c = time.perf_counter(), time.process_time()
+        response = client.get("/search/", {"q": query, **({"section": slug_for(section)} if section else {}),
+                                           **({"source": publisher} if publisher else {})})
+        timing["page wall"][kind].append((time.perf_counter() - t) * 1000)
+        timing["page CPU"][kind].append((time.process_time() - c) * 1000)
+        assert response.status_code == 200, (query, response.status_code)
 
-    every = [ms for values in engine.values() for ms in values]
-    print(f"\n{connection.vendor}, {args.articles} articles, {len(queries)} queries, load average {os.getloadavg()[0]:.1f} "
+    # Baseline: the same queries as a site without an index answers them: every article whose
+    # headline or text holds every word (LIKE; all of them, as ranking them needs), on the first
+    # few queries of each kind. (LIKE matches inside words too, so it finds more.)
+    baseline = {"LIKE wall": {kind: [] for kind in KINDS}, "LIKE CPU": {kind: [] for kind in KINDS}}
+    for kind in KINDS:
+        for _, query, section, publisher in [q for q in queries if q[0] == kind][:args.baseline]:
+            rows = Article.objects.filter(status="ok")
+            if section:
+                rows = rows.filter(section=section)
+            if publisher:
+                rows = rows.filter(source_id=publisher)
+            for word in query.split():
+                rows = rows.filter(Q(title__icontains=word) | Q(body__icontains=word))
+            t, c = time.perf_counter(), time.process_time()
+            len(list(rows.values_list("pk", "published")))
+            baseline["LIKE wall"][kind].append((time.perf_counter() - t) * 1000)
+            baseline["LIKE CPU"][kind].append((time.process_time() - c) * 1000)
+
+    print(f"\n{connection.vendor}, {args.articles} articles, {len(queries)} queries ({len(queries) // len(KINDS)} a kind), "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           f"(median {statistics.median(found):.0f} stories on the first page)")
-    print(f"{'':26} {'p50 ms':>8} {'p95 ms':>8}")
-    for band, values in engine.items():
-        print(f"search(), {band + ' words':16} {percentile(values, 50):8.1f} {percentile(values, 95):8.1f}")
-    print(f"search(), all                {percentile(every, 50):8.1f} {percentile(every, 95):8.1f}")
-    print(f"search(), all, CPU time    {percentile(cpu, 50):8.1f} {percentile(cpu, 95):8.1f}   (wall time above, on a shared box)")
-    print(f"/search/ page, all           {percentile(page, 50):8.1f} {percentile(page, 95):8.1f}")
-    print(f"baseline LIKE scan           {percentile(baseline, 50):8.1f} {percentile(baseline, 95):8.1f}   "
-          f"(ratio of p95: {percentile(baseline, 95) / percentile(every, 95):.0f}x)")
+    print(f"{'ms, p50 / p95':22}" + "".join(f"{kind:>20}" for kind in KINDS) + f"{'all':>20}")
+    for name, values in {**timing, **baseline}.items():
+        cells = [f"{percentile(v, 50):8.1f} / {percentile(v, 95):7.1f}" if v else f"{'-':>18}" for v in values.values()]
+        every = [ms for v in values.values() for ms in v]
+        print(f"{name:22}" + "".join(f"{cell:>20}" for cell in cells) + f"{percentile(every, 50):11.1f} / {percentile(every, 95):6.1f}")
+    for unit in ("wall", "CPU"):
+        every = [ms for v in timing[f"search() {unit}"].values() for ms in v]
+        like = [ms for v in baseline[f"LIKE {unit}"].values() for ms in v]
+        print(f"LIKE scan / search(), {unit}, p95: {percentile(like, 95) / percentile(every, 95):.0f}x, "
+              f"p50: {percentile(like, 50) / percentile(every, 50):.0f}x")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from django import forms
 from django.utils.dateparse import parse_datetime
 
+from broadsheet.web import languages
 from broadsheet.web.sections import sections as taxonomy, slug_for
 
 MAX_LIMIT = 100
@@ -96,6 +97,17 @@ def make_cursor(published: datetime, pk: int) -> str:
     return f"{(published - EPOCH) // timedelta(microseconds=1)}_{pk}"
 
 
+class LanguagePickField(forms.CharField):
+    """`lang`: a language the site lists, or "all" (web/languages.py); anything else is an error
+    here, where a list's page would fall back to the site's default."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value.strip() and not languages.clean(value):
+            raise forms.ValidationError(languages.refusal(), code="invalid")
+        return languages.clean(value)
+
+
 class ArticlesQuery(forms.Form):
     section = forms.CharField(required=False, max_length=100, help_text="Section slug, see /sections")
     source = WholeNumberField(required=False, min_value=1, max_value=MAX_ID, help_text="Source id, see /sources",
@@ -106,6 +118,7 @@ class ArticlesQuery(forms.Form):
                              error_messages=dict.fromkeys(["invalid", "min_value", "max_value"],
                                                           f"must be a whole number from 1 to {MAX_LIMIT}"))
     cursor = CursorField(required=False, max_length=60, help_text="next_cursor of the previous page")
+    lang = LanguagePickField(required=False, max_length=20, help_text="A language the site lists, or all")
 
     def clean_section(self) -> str | None:
         return section_named(self.cleaned_data["section"])

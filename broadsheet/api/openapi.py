@@ -66,6 +66,11 @@ def document(base_url: str) -> dict:
     # allowEmptyValue: `?section=` is read as no section, as a web form with an empty field sends it.
     query = lambda name, schema, text: {"name": name, "in": "query", "required": False, "allowEmptyValue": True,  # noqa: E731
                                         "schema": schema, "description": text}
+    # The lists' language rule (web/languages.py): the site's languages, narrowed by this.
+    LANG = query("lang", {"type": "string", "pattern": "^(all|[a-z]{2,3})$"},
+                 "A language code to list only that language, or `all`; without it, the languages the site "
+                 "lists (BROADSHEET_LANGUAGES), as the reader's language cookie narrows them. A language the "
+                 "site does not list is a 400")
     return {
         "openapi": "3.1.0",
         "info": {"title": "Broadsheet API", "version": "1", "description": "Read-only access to articles, sections and sources, and search."},
@@ -79,6 +84,7 @@ def document(base_url: str) -> dict:
                     query("source", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Source id, see /sources"),
                     query("since", {"type": "string", "format": "date-time"}, "Published at or after (with a UTC offset)"),
                     query("until", {"type": "string", "format": "date-time"}, "Published before (with a UTC offset)"),
+                    LANG,
                     query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 30}, "Page size"),
                     query("cursor", {"type": "string", "pattern": CURSOR.pattern.join("^$")},
                           "next_cursor of the previous page"),
@@ -109,6 +115,7 @@ def document(base_url: str) -> dict:
                     query("source", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "Source id, see /sources"),
                     query("language", {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$"},
                           "Language code of the article (en, sv, pt-BR)"),
+                    LANG,
                     query("since", {"type": "string"}, "Published on or after: a day (2026-11-28) or a time with offset"),
                     query("until", {"type": "string"}, "Published before a time, or up to the end of a day"),
                     query("limit", {"type": "integer", "minimum": 1, "maximum": SEARCH_MAX_LIMIT, "default": 20}, "Page size"),

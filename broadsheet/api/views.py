@@ -19,6 +19,7 @@ from broadsheet.articles import blocks as article_blocks
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
 from broadsheet.sources.models import Source
+from broadsheet.web import languages
 from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import sections as taxonomy, slug_for
 
@@ -65,6 +66,7 @@ def articles(request):
         return _error(400, query.first_error())
     want = query.cleaned_data
     rows = Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member", "enrichment")
+    rows = languages.limit(rows, languages.pick(request))  # the site's languages and the reader's pick
     if want["section"]:
         rows = rows.filter(section=want["section"])
     if want["source"]:

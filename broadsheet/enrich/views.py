@@ -121,8 +121,8 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     from django.core.exceptions import ValidationError
 
     from broadsheet.stories.models import Member
-    from broadsheet.web import cards
-    from broadsheet.web.views import _bad_cursor, _cursor
+    from broadsheet.web import cards, languages
+    from broadsheet.web.views import _bad_cursor, _cursor, _picker
 
     found = Tag.objects.filter(key=tag_key(slug)).first()
     if found is None:
@@ -134,15 +134,18 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     # From the tag's rows to the members by article id, never through the article table: its
     # rows (body, vector) are the largest of the database, and at a million articles reading
     # one per tagged article at random was most of this page's cost (110 ms).
+    chosen = languages.pick(request)
     tagged = ArticleTag.objects.filter(tag=found).values("article_id")
-    items, older = cards.page(cards.listed().filter(pk__in=Member.objects.filter(article_id__in=tagged)
-                                                    .values("story_id")), before, PER_PAGE)
+    stories = Member.objects.filter(article_id__in=tagged).values("story_id")
+    items, older = cards.page(languages.limit(cards.listed(), chosen).filter(pk__in=stories), before, PER_PAGE)
     loose = []
     if not before:
         # Tagged articles in no story yet: found on the tag's rows and the members' index, then
         # only those articles read.
         alone = list(ArticleTag.objects.filter(tag=found).filter(~Exists(Member.objects.filter(
             article_id=OuterRef("article_id")))).values_list("article_id", flat=True))
-        loose = list(_visible().filter(pk__in=alone).order_by("-published").defer("embedding")[:PER_PAGE])
+        loose = list(languages.limit(_visible(), chosen).filter(pk__in=alone).order_by("-published")
+                     .defer("embedding")[:PER_PAGE])
     return render(request, "enrich/tag.html", {"tag": found, "cards": items, "older": older, "paged": before,
-                                               "loose": loose, "heading": f"Latest news with #{found.name}"})
+                                               "loose": loose, "heading": f"Latest news with #{found.name}",
+                                               **_picker(chosen, items)})

@@ -8,9 +8,10 @@ from datetime import datetime, time, timedelta, timezone
 from django import forms
 from django.utils.dateparse import parse_date
 
-from broadsheet.api.forms import MAX_ID, TimeField, WholeNumberField, section_named
+from broadsheet.api.forms import MAX_ID, LanguagePickField, TimeField, WholeNumberField, section_named
 from broadsheet.search.backends import CANDIDATES, Filters
 from broadsheet.search.terms import MAX_CHARS
+from broadsheet.web import languages
 
 MAX_LIMIT = 50
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})?", re.ASCII | re.IGNORECASE)
@@ -47,6 +48,7 @@ class SearchForm(forms.Form):
     until = DayOrTimeField(required=False)
     limit = WholeNumberField(required=False, min_value=1, max_value=MAX_LIMIT,
                              error_messages=_numbers(f"must be a whole number from 1 to {MAX_LIMIT}"))
+    lang = LanguagePickField(required=False, max_length=20)
     cursor = WholeNumberField(required=False, min_value=0, max_value=CANDIDATES,
                               error_messages=_numbers("is malformed: use the next_cursor of the previous page"))
 
@@ -74,10 +76,13 @@ class SearchForm(forms.Form):
                 return None
         return until
 
-    def filters(self) -> Filters:
+    def filters(self, chosen: str = "") -> Filters:
+        """The form's filters, within the site's languages and the reader's pick `chosen`
+        (web/languages.py); a `language` asked for here takes the place of the pick."""
         data = self.cleaned_data
+        allowed = languages.allowed("" if data["language"] else chosen)
         return Filters(section=data["section"], source=data["source"], language=data["language"],
-                       since=data["since"], until=data["until"])
+                       since=data["since"], until=data["until"], allowed=None if allowed.everything else allowed)
 
     def first_error(self) -> str:
         name, errors = next(iter(self.errors.items()))

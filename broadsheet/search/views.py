@@ -11,6 +11,7 @@ from broadsheet.lib.methods import read_only
 from broadsheet.search.engine import search
 from broadsheet.search.forms import SearchForm
 from broadsheet.sources.models import Source
+from broadsheet.web import languages
 from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import sections, slug_for
 
@@ -18,8 +19,9 @@ PER_PAGE = 20
 
 
 def _languages() -> list[str]:
-    """Languages to offer as a filter: those the sources are in (a small table)."""
-    return sorted({code for code in Source.objects.exclude(language="").values_list("language", flat=True)})
+    """Languages to offer as a filter: those the sources are in (a small table), of those the site lists."""
+    found = {code for code in Source.objects.exclude(language="").values_list("language", flat=True)}
+    return sorted(found & set(languages.shown()) if languages.shown() else found)
 
 
 @read_only
@@ -34,7 +36,8 @@ def page(request):
     want = form.cleaned_data
     context["publisher"] = Source.objects.filter(pk=want["source"]).first() if want["source"] else None
     if want["q"]:
-        found = search(want["q"], form.filters(), limit=want["limit"] or PER_PAGE, cursor=want["cursor"] or 0)
+        found = search(want["q"], form.filters(languages.pick(request)), limit=want["limit"] or PER_PAGE,
+                       cursor=want["cursor"] or 0)
         prime_counts([r.article for r in found.results])
         context["results"] = found
         if found.next_cursor is not None:
@@ -52,7 +55,7 @@ def api(request):
         return JsonResponse({"error": form.first_error()}, status=400)
     want = form.cleaned_data
     # No words (or none with a letter or digit): no results, as on the page.
-    found = search(want["q"], form.filters(), limit=want["limit"] or PER_PAGE, cursor=want["cursor"] or 0)
+    found = search(want["q"], form.filters(languages.pick(request)), limit=want["limit"] or PER_PAGE, cursor=want["cursor"] or 0)
     results = []
     for result in found.results:
         story = result.story

@@ -16,6 +16,7 @@ The pick is read without the database, so the page cache can put it in its key
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
@@ -57,20 +58,64 @@ def cache_part(request) -> str:
     return "" if "lang" in request.GET else clean(request.COOKIES.get(COOKIE))
 
 
-def _is_main() -> Q:
-    return Q(language=main()) | Q(language="")
+@dataclass(frozen=True)
+class Allowed:
+    """The languages a list keeps: `codes` (None: any) and whether an article or story of
+    unknown language ('') is kept. The one rule every list applies (home, sections, sources,
+    tags, search, the API), as a Django filter (`q`) or as SQL (`sql`)."""
+
+    codes: frozenset[str] | None
+    unknown: bool
+
+    @property
+    def everything(self) -> bool:
+        return self.codes is None and self.unknown
+
+    def q(self, field: str = "language") -> Q:
+        if self.everything:
+            return Q()
+        found = Q(**{f"{field}__in": sorted(self.codes)}) if self.codes is not None else ~Q(**{field: ""})
+        return found | Q(**{field: ""}) if self.unknown and self.codes is not None else found
+
+    def sql(self, column: str) -> tuple[str, list]:
+        """(condition, parameters) on `column`, "" when every language is kept."""
+        if self.everything:
+            return "", []
+        if self.codes is None:
+            return f"{column} <> ''", []
+        parts, params = [], []
+        if self.codes:
+            parts.append(f"{column} IN ({', '.join(['%s'] * len(self.codes))})")
+            params += sorted(self.codes)
+        if self.unknown:
+            parts.append(f"{column} = ''")
+        return "(" + (" OR ".join(parts) or "1 = 0") + ")", params
+
+
+def allowed(chosen: str, grouped: bool = False) -> Allowed:
+    """The site's languages narrowed by the reader's pick (`clean`ed); `grouped` keeps only the
+    main language when nothing is picked (the home page's blocks)."""
+    codes = set(shown()) or None
+    unknown = not shown() or main() in shown()  # an unknown language counts as the main one
+    narrow = None
+    if chosen and chosen != ALL:
+        narrow, unknown = {chosen}, unknown and chosen == main()
+    elif grouped and not chosen:
+        narrow = {main()}
+    if narrow is not None:
+        codes = narrow if codes is None else codes & narrow
+    return Allowed(None if codes is None else frozenset(codes), unknown)
 
 
 def limit(rows, chosen: str, grouped: bool = False):
-    """Story rows narrowed to the site's languages and the reader's pick; `grouped` keeps only
-    the main language when nothing is picked (the home page's blocks)."""
-    if shown():
-        rows = rows.filter(Q(language__in=shown()) | (_is_main() if main() in shown() else Q(pk__in=[])))
-    if chosen and chosen != ALL:
-        return rows.filter(Q(language=chosen) | Q(language="")) if chosen == main() else rows.filter(language=chosen)
-    if grouped and not chosen:
-        return rows.filter(_is_main())
-    return rows
+    """Rows (stories or articles: a `language` column) narrowed by `allowed`."""
+    return rows.filter(allowed(chosen, grouped).q())
+
+
+def refusal() -> str:
+    """Why a `lang` value is refused where a bad value is an error (the API, the search form)."""
+    offered = ", ".join([ALL, *shown()]) if shown() else f"{ALL} or a language code such as {main()}"
+    return f"must be {offered}"
 
 
 def is_foreign(code: str) -> bool:

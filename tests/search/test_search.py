@@ -183,3 +183,19 @@ def test_saving_an_article_without_changing_its_text_leaves_the_index_alone():
     item.title = "Ferry service resumes at dawn"
     item.save()
     assert titles("ferry") == ["Ferry service resumes at dawn"]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_filter_looks_through_the_newest_matches_only_so_its_cost_is_bounded(monkeypatch):
+    from broadsheet.search import backends
+
+    other = source("Harbour Gazette", "https://gazette.example/")
+    article("Harbour dredging begins", hours_ago=50, publisher=other, section="Business")
+    for n in range(4):
+        article(f"Harbour story number {n}", hours_ago=n + 1)
+    monkeypatch.setattr(backends, "FILTER_DEPTH", 5)
+    assert titles("harbour", source=other.pk) == ["Harbour dredging begins"]
+    assert titles("harbour", section="Business") == ["Harbour dredging begins"]
+    monkeypatch.setattr(backends, "FILTER_DEPTH", 4)  # the oldest match is past the depth now
+    assert titles("harbour", source=other.pk) == [] and titles("harbour", section="Business") == []
+    assert len(titles("harbour")) == 5  # without a filter: the newest CANDIDATES, as before

@@ -161,3 +161,106 @@ def test_a_site_with_stories_only_in_other_languages_lists_them(client):
     swedish = article("Paraden hölls utan gästen", language="sv")
     html = client.get("/").content.decode()
     assert swedish.title in html[html.index("In other languages"):] and "first-run" not in html
+
+
+# --- one rule on every list: tags, search, the API ----------------------------------------
+@pytest.fixture
+def tagged(mixed):
+    from broadsheet.enrich.pipeline import save_tags
+
+    english, swedish = mixed
+    loose = article("Paraden ställdes in i Malmö", hours_ago=1, language="sv", story=False,
+                    publisher=swedish.source)
+    for item in (*english, swedish, loose):
+        save_tags(item.pk, ["Parade"])
+    return english, swedish, loose
+
+
+def _lists(client, query: str = "") -> dict[str, str]:
+    """The text of each list that is not a home or section page, for one `?lang=` query."""
+    import json
+
+    join = "&" if query else ""
+    api = lambda url: json.dumps(client.get(url).json(), ensure_ascii=False)  # noqa: E731
+    return {
+        "tag": client.get(f"/tag/parade/?{query}").content.decode(),
+        "search page": client.get(f"/search/?q=parade&{query}").content.decode(),
+        "search api": api(f"/api/search?q=parade{join}{query}"),
+        "articles api": api(f"/api/articles?{query}"),
+    }
+
+
+def test_tag_search_and_api_lists_show_every_language_by_default(client, tagged):
+    english, swedish, loose = tagged
+    for name, text in _lists(client).items():
+        assert english[0].title in text and swedish.title in text, name
+    assert loose.title in _lists(client)["tag"]
+
+
+def test_the_site_setting_holds_on_tag_search_and_api_lists(client, settings, tagged):
+    english, swedish, loose = tagged
+    settings.SITE_LANGUAGES = ["en"]
+    for query in ("", "lang=all"):
+        for name, text in _lists(client, query).items():
+            assert english[0].title in text, (name, query)
+            assert swedish.title not in text and loose.title not in text, (name, query)
+
+
+def test_a_readers_pick_holds_on_tag_search_and_api_lists(client, tagged):
+    english, swedish, loose = tagged
+    for name, text in _lists(client, "lang=sv").items():
+        assert swedish.title in text and english[0].title not in text, name
+    assert loose.title in _lists(client, "lang=sv")["tag"]
+    client.cookies["lang"] = "en"  # the picker's cookie, as on the other lists
+    for name, text in _lists(client).items():
+        assert english[0].title in text and swedish.title not in text, name
+    assert '<option value="en" selected>' in _lists(client)["tag"]
+
+
+def test_a_search_language_filter_takes_the_place_of_the_pick_but_not_of_the_site_setting(client, settings, tagged):
+    english, swedish, _ = tagged
+    client.cookies["lang"] = "en"
+    assert swedish.title in client.get("/search/?q=parade&language=sv").content.decode()
+    settings.SITE_LANGUAGES = ["en"]
+    assert swedish.title not in client.get("/api/search?q=parade&language=sv").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/articles?lang=xx1", "/api/search?q=parade&lang=de"])
+def test_the_api_refuses_a_language_it_does_not_list(client, settings, url):
+    settings.SITE_LANGUAGES = ["en", "sv"]
+    answer = client.get(url)
+    assert answer.status_code == 400 and answer.json()["error"] == "lang: must be all, en, sv"
+    settings.SITE_LANGUAGES = []
+    assert client.get("/api/articles?lang=<b>").json()["error"] == "lang: must be all or a language code such as en"
+    page = client.get("/search/?q=parade&lang=xx1")  # the search page is a form: it says so too
+    assert page.status_code == 400 and "lang: must be all" in page.content.decode()
+
+
+@pytest.mark.parametrize("shown", [[], ["en"], ["sv"], ["en", "sv"]])
+@pytest.mark.parametrize("chosen", ["", "all", "en", "sv"])
+@pytest.mark.parametrize("grouped", [False, True])
+def test_the_rule_as_sql_keeps_what_the_rule_as_a_filter_keeps(settings, shown, chosen, grouped):
+    from broadsheet.articles.models import Article
+    from broadsheet.web import languages
+
+    settings.SITE_LANGUAGES = shown
+    for code in ("en", "sv", "de", ""):
+        article(f"Report in {code or 'no language'}", language=code, story=False)
+    chosen = languages.clean(chosen)
+    rule = languages.allowed(chosen, grouped)
+    by_filter = set(Article.objects.filter(rule.q()).values_list("language", flat=True))
+    condition, params = rule.sql("language")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT language FROM articles_article WHERE {condition or '1 = 1'}", params)
+        by_sql = {row[0] for row in cursor.fetchall()}
+    assert by_filter == by_sql
+    # What the lists showed before the rule was one helper: the site's languages (and the
+    # unknown, as the main one), then the pick; nothing picked on the home page: the main one.
+    expected = {"en", "sv", "de", ""}
+    if shown:
+        expected &= set(shown) | ({""} if "en" in shown else set())
+    if chosen and chosen != "all":
+        expected &= {chosen, ""} if chosen == "en" else {chosen}
+    elif grouped and not chosen:
+        expected &= {"en", ""}
+    assert by_filter == expected

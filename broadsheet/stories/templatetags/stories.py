@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 
 from broadsheet.articles.models import Article
 from broadsheet.stories.models import Member, Related
+from broadsheet.web import languages
 
 register = template.Library()
 READ_MORE = 8  # items in "Read more" ...
@@ -39,8 +39,7 @@ def read_more(article: Article) -> list[Article]:
                   .select_related("source").only(*MORE_FIELDS).order_by("-published"))
     if member is not None:
         candidates = candidates.exclude(story_member__story_id=member.story_id)
-    if settings.SITE_LANGUAGES:  # the languages the site lists (web/languages.py), and the unknown
-        candidates = candidates.filter(language__in=[*settings.SITE_LANGUAGES, ""])
+    candidates = languages.limit(candidates, "")  # the languages the site lists, as every list keeps them
     elsewhere_count = READ_MORE_ELSEWHERE if article.section else READ_MORE
     same = []
     if article.section:
