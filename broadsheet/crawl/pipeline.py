@@ -80,6 +80,14 @@ def claim(feed_id: int, lease: timedelta = timedelta(minutes=10)) -> bool:
     return taken == 1
 
 
+def claim_feeds(all_feeds: bool = False) -> list[Feed]:
+    """Claim the due feeds (every active one with `all_feeds`); those that failed their last
+    poll last, so a host's healthy feeds go before its failing ones."""
+    feeds = Feed.objects.filter(active=True) if all_feeds else due_feeds()
+    claimed = [f for f in feeds.select_related("source") if claim(f.pk)]
+    return sorted(claimed, key=lambda f: f.consecutive_failures > 0)
+
+
 def _max_age(headers) -> int | None:
     match = re.search(r"max-age=(\d+)", headers.get("cache-control", ""))
     return int(match.group(1)) if match else None
