@@ -49,9 +49,9 @@ def poll_feed(feed_id: int) -> int:
     return _bounded("poll_feed", feed_id, body)
 
 
-def poll_and_queue(feed: Feed) -> pipeline.PollResult:
+def poll_and_queue(feed: Feed, fetcher=None) -> pipeline.PollResult:
     """Poll a claimed feed and queue its new entries for fetching at once."""
-    result = pipeline.poll_feed(feed)
+    result = pipeline.poll_feed(feed, fetcher)
     queue(fetch_article, result.new_ids)
     return result
 
