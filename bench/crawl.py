@@ -18,7 +18,7 @@ and counts what it stored and processed by then.
 Baseline: the same feeds, all healthy, crawled by the same code in the same bench. Prints
 feeds/s, pages/s, enriched articles/s end to end, the median and p99 delay of the healthy
 feeds (start of the crawl -> the server first sees the feed's request) as a ratio against
-the baseline, every failing feed stored with its reason (vs expected) and the peak RSS of
+the baseline, every failing feed stored with its reason (vs expected) and the peak RSS and CPU time of
 each process kind. `--tree /work/main` measures another checkout with the same bench.
 """
 
@@ -231,6 +231,15 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def peak_kib(pid: int) -> tuple[str, int] | None:
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -287,6 +296,7 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
 
         Redis.from_url(args.redis).flushdb()  # jobs of an earlier run
     peaks: dict[int, tuple[str, int]] = {}
+    cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU seconds at its last sample)
     start = time.time()
     if args.run:
         command = ["run", "--no-web", "--workers", str(args.workers), "--interval", "1"]
@@ -302,6 +312,8 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
             found = peak_kib(pid)
             if found and found[1] >= peaks.get(pid, ("", 0))[1]:
                 peaks[pid] = found
+            if found:
+                cpu[pid] = (found[0], max(cpu.get(pid, ("", 0.0))[1], cpu_seconds(pid)))
         if args.run and time.time() - start >= args.run:
             proc.terminate()  # `run` stops its workers and scheduler on SIGTERM
             proc.wait(60)
@@ -310,16 +322,21 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
     wall = min(time.time() - start, args.run) if args.run else time.time() - start
     out = proc.stdout.read()
     reader.join(5)
-    if proc.returncode and not args.run:
-        sys.exit(f"crawl failed ({proc.returncode}):\n{''.join(err)[-3000:]}")
+    Path(env["BROADSHEET_DATA_DIR"], "stderr.log").write_text("".join(err))  # the whole log, for a crash's traceback
+    if proc.returncode and (not args.run or time.time() - start < args.run - 1):  # `run` stopped before its time
+        sys.exit(f"{command[0]} failed ({proc.returncode}):\n{''.join(err)[-3000:]}")
     control.send(("log", None))
     log = control.recv()
     results = json.loads(run("-c", RESULTS).strip().splitlines()[-1])
     by_kind: dict[str, int] = {}
     for kind, kib in peaks.values():
         by_kind[kind] = max(by_kind.get(kind, 0), kib)
+    cpu_by_kind: dict[str, float] = {}
+    for kind, seconds in cpu.values():
+        cpu_by_kind[kind] = cpu_by_kind.get(kind, 0.0) + seconds
     return {"start": start, "wall": wall, "load": os.getloadavg()[0], "log": log, "results": results, "summary": out.strip().splitlines(),
-            "peaks": by_kind, "warnings": [line for line in err if "crashed" in line or "Traceback" in line][:5]}
+            "peaks": by_kind, "cpu": cpu_by_kind, "warnings": [line for line in err if "crashed" in line or "Traceback" in line][:5] +
+            ([f"(whole log: {env['BROADSHEET_DATA_DIR']}/stderr.log)"] if any("crashed" in line for line in err) else [])}
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -429,6 +446,8 @@ def main() -> None:
         print(f"                      p99    {f['p99']:6.1f} s{ratio('p99')}")
         for kind, kib in sorted(run["peaks"].items()):
             print(f"peak RSS {kind:<20}: {kib / 1024:7.0f} MB")
+        for kind, seconds in sorted(run["cpu"].items()):
+            print(f"CPU time {kind:<20}: {seconds:7.1f} s (all processes of the kind, to their last sample)")
         if run["warnings"]:
             print("stderr: " + " | ".join(line.strip() for line in run["warnings"]))
     if plan:

@@ -100,7 +100,8 @@ SETTINGS: dict[str, Setting] = {
                 "New entries one poll of a feed stores, newest first; the rest wait for the next poll.", _int),
         Setting("BROADSHEET_FEED_MAX_PENDING_PER_SOURCE", "500",
                 "Articles of one source waiting to be fetched; beyond it, new entries wait for a later poll.", _int),
-        Setting("BROADSHEET_CRAWL_WORKERS", "8", "Fetches run in parallel by one crawl process.", _int),
+        Setting("BROADSHEET_CRAWL_WORKERS", "8", "Fetches run in parallel by `crawl --once`, and feed polls by the scheduler of `broadsheet run` "
+                "(threads; up to 8 times as many while some wait on hosts that hang).", _int),
         Setting("BROADSHEET_CRAWL_EXTRACT_PROCESSES", "0",
                 "Processes that extract pages during `crawl --once` (0: one per core; 1: in the crawling threads).", _int),
         Setting("BROADSHEET_KEEP_RAW_PAGES", "true",

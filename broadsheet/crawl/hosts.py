@@ -77,6 +77,17 @@ class HostQueue:
             self.closed = True
             self.cond.notify_all()
 
+    def drop(self) -> None:
+        """Close, and forget the jobs not taken yet: workers end once their job in hand is done."""
+        with self.cond:
+            for pair in self.waiting.values():
+                for lane in pair:
+                    lane.clear()
+            for ring in self.ready:
+                ring.clear()
+            self.closed = True
+            self.cond.notify_all()
+
     def _place(self, host: str) -> None:
         """Put the host at the back of each ring it belongs in (round robin), or out of it."""
         for lane in LANES:

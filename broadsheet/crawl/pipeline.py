@@ -80,6 +80,14 @@ def claim(feed_id: int, lease: timedelta = timedelta(minutes=10)) -> bool:
     return taken == 1
 
 
+def claim_feeds(all_feeds: bool = False) -> list[Feed]:
+    """Claim the due feeds (every active one with `all_feeds`); those that failed their last
+    poll last, so a host's healthy feeds go before its failing ones."""
+    feeds = Feed.objects.filter(active=True) if all_feeds else due_feeds()
+    claimed = [f for f in feeds.select_related("source") if claim(f.pk)]
+    return sorted(claimed, key=lambda f: f.consecutive_failures > 0)
+
+
 def _max_age(headers) -> int | None:
     match = re.search(r"max-age=(\d+)", headers.get("cache-control", ""))
     return int(match.group(1)) if match else None
@@ -103,8 +111,11 @@ def _reschedule_failed(feed: Feed, retry_after: float | None) -> None:
     feed.next_check_at = timezone.now() + timedelta(minutes=backoff)
 
 
-def poll_feed(feed: Feed) -> PollResult:
-    """Fetch one feed and store its new entries as PENDING articles. Never raises for bad input."""
+def poll_feed(feed: Feed, fetcher=None) -> PollResult:
+    """Fetch one feed and store its new entries as PENDING articles. Never raises for bad input.
+
+    `fetcher` stands for lib.http's fetch (the scheduler's poll threads take turns writing
+    after it, crawl/polls.py)."""
     result = PollResult(feed_id=feed.pk)
     now = timezone.now()
     feed.last_fetch_at = now
@@ -112,7 +123,7 @@ def poll_feed(feed: Feed) -> PollResult:
         # A feed that failed last time gets one try, not the inline retries: a dead host
         # then costs one timeout per poll, and the schedule's backoff does the retrying.
         retries = 0 if feed.consecutive_failures else None
-        response = fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, retries=retries)
+        response = (fetcher or fetch)(feed.url, etag=feed.etag, last_modified=feed.last_modified, retries=retries)
         if response.not_modified:
             result.not_modified = True
             _reschedule_ok(feed, 0, _max_age(response.headers))

@@ -33,7 +33,6 @@ from django.db import close_old_connections, connection
 
 from broadsheet.crawl import pipeline
 from broadsheet.crawl.hosts import FEED, PAGE, HostQueue
-from broadsheet.sources.models import Feed
 
 log = logging.getLogger("broadsheet.crawl")
 
@@ -287,18 +286,11 @@ def _grow(bar, count: int) -> None:
             bar.refresh()
 
 
-def _claimed_feeds(all_feeds: bool) -> list[Feed]:
-    feeds = Feed.objects.filter(active=True) if all_feeds else pipeline.due_feeds()
-    feeds = [f for f in feeds.select_related("source") if pipeline.claim(f.pk)]
-    # Feeds that failed last time go last in their host's queue: healthy ones first.
-    return sorted(feeds, key=lambda f: f.consecutive_failures > 0)
-
-
 def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) -> CrawlSummary:
     """progress: a callable(total, desc) returning an object with .update() and .close() (tqdm);
     the totals of the "pages" and "processed" bars grow as feeds and pages come in."""
     summary = CrawlSummary()
-    feeds = _claimed_feeds(all_feeds)
+    feeds = pipeline.claim_feeds(all_feeds)
     if not feeds:
         return summary
     workers_wanted = max(1, settings.CRAWL_WORKERS)

@@ -39,15 +39,21 @@ def _bounded(name: str, arg: int, body):
 
 @task()
 def poll_feed(feed_id: int) -> int:
+    """A poll as a task: what jobs queued by an earlier version (and a dead worker's poll being
+    handed on) run. The scheduler polls in threads of its own (crawl/polls.py)."""
+
     def body():
         feed = Feed.objects.select_related("source").filter(pk=feed_id).first()
-        if feed is None:
-            return 0
-        result = pipeline.poll_feed(feed)
-        queue(fetch_article, result.new_ids)
-        return len(result.new_ids)
+        return len(poll_and_queue(feed).new_ids) if feed is not None else 0
 
     return _bounded("poll_feed", feed_id, body)
+
+
+def poll_and_queue(feed: Feed, fetcher=None) -> pipeline.PollResult:
+    """Poll a claimed feed and queue its new entries for fetching at once."""
+    result = pipeline.poll_feed(feed, fetcher)
+    queue(fetch_article, result.new_ids)
+    return result
 
 
 @task()
@@ -137,22 +143,16 @@ def recover_dead_workers() -> int:
     return len(lost)
 
 
-def schedule_due() -> int:
-    """Claim every due feed and enqueue its poll; requeue work a killed worker left."""
+def schedule_due(polls) -> int:
+    """Claim every due feed and hand it to `polls` (the scheduler's poll threads,
+    crawl/polls.py), healthy feeds first; requeue work a killed worker left."""
     recover_dead_workers()
-    count = 0
-    for feed_id in pipeline.due_feeds().values_list("pk", flat=True):
-        if _database_queue():
-            with transaction.atomic():  # the claim and the job commit together, or neither
-                if pipeline.claim(feed_id):
-                    poll_feed.enqueue(feed_id)
-                    count += 1
-        elif pipeline.claim(feed_id):
-            poll_feed.enqueue(feed_id)
-            count += 1
+    feeds = pipeline.claim_feeds()
+    for feed in feeds:
+        polls.add(feed)
     pending, unprocessed = pipeline.requeue_stale()
     for pk in pending:
         fetch_article.enqueue(pk)
     for pk in unprocessed:
         process_article.enqueue(pk)
-    return count
+    return len(feeds)

@@ -5,7 +5,9 @@ and runs the feed scheduler in this process; stops them all on Ctrl+C. On the em
 default the workers drain the database queue; with REDIS_URL set they are RQ workers, and
 any number of further workers (`broadsheet worker`) can join on other machines.
 
-Every few seconds the scheduler hands on the task of any worker, here or elsewhere, whose
+The scheduler polls the feeds it finds due in threads of its own (crawl/polls.py), so a
+feed that hangs never holds a task worker; each feed's new entries go to the task workers
+as soon as it is stored. Every few seconds the scheduler hands on the task of any worker, here or elsewhere, whose
 heartbeat stopped (crawl/workers.py); every hour it prunes the raw pages kept for
 re-extraction to their age and size limits (crawl/rawpages.py). A task worker child that
 dies is started again and the log says so; if the web server dies, or workers keep dying,
@@ -76,7 +78,10 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=30.0, help="seconds between scheduler ticks")
 
     def handle(self, *args, **opts):
+        from broadsheet.crawl.polls import Polls
         from broadsheet.sources.models import Feed
+
+        self.polls = Polls()
 
         if env("BROADSHEET_LOAD_DEFAULT_SOURCES") and not Feed.objects.exists():
             from broadsheet.sources.services import load_default_sources
@@ -112,6 +117,8 @@ class Command(BaseCommand):
         try:
             while not stopping:
                 now = time.monotonic()
+                if not opts["no_scheduler"]:
+                    _outliving_errors("collecting feed polls", self.polls.tick)
                 if not opts["no_scheduler"] and now >= next_tick:
                     self._tick()
                     next_tick, next_reap = now + opts["interval"], now + reap_every
@@ -136,6 +143,8 @@ class Command(BaseCommand):
                               child.pid, child.returncode, workers[i].pid, settings.TASK_LEASE)
                 time.sleep(0.2 if not stopping else 0)
         finally:
+            if not opts["no_scheduler"]:
+                _outliving_errors("giving back the claims of feeds not polled", self.polls.stop)
             children = [c for c in [web, *workers] if c is not None]
             for child in children:
                 if child.poll() is None:
@@ -192,9 +201,9 @@ class Command(BaseCommand):
         from broadsheet.enrich.tasks import schedule_site_head
 
         def tick() -> None:
-            count = schedule_due()
+            count = schedule_due(self.polls)
             if count:
-                log.info("scheduled %d feed poll(s)", count)
+                log.info("polling %d feed(s)", count)
             if schedule_site_head():
                 log.info("queued the training of the site section head")
             self._say_if_offline()

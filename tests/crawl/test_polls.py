@@ -1,0 +1,146 @@
+"""The running scheduler polls feeds in threads of its own (crawl/polls.py): a feed that hangs
+never holds a task worker, and a healthy feed's entries go to the task workers without
+waiting for the hanging one's timeout. Two loopback hosts stand for two publishers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+from pytest_httpserver import HTTPServer
+
+from broadsheet.articles.models import Article
+from broadsheet.crawl import tasks
+from broadsheet.crawl.polls import Polls
+from broadsheet.sources.models import Feed
+from broadsheet.sources.services import add_feed
+from tests.crawl.pages import PARAGRAPHS, article_html, rss
+from tests.crawl.test_runner import Clock
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def other_host():
+    httpserver = HTTPServer(host="127.0.0.2", threaded=True)
+    httpserver.no_handler_status_code = 404
+    httpserver.start()
+    yield httpserver
+    httpserver.clear()
+    httpserver.stop()
+
+
+def healthy_feed(server, clock: Clock, count: int = 2) -> str:
+    items = []
+    for i in range(count):
+        path = f"/news/{i}"
+        server.expect_request(path).respond_with_handler(clock.quick(f"page {i}", article_html(
+            f"Healthy story {i}", paragraphs=[f"Healthy story {i} opens with its own sentence."] + PARAGRAPHS)))
+        items.append({"title": f"Healthy story {i}", "link": server.url_for(path)})
+    server.expect_request("/healthy.xml").respond_with_handler(clock.quick("healthy feed", rss(items), "application/rss+xml"))
+    return server.url_for("/healthy.xml")
+
+
+def hanging_feed(host, clock: Clock, seconds: float, name: str = "hanging") -> str:
+    host.expect_request(f"/{name}.xml").respond_with_handler(clock.slow(f"{name} feed", seconds, rss([])))
+    return host.url_for(f"/{name}.xml")
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.FETCH = {**settings.FETCH, "timeout": 4.0, "deadline": 4.0, "allow_private": True}
+    settings.ARTICLE_PIPELINE = []
+    return settings
+
+
+def queued(task) -> list[int]:
+    return sorted(row["args"][0] for row in DBTaskResult.objects.filter(task_path=task.module_path).values_list("args_kwargs", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_healthy_feeds_entries_go_to_the_workers_while_a_hanging_feed_is_still_polled(server, other_host, database_queue):
+    clock = Clock()
+    hanging = add_feed(hanging_feed(other_host, clock, 5.0), name="A hanging publisher")  # first in line
+    add_feed(healthy_feed(server, clock), name="A healthy publisher")
+    polls = Polls(size=1)  # one thread: it takes the hanging poll, and another takes its place after 1 s
+    started = time.monotonic()
+    assert tasks.schedule_due(polls) == 2
+    while Article.objects.count() < 2 and time.monotonic() - started < 8:
+        polls.tick()
+        time.sleep(0.05)
+    assert time.monotonic() - started < 2.5  # not after the hanging feed's 4 s deadline
+    assert hanging.pk in polls.waiting and "hanging feed answered" not in clock.seen
+    ids = sorted(Article.objects.values_list("pk", flat=True))
+    assert queued(tasks.fetch_article) == ids  # for the task workers, at once
+    assert queued(tasks.poll_feed) == []  # no poll ever holds a task worker
+
+    while polls.waiting and time.monotonic() - started < 8:
+        polls.tick()
+        time.sleep(0.05)
+    assert not polls.waiting and polls.jobs is None  # the pass is over: its threads end
+    hanging.refresh_from_db()
+    assert (hanging.last_error_kind, hanging.consecutive_failures, hanging.claimed_until) == ("timeout", 1, None)
+    assert Feed.objects.filter(claimed_until__isnull=False).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stopping_gives_back_the_claims_of_feeds_not_yet_polled(other_host, database_queue):
+    database_queue.FETCH = {**database_queue.FETCH, "per_host": 1}
+    clock = Clock()
+    first = add_feed(hanging_feed(other_host, clock, 1.0, "first"), name="One publisher")
+    second = add_feed(hanging_feed(other_host, clock, 1.0, "second"), name="One publisher")
+    polls = Polls()
+    tasks.schedule_due(polls)
+    while "first feed" not in clock.seen and time.monotonic() - clock.start < 3:
+        time.sleep(0.02)
+    assert polls.stop() == 2  # the one in flight is cut with this process; the one waiting was never asked for
+    time.sleep(1.3)
+    assert "second feed" not in clock.seen
+    second.refresh_from_db()
+    assert second.claimed_until is None and second.last_fetch_at is None  # due again for the next scheduler
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
+def test_broadsheet_run_processes_a_healthy_feed_while_a_hanging_one_waits_out_its_timeout(tmp_path, server, other_host):
+    """The whole task-worker path: `broadsheet run` with one task worker, which a poll of the
+    hanging feed (listed first) held for the whole fetch timeout before the polls had threads."""
+    timeout = 20.0
+    clock = Clock()
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tests.crawl.worker_settings",
+           "BROADSHEET_TEST_STEP_LOG": str(tmp_path / "steps.log"), "BROADSHEET_TEST_STEP_SECONDS": "0",
+           "BROADSHEET_FETCH_ALLOW_PRIVATE": "true", "BROADSHEET_FETCH_TIMEOUT": str(timeout),
+           "BROADSHEET_LOAD_DEFAULT_SOURCES": "false", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env.pop("REDIS_URL", None)
+    urls = [hanging_feed(other_host, clock, timeout + 10), healthy_feed(server, clock)]
+    setup = ("import django; django.setup()\nfrom django.core.management import call_command; call_command('migrate', verbosity=0)\n"
+             f"from broadsheet.sources.services import add_feed\nfor url in {urls!r}: add_feed(url)")
+    done = subprocess.run([sys.executable, "-c", setup], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    log = tmp_path / "run.log"
+    with open(log, "w") as out:
+        run = subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "run", "--no-web", "--workers", "1", "--interval", "0.5"],
+                               env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    db = sqlite3.connect(tmp_path / "broadsheet.sqlite3", timeout=30)
+    try:
+        processed = []
+        while len(processed) < 2 and time.monotonic() - clock.start < 60:
+            processed = db.execute("SELECT title FROM articles_article WHERE processed_at IS NOT NULL").fetchall()
+            time.sleep(0.1)
+        done_at = time.monotonic() - clock.start
+        assert sorted(t for (t,) in processed) == ["Healthy story 0", "Healthy story 1"], log.read_text()
+        # fetched, extracted and processed by the task worker while the hanging poll still waits
+        assert done_at < clock.seen["hanging feed"] + timeout, log.read_text()
+        assert "hanging feed answered" not in clock.seen
+    finally:
+        db.close()
+        run.send_signal(signal.SIGTERM)
+        run.wait(timeout=30)
+    assert "stopped" in log.read_text()
