@@ -123,14 +123,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache and tasks: local by default, Redis at scale -------------------------------
 if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # "process" (an article's processing) is listened to before "default" (fetches and the
+    # rest), so stored pages reach the site while thousands of fetches wait (crawl/tasks.py).
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["process", "default"]}}
     # No RQ job timeout: each task arms its own deadline (crawl/tasks.py), and RQ's alarm
     # would replace it; `broadsheet worker` runs RQ's SimpleWorker without one.
-    RQ_QUEUES = {"default": {"URL": env("REDIS_URL"), "DEFAULT_TIMEOUT": -1}}
+    RQ_QUEUES = {name: {"URL": env("REDIS_URL"), "DEFAULT_TIMEOUT": -1} for name in ("process", "default")}
     INSTALLED_APPS += ["django_rq"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["process", "default"]}}
 
 # --- i18n, static ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -23,6 +23,12 @@ from broadsheet.sources.models import Feed
 
 log = logging.getLogger("broadsheet.tasks")
 
+# Processing before fetching: a worker takes an article's processing before the next fetch,
+# so what was fetched reaches the site while thousands of fetches still wait (a thousand new
+# feeds queue five thousand of them). The queues are named in settings.TASKS.
+PROCESS_QUEUE = "process"
+PROCESS_PRIORITY = 10
+
 
 def _bounded(name: str, arg: int, body):
     workers.task_started(name, arg)
@@ -67,7 +73,7 @@ def fetch_article(article_id: int) -> str:
     return _bounded("fetch_article", article_id, body)
 
 
-@task()
+@task(queue_name=PROCESS_QUEUE)
 def process_article(article_id: int) -> bool:
     """Process the article with a batch of others waiting (crawl/process.py claim_batch);
     False when another worker's batch holds it or it was processed already."""
@@ -100,6 +106,10 @@ def queue(next_task, ids: list[int]) -> None:
     if not ids:
         return
     if _database_queue():
+        if next_task.queue_name == PROCESS_QUEUE:
+            # The database worker takes tasks by priority, whatever their queue; RQ's backend
+            # refuses priorities, and its workers listen to this queue first instead.
+            next_task = next_task.using(priority=PROCESS_PRIORITY)
         with transaction.atomic():
             pipeline.mark_queued(ids)
             for pk in ids:

@@ -55,7 +55,7 @@ def hanging_feed(host, clock: Clock, seconds: float, name: str = "hanging") -> s
 
 @pytest.fixture
 def database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["process", "default"]}}
     settings.FETCH = {**settings.FETCH, "timeout": 4.0, "deadline": 4.0, "allow_private": True}
     settings.ARTICLE_PIPELINE = []
     return settings

@@ -122,7 +122,7 @@ def test_a_dead_workers_batch_is_queued_again_at_once(feed, settings):
     from broadsheet.crawl.models import TaskWorker
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["process", "default"]}}
     ids = waiting(feed, 4)
     assert len(process.claim_batch(ids[0])) == 4
     TaskWorker.objects.create(name="gone", host="elsewhere", pid=1, queue="database", task="process_article",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from datetime import timedelta
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def database_queue(settings):
     """These look at the rows of the database queue; the same hand-on on Redis is covered end to
     end by test_worker_kill.py."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["process", "default"]}}
 
 
 @pytest.fixture
@@ -208,3 +209,36 @@ def test_the_admin_lists_the_workers_and_what_each_is_running(admin_client, feed
     page = admin_client.get("/admin/crawl/taskworker/")
     assert page.status_code == 200
     assert b"box-7-abc" in page.content and b"fetch_article" in page.content
+
+
+# --- processing before fetching ----------------------------------------------------------
+
+
+def test_a_worker_takes_processing_before_fetches_queued_earlier(feed):
+    """A thousand new feeds queue thousands of fetches; what was fetched is processed first."""
+    waiting = [stored(feed, n) for n in range(3)]
+    fetched = stored(feed, 9)
+    tasks.queue(tasks.fetch_article, [a.pk for a in waiting])
+    tasks.queue(tasks.process_article, [fetched.pk])
+    ready = DBTaskResult.objects.ready().filter(queue_name__in=["process", "default"])
+    first = ready.get_locked()
+    assert first.task_path == "broadsheet.crawl.tasks.process_article" and first.args_kwargs["args"] == [fetched.pk]
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="RQ's queues need Redis (REDIS_URL)")
+def test_on_redis_processing_goes_to_the_queue_workers_listen_to_first(feed, settings, django_capture_on_commit_callbacks):
+    import django_rq
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["process", "default"]}}
+    process, default = django_rq.get_queue("process"), django_rq.get_queue("default")
+    process.empty()
+    default.empty()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.queue(tasks.fetch_article, [stored(feed, 1).pk])
+        tasks.queue(tasks.process_article, [stored(feed, 2).pk])
+    assert (process.count, default.count) == (1, 1)
+    from broadsheet.crawl.management.commands.worker import Command
+
+    assert Command().create_parser("broadsheet", "worker").parse_args([]).queue == "process,default"
+    process.empty()
+    default.empty()

@@ -30,7 +30,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--name", default="", help="worker name, unique across machines (default: host-pid-random)")
-        parser.add_argument("--queue", default="default")
+        parser.add_argument("--queue", default="process,default",
+                            help="queues to take tasks from, first listed first (default: process,default)")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls of an empty database queue")
 
     def handle(self, *args, **opts):
@@ -86,7 +87,7 @@ def _load_models() -> None:
 def _run_database(name: str, queue: str, interval: float) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
-    worker = Worker(queue_names=[queue], interval=interval, batch=False, backend_name="default", startup_delay=True,
+    worker = Worker(queue_names=queue.split(","), interval=interval, batch=False, backend_name="default", startup_delay=True,
                     max_tasks=None, worker_id=name, excluded_queue_names=[])
     worker.configure_signals()
     worker.run()
@@ -119,6 +120,6 @@ def _run_rq(name: str, queue: str) -> None:
             finally:
                 close_old_connections()
 
-    queues = django_rq.queues.get_queues(queue, job_class=Job)
+    queues = django_rq.queues.get_queues(*queue.split(","), job_class=Job)
     worker = Worker(queues, name=name, connection=queues[0].connection, job_class=Job)
     worker.work(with_scheduler=False, logging_level="WARNING")
