@@ -11,7 +11,8 @@ Each kind runs in a process of its own, started from this script:
   stored articles (clustering-dev's 370 reports, then sections-dev's to make up N) with
   `process_articles`, batches of 64, as a task worker claims them; RSS after each stage,
   the peak, CPU ms a page and an article;
-- `web`: gunicorn with one gthread worker (4 threads, as `broadsheet run` starts it) over
+- `web`: granian, then gunicorn, each with one worker of 4 threads (`broadsheet run`'s
+  command line, granian its default) over
   the database the first task process filled, every page type requested (home, sections,
   articles, stories, sources, tags, search, AI panels, API, feeds, sitemap) 5 times; RSS
   of the worker process read from /proc, and the modules it loaded that a web process
@@ -158,7 +159,8 @@ def site_urls() -> list[str]:
     urls = [reverse("web:home"), "/search/?q=election", "/search/?q=police+city", "/api/articles", "/api/sections",
             "/api/sources", "/api/search?q=court", "/api/openapi.json", "/sitemap.xml"]
     urls += [reverse("web:section", args=[slug_for(name)]) for name in sections()[:6]]
-    for pk in Article.objects.filter(processed_at__isnull=False).values_list("pk", flat=True)[:15]:
+    shown = Article.objects.filter(processed_at__isnull=False, status=Article.Status.OK)  # a copy's page is a 404
+    for pk in shown.values_list("pk", flat=True)[:15]:
         urls += [reverse("web:article", args=[pk]), reverse("enrich:article-panel", args=[pk]), f"/api/articles/{pk}"]
     for pk in Story.objects.values_list("pk", flat=True)[:10]:
         urls += [reverse("stories:story", args=[pk]), reverse("enrich:story-panel", args=[pk]),
@@ -186,7 +188,7 @@ def modules_of(pid: int) -> list[str]:
     return sorted(name for name, mark in marks.items() if mark in maps)
 
 
-def run_web(data_dir: str, urls: list[str], repeats: int) -> dict:
+def run_web(data_dir: str, urls: list[str], repeats: int, kind: str) -> dict:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -194,9 +196,11 @@ def run_web(data_dir: str, urls: list[str], repeats: int) -> dict:
            "DJANGO_SETTINGS_MODULE": "broadsheet.settings", "OPENBLAS_NUM_THREADS": "1"}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "broadsheet.wsgi:application", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread", "--threads", "4",
-                               "--log-level", "warning"], env=env, cwd=ROOT)
+    from broadsheet.crawl.management.commands.run import web_command
+
+    # The command line `broadsheet run` starts, with one worker of 4 threads.
+    server = subprocess.Popen(web_command(kind, "127.0.0.1", port, 1, 4), env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -207,8 +211,10 @@ def run_web(data_dir: str, urls: list[str], repeats: int) -> dict:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the web server did not start")
                 time.sleep(0.3)
-        worker = children(server.pid)[0]
         from broadsheet.lib.memory import rss_mb
+
+        # The worker: the largest child (granian's master may have helpers beside it).
+        worker = max(children(server.pid), key=lambda pid: rss_mb(pid).get("VmRSS", 0))
 
         first = rss_mb(worker)
         statuses: dict[int, int] = {}
@@ -300,19 +306,19 @@ def report(work: Path, args) -> None:
     for form, ms in cost.items():
         print(f"2 cores at {ms:.1f} ms CPU an article (extraction + processing, {form}; fetching, feeds and "
               f"the database server not counted): at most {2000 / ms:.1f} articles/s")
-    if web_dir is not None:
-        web = run_web(str(web_dir), urls, args.repeats)
-        print(f"\n## web worker (gunicorn gthread, 1 worker x 4 threads, {web['requests']} requests over "
-              f"{len(urls)} URLs: statuses {web['statuses']})")
+    for kind in ("granian", "gunicorn") if web_dir is not None else ():
+        web = run_web(str(web_dir), urls, args.repeats, kind)
+        print(f"\n## web worker ({kind}, 1 worker x 4 threads as `broadsheet run` starts it, {web['requests']} "
+              f"requests over {len(urls)} URLs: statuses {web['statuses']})")
         print(f"  before the first request: {web['first']['VmRSS']} MB ({web['first']['VmRSS'] / base:.2f}x baseline)")
         print(f"  after the requests      : {web['after']['VmRSS']} MB, peak {web['after']['VmHWM']} MB "
-              f"({web['after']['VmRSS'] / base:.2f}x baseline); gunicorn master {web['master'].get('VmRSS')} MB")
+              f"({web['after']['VmRSS'] / base:.2f}x baseline); its master process {web['master'].get('VmRSS')} MB")
         print(f"  heavy libraries mapped in the worker: {', '.join(web['libraries']) or 'none'}")
         ok = web["after"]["VmRSS"] <= WEB_GOAL_MB and not web["libraries"]
         print(f"  goal: RSS after the run <= {WEB_GOAL_MB} MB, no ML/extraction/HTTP-client library: "
               f"{'met' if ok else 'NOT met'}")
         if not ok:
-            missed.append(f"web worker {web['after']['VmRSS']} MB")
+            missed.append(f"web worker ({kind}) {web['after']['VmRSS']} MB")
         # 429: the AI panels' per-client rate limit (enrich/views.py) answering the repeats, as it should.
         if set(web["statuses"]) - {200, 429}:
             missed.append(f"web pages answered {web['statuses']}")
