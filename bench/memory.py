@@ -83,7 +83,8 @@ def kind_fill(data_dir: str, n: int) -> dict:
 
     call_command("migrate", verbosity=0)
     rows = [json.loads(line) for line in (DATA / "clustering-dev" / "articles.jsonl").open()]
-    rows += [{**r, "source": r["id"].split("-")[0]} for r in map(json.loads, (DATA / "sections-dev" / "sections.jsonl").open())]
+    more = map(json.loads, (DATA / "sections-dev" / "sections.jsonl").open())
+    rows += [{**r, "source": r["id"].split("-")[0]} for r in more]
     now = timezone.now()
     sources: dict[str, Source] = {}
     for i, row in enumerate(rows[:n]):
@@ -142,8 +143,9 @@ def kind_task(data_dir: str, form: str) -> dict:
     processed = time.process_time() - cpu
     checkpoint(points, f"{len(done)} articles processed", processed)
     loaded = sorted(m for m in HEAVY if m in sys.modules)
-    return {"points": points, "extract_ms": spent / len(truth) * 1000, "process_ms": processed / max(1, len(done)) * 1000,
-            "processed": len(done), "loaded": loaded, "urls": site_urls() if variant == "" and embedder == "numpy" else []}
+    urls = site_urls() if variant == "" and embedder == "numpy" else []
+    return {"points": points, "extract_ms": spent / len(truth) * 1000,
+            "process_ms": processed / max(1, len(done)) * 1000, "processed": len(done), "loaded": loaded, "urls": urls}
 
 
 def site_urls() -> list[str]:
@@ -249,7 +251,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--forms", default="numpy,torch,torch-untrimmed",
-                        help="task worker variants: numpy, torch (BROADSHEET_EMBEDDER), torch-untrimmed (no malloc_trim)")
+                        help="task worker variants: numpy, torch (BROADSHEET_EMBEDDER), "
+                             "torch-untrimmed (no malloc_trim)")
     parser.add_argument("--repeats", type=int, default=5, help="times each web page is requested")
     parser.add_argument("--kind", help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)

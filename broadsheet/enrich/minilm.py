@@ -102,7 +102,8 @@ class NumpyMiniLM(Encoder):
         w = load_file(str(Path(path) / "model.safetensors"))
         e = "embeddings."
         self.embeddings = (w[e + "word_embeddings.weight"], w[e + "position_embeddings.weight"],
-                           w[e + "token_type_embeddings.weight"][0], (w[e + "LayerNorm.weight"], w[e + "LayerNorm.bias"]))
+                           w[e + "token_type_embeddings.weight"][0],
+                           (w[e + "LayerNorm.weight"], w[e + "LayerNorm.bias"]))
 
         def dense(name: str) -> tuple[np.ndarray, np.ndarray]:
             # x @ W.T: a transposed view, which BLAS reads as fast as a copy (measured here).
