@@ -272,6 +272,7 @@ if not env("REDIS_URL"):
 RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
 COMMUNITY_RATE_USER = env("BROADSHEET_COMMENT_RATE_USER")
 COMMUNITY_RATE_IP = env("BROADSHEET_COMMENT_RATE_IP")
+EMBEDDER = env("BROADSHEET_EMBEDDER")  # numpy or torch forward pass of the sentence model (enrich/minilm.py)
 ENRICH_SITE_HEAD_HOURS = env("BROADSHEET_SITE_HEAD_HOURS")  # the site's own section head (enrich/site_head.py)
 ENRICH_SITE_HEAD_MIN_ARTICLES = env("BROADSHEET_SITE_HEAD_MIN_ARTICLES")
 ENRICH_SITE_HEAD_MIN_SECTIONS = env("BROADSHEET_SITE_HEAD_MIN_SECTIONS")

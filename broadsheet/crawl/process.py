@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from broadsheet.articles.models import Article
+from broadsheet.lib.memory import trim
 
 log = logging.getLogger("broadsheet.crawl")
 BATCH = 64  # articles per batch (one model call); longer lists are cut into batches of this size
@@ -46,6 +47,7 @@ def process_articles(article_ids: list[int], *, raise_errors: bool = False) -> l
     done: list[int] = []
     for start in range(0, len(wanted), BATCH):
         done += _run(steps, _load(wanted[start : start + BATCH]), raise_errors)
+        trim()  # a batch's buffers back to the system: they would stay in the worker (lib/memory.py)
     return done
 
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # committed: the page serv
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ["torch", "sentence_transformers", "transformers", "numpy", "scipy", "sklearn", "wordllama", "datasketch",
-         "trafilatura", "lxml", "htmldate", "justext", "httpx", "feedparser"]
+         "trafilatura", "lxml", "htmldate", "justext", "httpx", "feedparser", "lingua", "tokenizers", "safetensors"]
 
 SERVE = """
 import json, sys
