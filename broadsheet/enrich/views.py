@@ -100,7 +100,12 @@ def story_panel(request: HttpRequest, pk: int) -> HttpResponse:
     articles = _articles(story)
     data = story_summary(story_key(story.pk), articles)
     by_id = {a.pk: a for a in articles}
-    return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id})
+    # Without a summary, say which wait it is: too little text yet, or enough text with no
+    # sentence that stands on its own (summaries.summarize_story returns None for both).
+    from broadsheet.enrich.summaries import story_ready  # here: the panel's module, not every page's
+
+    ready = story_ready(a for a in articles if (a.body or "").strip())
+    return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id, "ready": ready})
 
 
 @read_only

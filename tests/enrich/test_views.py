@@ -127,6 +127,11 @@ def test_the_story_panel_summarises_three_articles_from_two_publishers(client):
     assert "Summary" in html and "How the sources differ" in html and "Min Gyu Kim" in html
     assert "at least three articles" in client.get(reverse("enrich:story-panel", args=[short.pk])).content.decode()
     assert client.get(reverse("enrich:story-panel", args=[short.pk + 1])).status_code == 404
+    untold = make_story([make_article(publisher=p, n=10 + i, body="") for i, p in enumerate([a, b, b])])
+    assert "text of at least three articles" in client.get(reverse("enrich:story-panel", args=[untold.pk])).content.decode()
+    leaning = "He said it would. They agreed with that. But it was not. And so it goes on."  # nothing stands alone
+    vague = make_story([make_article(publisher=p, n=20 + i, body=leaning) for i, p in enumerate([a, b, b])])
+    assert "none of its sentences" in client.get(reverse("enrich:story-panel", args=[vague.pk])).content.decode()
     answer = client.get(reverse("enrich:story-ask", args=[story.pk]), {"q": "How many countries attended?"})
     assert "27 countries" in answer.content.decode()
 
