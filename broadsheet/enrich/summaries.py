@@ -17,12 +17,13 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from broadsheet.enrich.coverage import STORY_MIN_ARTICLES, story_ready  # noqa: F401  (STORY_MIN_ARTICLES: tests)
+from broadsheet.enrich.coverage import publisher as _publisher
 from broadsheet.enrich.standalone import stands_alone
 from broadsheet.lib.language import in_language, language_of, site_language
 from broadsheet.enrich.text import Sentence, content_words, light_embed, split_sentences, stem
 
 MIN_WORDS, MAX_WORDS = 6, 60
-STORY_MIN_ARTICLES, STORY_MIN_PUBLISHERS = 3, 2
 _QUOTE = re.compile(r"(?<![\w,])(?:“([^“”]{20,300})”|\"([^\"]{20,300})\")")
 _SPEAKER_AFTER = re.compile(r"[\"”],?\s+(?:said|says|told [\w ]+?|added|wrote)\s+((?:[A-Z][\w'’.-]+\s?){1,4})")
 _SPEAKER_BEFORE = re.compile(r"((?:[A-Z][\w'’.-]+\s?){1,4}),?\s+(?:said|says|told [\w ]+?|added|wrote)[:,]?\s+[\"“]")
@@ -136,16 +137,6 @@ def summarize(title: str, body: str, article_id: Any = None, k: int | None = Non
         return {"text": sentences[i].text, "sources": [{"article": article_id, "sentence": sentences[i].index}]}
 
     return {"gist": item(gist_i) if gist_i is not None else None, "key_points": [item(i) for i in picked]}
-
-
-def story_ready(articles: Iterable[Any]) -> bool:
-    articles = list(articles)
-    return len(articles) >= STORY_MIN_ARTICLES and len({_publisher(a) for a in articles}) >= STORY_MIN_PUBLISHERS
-
-
-def _publisher(article: Any) -> str:
-    source = getattr(article, "source", None)
-    return str(getattr(source, "name", None) or getattr(article, "source_id", None) or source or "")
 
 
 def reader_language(articles: list[Any], wanted: str) -> str:

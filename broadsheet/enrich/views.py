@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.core import is_ratelimited
 
 from broadsheet.articles.models import Article
-from broadsheet.enrich import questions
+from broadsheet.enrich import coverage, questions
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
 from broadsheet.enrich.pipeline import story_articles, story_articles_of, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
@@ -102,9 +102,7 @@ def story_panel(request: HttpRequest, pk: int) -> HttpResponse:
     by_id = {a.pk: a for a in articles}
     # Without a summary, say which wait it is: too little text yet, or enough text with no
     # sentence that stands on its own (summaries.summarize_story returns None for both).
-    from broadsheet.enrich.summaries import story_ready  # here: the panel's module, not every page's
-
-    ready = story_ready(a for a in articles if (a.body or "").strip())
+    ready = coverage.story_ready(a for a in articles if (a.body or "").strip())
     return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id, "ready": ready})
 
 
