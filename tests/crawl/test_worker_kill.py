@@ -54,8 +54,8 @@ def scratch(tmp_path, server):
         import redis
         from rq import Queue
 
-        for name in ("process", "default"):  # jobs other tests left
-            Queue(name, connection=redis.Redis.from_url(os.environ["REDIS_URL"])).empty()
+        for queue_name in ("process", "default"):  # jobs other tests left
+            Queue(queue_name, connection=redis.Redis.from_url(os.environ["REDIS_URL"])).empty()
     _python("from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
             f"from broadsheet.sources.services import add_feed; add_feed({serve(server)!r}, section='News')", env)
     yield env
