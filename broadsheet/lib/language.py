@@ -9,10 +9,12 @@ def language_of(code: str | None) -> str:
 
 
 def site_language() -> str:
-    """The reader's language: the site's LANGUAGE_CODE ('en-us' → 'en')."""
+    """The reader's language: the site's main language (BROADSHEET_LANGUAGE, the one
+    web/languages.py lists first), not Django's LANGUAGE_CODE, which only names the
+    language of our own interface text."""
     from django.conf import settings
 
-    return language_of(getattr(settings, "LANGUAGE_CODE", "") or "en") or "en"
+    return language_of(settings.SITE_LANGUAGE) or "en"
 
 
 def in_language(code: str | None, wanted: str) -> bool:

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from broadsheet.articles.models import Article
 from broadsheet.enrich.embeddings import from_bytes
+from broadsheet.lib.language import language_of as base_language  # 'en-GB' -> 'en'
 from broadsheet.stories.models import Member, Related, Story
 from broadsheet.stories.store import vector_store
 
@@ -95,11 +96,6 @@ def _facts(keys) -> tuple[dict, dict, dict]:
         source_of[pk], language_of[pk] = source, base_language(language)
     story_of = dict(Member.objects.filter(article_id__in=keys).values_list("article_id", "story_id"))
     return story_of, source_of, language_of
-
-
-def base_language(code: str) -> str:
-    """'en-GB' -> 'en'."""
-    return (code or "").split("-")[0].split("_")[0].lower()
 
 
 def lock(article_ids) -> None:

@@ -216,7 +216,7 @@ def test_the_card_headline_is_the_most_central_members_in_the_site_language(at, 
 
     from .conftest import vector
 
-    settings.LANGUAGE_CODE = "en-gb"
+    settings.SITE_LANGUAGE = "en"
     centre = vector("quake")
     german = article("Erdbeben auf Qeshm", reworded(QUAKE, 30), topic="quake", publisher=source("Zeitung"), language="de")
     edge = article("Island shaken", reworded(QUAKE, 31), topic="quake", publisher=source("Wire"), at=at(hours=1), language="en")
@@ -231,7 +231,7 @@ def test_the_card_headline_is_the_most_central_members_in_the_site_language(at, 
     refresh(story.pk)
     story.refresh_from_db()
     assert story.headline == central.title and story.lead_id == central.pk and story.language == "en"
-    settings.LANGUAGE_CODE = "de"
+    settings.SITE_LANGUAGE = "de"
     refresh(story.pk)
     story.refresh_from_db()
     assert story.headline == german.title
