@@ -397,7 +397,7 @@ def _tick(bar, count: int = 1) -> None:
 
 def _queue_for_workers(pk: int) -> None:
     """--no-process: the task worker processes the article."""
-    from broadsheet.crawl.tasks import process_article
+    from broadsheet.crawl.tasks import processing
 
     pipeline.mark_queued([pk])
-    process_article.enqueue(pk)
+    processing().enqueue(pk)

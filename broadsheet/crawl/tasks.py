@@ -105,11 +105,9 @@ def queue(next_task, ids: list[int]) -> None:
     join the transaction, so there the jobs go out once the mark has committed."""
     if not ids:
         return
+    if next_task is process_article:
+        next_task = processing()
     if _database_queue():
-        if next_task.queue_name == PROCESS_QUEUE:
-            # The database worker takes tasks by priority, whatever their queue; RQ's backend
-            # refuses priorities, and its workers listen to this queue first instead.
-            next_task = next_task.using(priority=PROCESS_PRIORITY)
         with transaction.atomic():
             pipeline.mark_queued(ids)
             for pk in ids:
@@ -118,6 +116,13 @@ def queue(next_task, ids: list[int]) -> None:
         pipeline.mark_queued(ids)
         for pk in ids:
             transaction.on_commit(lambda pk=pk: next_task.enqueue(pk))
+
+
+def processing():
+    """`process_article` as it must be enqueued, ahead of fetches: the database worker takes
+    tasks by priority, whatever their queue; RQ's backend refuses priorities, and its workers
+    listen to the task's own queue (PROCESS_QUEUE) first instead."""
+    return process_article.using(priority=PROCESS_PRIORITY) if _database_queue() else process_article
 
 
 def _database_queue() -> bool:
@@ -164,5 +169,5 @@ def schedule_due(polls) -> int:
     for pk in pending:
         fetch_article.enqueue(pk)
     for pk in unprocessed:
-        process_article.enqueue(pk)
+        processing().enqueue(pk)
     return len(feeds)

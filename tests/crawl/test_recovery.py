@@ -225,6 +225,16 @@ def test_a_worker_takes_processing_before_fetches_queued_earlier(feed):
     assert first.task_path == "broadsheet.crawl.tasks.process_article" and first.args_kwargs["args"] == [fetched.pk]
 
 
+def test_processing_queued_by_crawl_once_for_the_workers_also_goes_first(feed):
+    from broadsheet.crawl import runner
+
+    tasks.queue(tasks.fetch_article, [stored(feed, n).pk for n in range(3)])
+    fetched = stored(feed, 9)
+    runner._queue_for_workers(fetched.pk)  # `crawl --once --no-process`
+    first = DBTaskResult.objects.ready().filter(queue_name__in=["process", "default"]).get_locked()
+    assert first.task_path == "broadsheet.crawl.tasks.process_article" and first.args_kwargs["args"] == [fetched.pk]
+
+
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="RQ's queues need Redis (REDIS_URL)")
 def test_on_redis_processing_goes_to_the_queue_workers_listen_to_first(feed, settings, django_capture_on_commit_callbacks):
     import django_rq
