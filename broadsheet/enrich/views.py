@@ -102,7 +102,7 @@ def story_panel(request: HttpRequest, pk: int) -> HttpResponse:
     by_id = {a.pk: a for a in articles}
     # Without a summary, say which wait it is: too little text yet, or enough text with no
     # sentence that stands on its own (summaries.summarize_story returns None for both).
-    ready = coverage.story_ready(a for a in articles if (a.body or "").strip())
+    ready = data is None and coverage.story_ready(a for a in articles if (a.body or "").strip())
     return render(request, "enrich/_story_body.html", {"data": data, "articles": by_id, "ready": ready})
 
 
