@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django_tasks_db.models import DBTaskResult
-from pytest_httpserver import HTTPServer
 
 from broadsheet.articles.models import Article
 from broadsheet.crawl import tasks
@@ -25,16 +24,6 @@ from tests.crawl.pages import PARAGRAPHS, article_html, rss
 from tests.crawl.test_runner import Clock
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def other_host():
-    httpserver = HTTPServer(host="127.0.0.2", threaded=True)
-    httpserver.no_handler_status_code = 404
-    httpserver.start()
-    yield httpserver
-    httpserver.clear()
-    httpserver.stop()
 
 
 def healthy_feed(server, clock: Clock, count: int = 2) -> str:

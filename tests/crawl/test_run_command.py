@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -102,11 +103,11 @@ def wait_for_page(url: str, seconds: float = 60) -> httpx.Response | None:
     return None
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
-@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the web workers' pids through Linux /proc")
-def test_a_web_worker_that_dies_is_replaced_and_the_site_goes_on(tmp_path):
+def web_site_only(tmp_path, **settings) -> tuple[subprocess.Popen, int, Path]:
+    """`broadsheet run` serving the web site alone, on its own migrated SQLite file: (the
+    process, its port, its log)."""
     env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_LOAD_DEFAULT_SOURCES": "false",
-           "BROADSHEET_WEB_WORKERS": "1", "BROADSHEET_WEB_SERVER": "granian"}
+           "BROADSHEET_WEB_WORKERS": "1", **settings}
     env.pop("REDIS_URL", None)
     assert broadsheet(["migrate", "--noinput", "-v0"], env).returncode == 0
     port = free_port()
@@ -114,6 +115,13 @@ def test_a_web_worker_that_dies_is_replaced_and_the_site_goes_on(tmp_path):
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "run", "--no-worker", "--no-scheduler",
                                  "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    return proc, port, log
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="finds the web workers' pids through Linux /proc")
+def test_a_web_worker_that_dies_is_replaced_and_the_site_goes_on(tmp_path):
+    proc, port, log = web_site_only(tmp_path, BROADSHEET_WEB_SERVER="granian")
     try:
         page = wait_for_page(f"http://127.0.0.1:{port}/search/")
         assert page is not None and page.status_code == 200, log.read_text()
@@ -134,15 +142,7 @@ def test_a_web_worker_that_dies_is_replaced_and_the_site_goes_on(tmp_path):
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "") != "", reason="runs on its own SQLite file")
 @pytest.mark.parametrize("server", ["granian", "gunicorn"])
 def test_run_serves_pages_static_files_and_cached_answers_with_either_web_server(tmp_path, server):
-    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path), "BROADSHEET_LOAD_DEFAULT_SOURCES": "false",
-           "BROADSHEET_WEB_WORKERS": "1", "BROADSHEET_WEB_SERVER": server, "BROADSHEET_PAGE_CACHE_SECONDS": "60"}
-    env.pop("REDIS_URL", None)
-    assert broadsheet(["migrate", "--noinput", "-v0"], env).returncode == 0
-    port = free_port()
-    log = tmp_path / "run.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "run", "--no-worker", "--no-scheduler",
-                                 "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    proc, port, log = web_site_only(tmp_path, BROADSHEET_WEB_SERVER=server, BROADSHEET_PAGE_CACHE_SECONDS="60")
     site = f"http://127.0.0.1:{port}"
     try:
         page = wait_for_page(f"{site}/source/1/")  # a 404: nothing cached, the whole stack ran

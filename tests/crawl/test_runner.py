@@ -8,7 +8,6 @@ import threading
 import time
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from broadsheet.articles.models import Article
@@ -33,16 +32,6 @@ def the_step(article) -> None:
 def pipeline_step(crawl_settings, monkeypatch):
     crawl_settings.ARTICLE_PIPELINE = [f"{__name__}.step"]
     return lambda fn: monkeypatch.setattr(f"{__name__}.the_step", fn)
-
-
-@pytest.fixture
-def other_host():
-    httpserver = HTTPServer(host="127.0.0.2", threaded=True)
-    httpserver.no_handler_status_code = 404
-    httpserver.start()
-    yield httpserver
-    httpserver.clear()
-    httpserver.stop()
 
 
 class Clock:
