@@ -102,23 +102,10 @@ def newest_by_section(rows, names: list[str], size: int, leave_out) -> dict[str,
     return found
 
 
-def _patterns() -> tuple[str, str, str]:
-    """URL patterns with a slot for the id: '/article/{}/' (lib/paths.py)."""
-    return paths.pattern("web:article"), paths.pattern("stories:story"), paths.pattern("web:section")
-
-
-def article_path(pk: int) -> str:
-    return _patterns()[0].format(pk)
-
-
-def story_path(pk: int) -> str:
-    return _patterns()[1].format(pk)
-
-
 def build(rows: list[tuple], counts: bool = True) -> list[Card]:
     """Cards for story rows (FIELDS), in one pass: links without reverse() per card, and the
     comment counts from one cache read (counts=False: the caller counts a whole page at once)."""
-    article_url, story_url, section_url = _patterns()
+    article_url, story_url, section_url = (paths.pattern(name) for name in ("web:article", "stories:story", "web:section"))
     cards = []
     for pk, headline, lead_id, image, teaser, section, language, names, sources, articles, sizes, icons, last in rows:
         card = Card(pk, lead_id, headline, image, teaser, section, language, list(names or []), sources, articles, last,

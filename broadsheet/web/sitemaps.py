@@ -13,6 +13,7 @@ from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
 from broadsheet.articles.models import Article
+from broadsheet.lib import paths
 from broadsheet.web import cards
 
 WINDOW = timedelta(days=2)
@@ -29,7 +30,7 @@ class StorySitemap(Sitemap):
                     .values_list("id", "last_published")[:LIMIT])
 
     def location(self, item):
-        return cards.story_path(item[0])
+        return paths.path("stories:story", item[0])
 
     def lastmod(self, item):
         return item[1]
@@ -45,7 +46,7 @@ class ArticleSitemap(Sitemap):
                     .order_by("-published", "-id").values_list("id", "published", "modified")[:LIMIT])
 
     def location(self, item):
-        return cards.article_path(item[0])
+        return paths.path("web:article", item[0])
 
     def lastmod(self, item):
         return max(item[1], item[2]) if item[2] else item[1]

@@ -1,10 +1,11 @@
 from html import escape as _esc
 
 from django import template
-from django.template.defaultfilters import pluralize
+from django.template.defaultfilters import pluralize, truncatewords
 from django.utils.safestring import mark_safe
 from django.utils import timezone
 
+from broadsheet.lib import paths
 from broadsheet.web import languages
 from broadsheet.web.sections import slug_for
 from broadsheet.web.blocks import FOLD_OVER, FOLD_SHOWN, layout  # noqa: F401  (the fold sizes, for tests)
@@ -195,10 +196,6 @@ def card_html(card, now, big=False, show_section=False, show_lead=False) -> str:
 def related_item(context, item) -> str:
     """One related article (the article page draws ten, the story page its earliest), built as
     one string as the cards are: as an included template it cost ~0.4 ms an item."""
-    from django.template.defaultfilters import truncatewords
-
-    from broadsheet.lib import paths
-
     href = paths.path("web:article", item.pk)
     row = item._state.fields_cache.get("picture")
     lang = f' lang="{_esc(item.language)}"' if item.language else ""
