@@ -102,8 +102,8 @@ _ROLE = re.compile(r"(?:präsident|kanzler|minister|trainer|chef|sprecher|politi
                    r"direktor|kommissar|meister|kandidat|sänger|leiter|vorsitzende|abgeordnete|experte|"
                    r"handballer|fußballer|fussballer|spieler|stürmer|schauspieler|journalist|dissident|mann|frau)"
                    r"(?:in|innen|en|n)?$")
-_SPEECH = ("sagte", "sagt", "sprach", "erklärte", "betonte", "meinte", "schrieb", "kritisierte", "forderte",
-           "said", "says")
+_SPEECH_VERBS = "|".join(("sagte", "sagt", "sprach", "erklärte", "betonte", "meinte", "schrieb", "kritisierte",
+                          "forderte", "said", "says"))
 
 
 def common_nouns(text: str) -> set[str]:
@@ -314,10 +314,10 @@ def entities(text: str, title: str = "", language: str = "") -> list[Entity]:
                    or e.variants.most_common(1)[0][0].lower() in lowered)]:
         del found[k]  # a lone word seen only opening sentences: "Notably", "Officials", "Q: Favorite"
     # Words of a longer name in this text are surnames, not nationalities: "Erdoğan said".
-    name_words = {w for e in found.values() for name in e.variants if " " in name for w in name.split()}
+    # (in_names: only one-word entities were deleted since, so the longer names are the same.)
     for k in [k for k, e in found.items() if adjective_uses[k] * 2 > e.count
               and re.search(r"(an|ian|ese|i|ish|ic|ch)$", k) and e.variants.most_common(1)[0][0].lower() not in gz.PLACES
-              and e.variants.most_common(1)[0][0] not in name_words]:
+              and e.variants.most_common(1)[0][0] not in in_names]:
         del found[k]  # "Somali pirates", "Thai navy": a nationality used as an adjective, not a name
     for k in [k for k, e in found.items() if _abbreviation(e.variants.most_common(1)[0][0], full)]:
         del found[k]  # "St.", "Nov.", "Rs.": an abbreviation, not a name
@@ -360,7 +360,7 @@ def _named(word: str, befores: Counter, text: str, count: int = 0) -> bool:
         return True
     if any(b in gz.PERSON_TITLES or _ROLE.search(b) for b in befores):
         return True
-    return bool(re.search(rf"(?<![^\W_]){re.escape(word)},? (?:{'|'.join(_SPEECH)})\b", text))
+    return bool(re.search(rf"(?<![^\W_]){re.escape(word)},? (?:{_SPEECH_VERBS})\b", text))
 
 
 _BOUND_BEFORE = re.compile(r"(?:[^\W\d_]&|(?<![^\W_])[^\W\d_a-z][^\W_]*\s+(?:am|of|de|del|du|des|für)\s+)$")
@@ -380,19 +380,18 @@ def _fragment(name: str, text: str, foreign: bool = False) -> bool:
     capitalised word ("Rock and Roll Hall of Fame", "Securities and Exchange Commission",
     "CD&V", "Braunau am Inn") or ends a phrase after "of", "de", "für" ("fiscal general del
     Estado", "mer de Chine du Sud"): a piece of a longer name."""
+    if _is_place(name):
+        return False
     uses = 0
     for match in re.finditer(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", text):
         uses += 1
         before = text[max(0, match.start() - 40):match.start()]
         after = text[match.end():match.end() + 40]
-        if _is_place(name):
-            return False
         if " " in name:
             joined = _AND_SINGLE_BEFORE.search(before) or _AND_SINGLE_AFTER.match(after)
         else:
             joined = _AND_PAIR_AFTER.match(after) or _AND_SINGLE_BEFORE.search(before) or after.startswith("- ")
-        if not (joined or _BOUND_BEFORE.search(before) or (foreign and " " not in name and not _is_place(name)
-                                                  and _BOUND_FOREIGN.search(before))
+        if not (joined or _BOUND_BEFORE.search(before) or (foreign and " " not in name and _BOUND_FOREIGN.search(before))
                 or _BOUND_AFTER.match(text[match.end():match.end() + 20])):
             return False
     return uses > 0
