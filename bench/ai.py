@@ -570,7 +570,7 @@ def bench_latency(n: int) -> dict:
             lambda: sections.classify(title, text, minilm=vector),
             lambda: tags.hashtags(text, title, found=found.setdefault("e", tags.entities(text, title))),
             lambda: summaries.summarize(title, text),
-            lambda: questions.suggest(title, text, found["e"]),
+            lambda: questions.suggest(text, found["e"]),
             lambda: yake.KeywordExtractor(lan="en", top=10).extract_keywords(f"{title}\n{text}"),
             lambda: lexrank([s.text for s in split_sentences(text)], 4),
         ]

@@ -40,7 +40,7 @@ def compute(article) -> dict:
         "section": section,
         "hashtags": tags.hashtags(text, article.title, found=found, language=article.language),
         "entities": [{"name": e.name, "type": e.type, "count": e.count} for e in found[:20]],
-        "question": questions.suggest(article.title, text, found, article.language or "en"),
+        "question": questions.suggest(text, found, article.language or "en"),
         **summaries.summarize(article.title, text, article_id=article.pk, language=article.language or "en"),
     }
 

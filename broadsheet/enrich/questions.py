@@ -187,7 +187,7 @@ def _names_all(named: list[str], i: int, passages: list[dict], bodies: dict) -> 
             and any(qt.mentions(e, f"{before} {here['text']}") for e in named))
 
 
-def suggest(title: str, text: str, found: list[Any], language: str = "en") -> str:
+def suggest(text: str, found: list[Any], language: str = "en") -> str:
     """A question this article answers, for the ask box's hint (the same "e.g. Who was
     invited?" fitted few stories): "Who is Min Gyu Kim?" for a person the article
     introduces ("Min Gyu Kim, a former diplomat", "former diplomat Min Gyu Kim"), else

@@ -90,7 +90,7 @@ def test_a_suggested_question_comes_from_the_article_and_is_answered_by_it(monke
     from broadsheet.enrich.tags import entities
 
     monkeypatch.delenv("BROADSHEET_LLM_URL", raising=False)
-    question = suggest("", MERGER, entities(MERGER))
+    question = suggest(MERGER, entities(MERGER))
     assert question in {"Who is Ana Lindqvist?", "Who is Tom Reyes?"}
     assert answer(question, _one(MERGER))["found"]
-    assert suggest("", "Ein Bahnstreik hat den Norden lahmgelegt.", [], language="de") == ""
+    assert suggest("Ein Bahnstreik hat den Norden lahmgelegt.", [], language="de") == ""
