@@ -142,6 +142,11 @@ def test_page_paths_are_what_reverse_writes():
 
     for name, arg in (("web:article", 12), ("stories:story", 345), ("web:section", "world-news"), ("web:source", 7)):
         assert paths.path(name, arg) == reverse(name, args=[arg])
+    from django.template import Context, Template
+
+    for name in ("News", "Arts & Culture", "Opinion & Analysis"):  # the filter the templates use
+        assert (Template("{% load news %}{{ name|section_url }}").render(Context({"name": name}))
+                == Template("{% load news %}{% url 'web:section' name|section_slug %}").render(Context({"name": name})))
 
 
 @pytest.mark.parametrize("pick", ["", "all", "sv"])
