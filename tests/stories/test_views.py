@@ -144,3 +144,22 @@ def test_the_story_lists_write_what_their_template_loops_wrote(coverage):
     assert any(item.copies.all() for item in items)  # the copy's "also in" is drawn
     assert timeline_items(items) == Template(TIMELINE_LOOP).render(Context({"timeline": items}))
     assert coverage_items(items) == Template(COVERAGE_LOOP).render(Context({"items": items}))
+
+
+READ_MORE_LOOP = ("{% load news %}{% for item in more %}<li><a class=\"label\" href=\"{% url 'web:section' item.section|section_slug %}\">"
+                  "{{ item.section }}</a><br><a href=\"{{ item.get_absolute_url }}\"{% if item.language %} "
+                  "lang=\"{{ item.language }}\"{% endif %}>{{ item.title|default:item.url }}</a> <span class=\"meta\">"
+                  "{% source_icon item.source.icon %}{{ item.source.name }} · {% reltime item.published %}</span></li>"
+                  "{% endfor %}")
+
+
+def test_read_more_writes_what_its_template_loop_wrote(coverage):
+    from broadsheet.stories.templatetags.stories import read_more
+    from broadsheet.web.templatetags.news import read_more_items
+
+    budget = Article.objects.get(pk=coverage[3].pk)
+    more = read_more(budget)
+    assert more
+    more[0].title, more[0].language, more[0].source.icon = "", "it", "https://icons.example/a&b.png"
+    more[0].source.name = "Il <Giornale>"
+    assert read_more_items(more) == Template(READ_MORE_LOOP).render(Context({"more": more}))

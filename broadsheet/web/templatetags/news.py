@@ -271,3 +271,14 @@ def coverage_items(items) -> str:
         also = f' <span class="meta">also in</span>{copies}' if copies else ""
         parts.append(f'<li>{_article_link(item)} <span class="meta">{when}</span>{also}</li>')
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def read_more_items(items) -> str:
+    """The article page's "Read more", one <li> per article with its section's label, as
+    timeline_items builds its list."""
+    now, zone = timezone.now(), timezone.get_current_timezone()
+    return mark_safe("".join(
+        f'<li><a class="label" href="{_esc(section_url(item.section))}">{_esc(item.section)}</a><br>{_article_link(item)}'
+        f' <span class="meta">{icon_html(item.source.icon)}{_esc(item.source.name)} · '
+        f'{_time_html(item.published, now, zone) if item.published else ""}</span></li>' for item in items))
