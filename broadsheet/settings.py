@@ -106,6 +106,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "broadsheet.sqlite3",
+            # Each server thread keeps its connection across requests, as on PostgreSQL: a new
+            # one per request (Django's default) parsed the schema again and began with an
+            # empty page cache, CPU that the bare page did not pay in process (docs/benchmarks.md).
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # Several processes (web, worker, crawler) share the file: WAL lets readers
                 # run beside one writer, IMMEDIATE avoids lock upgrades that fail at once.

@@ -58,6 +58,12 @@ def _article_json(article: Article, full: bool = False) -> dict:
     return data
 
 
+# What a list item holds (_article_json without full): the rest of each row (the text's
+# blocks, the vector, the enrichment's entities and summary) was read and decoded for nothing.
+LIST_FIELDS = ("id", "url", "title", "authors", "published", "modified", "section", "language", "image", "teaser",
+               "body", "source_id", "source__name", "story_member__story", "enrichment__hashtags")
+
+
 @read_only
 @cache_anonymous
 def articles(request):
@@ -65,7 +71,8 @@ def articles(request):
     if not query.is_valid():
         return _error(400, query.first_error())
     want = query.cleaned_data
-    rows = Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member", "enrichment")
+    rows = (Article.objects.filter(status=Article.Status.OK).select_related("source", "story_member", "enrichment")
+            .only(*LIST_FIELDS))
     rows = languages.limit(rows, languages.pick(request))  # the site's languages and the reader's pick
     if want["section"]:
         rows = rows.filter(section=want["section"])

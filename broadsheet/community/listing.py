@@ -39,6 +39,12 @@ def threads(target: Model, user, order: str = "newest", page: str | int | None =
     order = order if order in ORDERS else "newest"
     ct = ContentType.objects.get_for_model(target)
     on_target = Comment.objects.filter(content_type=ct, object_id=target.pk)
+    total = on_target.filter(status=Comment.Status.VISIBLE).count()
+    if not total and not user.is_authenticated:
+        # Nothing visible: a reader who is not signed in can be shown no thread (a removed
+        # comment stays only for its visible replies, which would be counted), so the
+        # threads query, a grouped count for the pager and the page, is neither built nor run.
+        return Threads(page=Paginator([], THREADS_PER_PAGE).get_page(page), order=order, total=0)
     replies = (on_target.filter(_shown(user)).exclude(parent=None).select_related("author__profile")
                .order_by("created"))
     top = (on_target.filter(parent=None)
@@ -48,10 +54,4 @@ def threads(target: Model, user, order: str = "newest", page: str | int | None =
            .select_related("author__profile")
            .prefetch_related(Prefetch("replies", queryset=replies, to_attr="shown_replies"))
            .order_by(*ORDERS[order]))
-    total = on_target.filter(status=Comment.Status.VISIBLE).count()
-    if not total and not user.is_authenticated:
-        # Nothing visible: a reader who is not signed in can be shown no thread (a removed
-        # comment stays only for its visible replies, which would be counted), so the
-        # threads query, a grouped count for the pager and the page, is not run.
-        top = []
     return Threads(page=Paginator(top, THREADS_PER_PAGE).get_page(page), order=order, total=total)

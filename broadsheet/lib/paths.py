@@ -24,3 +24,10 @@ def pattern(name: str) -> str:
 
 def path(name: str, arg: int | str) -> str:
     return pattern(name).format(arg)
+
+
+@lru_cache(maxsize=None)
+def fixed(name: str) -> str:
+    """The path of a URL that takes no argument ('/' for 'web:home'), reversed once per process:
+    every page's masthead writes five of these."""
+    return reverse(name)

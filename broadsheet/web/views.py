@@ -161,8 +161,9 @@ def pick_languages(request):
 @read_only
 @cache_anonymous
 def article(request, pk: int):
-    # The story with the membership: the sidebar and the lists below read it from here.
-    item = (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture")
+    # The story with the membership, and the AI panel's enrichment: the sidebar, the panel and
+    # the lists below read them from here (one query, not one per block).
+    item = (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture", "enrichment")
             .defer("embedding").first())
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
         # A copy (or a former original that an earlier report displaced) lives on as its original.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -113,3 +115,51 @@ def test_the_sidebar_of_a_lone_report_reads_in_one_more_indexed_query(coverage):
     with CaptureQueriesContext(connection) as queries:
         template.render(Context({"a": lone}))
     assert len(queries.captured_queries) == 1  # the publisher's latest
+
+
+# The markup the story page's lists had as template loops, before timeline_items and
+# coverage_items built them in Python: the tags must write exactly this.
+TIMELINE_LOOP = ("{% load news %}{% for item in timeline %}<li><time datetime=\"{{ item.published|date:'c' }}\">"
+                 "{{ item.published|stamp }}</time> <span class=\"source\">{% source_icon item.source.icon %}"
+                 "{{ item.source.name }}</span> <a href=\"{{ item.get_absolute_url }}\"{% if item.language %} "
+                 "lang=\"{{ item.language }}\"{% endif %}>{{ item.title|default:item.url }}</a></li>{% endfor %}")
+COVERAGE_LOOP = ("{% load news %}{% for item in items %}<li><a href=\"{{ item.get_absolute_url }}\"{% if item.language %} "
+                 "lang=\"{{ item.language }}\"{% endif %}>{{ item.title|default:item.url }}</a> <span class=\"meta\">"
+                 "{% reltime item.published %}</span>{% for copy in item.copies.all %}{% if forloop.first %} "
+                 "<span class=\"meta\">also in</span>{% endif %} <a class=\"meta\" href=\"{{ copy.url }}\" "
+                 "rel=\"noopener\">{{ copy.source.name }}</a>{% endfor %}</li>{% endfor %}")
+
+
+def test_the_story_lists_write_what_their_template_loops_wrote(coverage):
+    from broadsheet.web.templatetags.news import coverage_items, timeline_items
+
+    coverage[1].title, coverage[1].language = "", "fr"  # no title: the URL stands in; a language of its own
+    coverage[2].source.name = 'Gulf <Daily> & "Co"'  # escaped as the template escaped it
+    coverage[2].source.icon = "https://gulf.example/icon.png"
+    items = [a for a in Article.objects.filter(pk__in=[a.pk for a in coverage[:3]]).select_related("source")
+             .prefetch_related("copies__source").order_by("published")]
+    for item, changed in zip(items, coverage[:3]):
+        item.title, item.language, item.source = changed.title, changed.language, changed.source
+    items[0].published -= timedelta(days=400)  # a year other than this one: the stamp writes it
+    assert any(item.copies.all() for item in items)  # the copy's "also in" is drawn
+    assert timeline_items(items) == Template(TIMELINE_LOOP).render(Context({"timeline": items}))
+    assert coverage_items(items) == Template(COVERAGE_LOOP).render(Context({"items": items}))
+
+
+READ_MORE_LOOP = ("{% load news %}{% for item in more %}<li><a class=\"label\" href=\"{% url 'web:section' item.section|section_slug %}\">"
+                  "{{ item.section }}</a><br><a href=\"{{ item.get_absolute_url }}\"{% if item.language %} "
+                  "lang=\"{{ item.language }}\"{% endif %}>{{ item.title|default:item.url }}</a> <span class=\"meta\">"
+                  "{% source_icon item.source.icon %}{{ item.source.name }} · {% reltime item.published %}</span></li>"
+                  "{% endfor %}")
+
+
+def test_read_more_writes_what_its_template_loop_wrote(coverage):
+    from broadsheet.stories.templatetags.stories import read_more
+    from broadsheet.web.templatetags.news import read_more_items
+
+    budget = Article.objects.get(pk=coverage[3].pk)
+    more = read_more(budget)
+    assert more
+    more[0].title, more[0].language, more[0].source.icon = "", "it", "https://icons.example/a&b.png"
+    more[0].source.name = "Il <Giornale>"
+    assert read_more_items(more) == Template(READ_MORE_LOOP).render(Context({"more": more}))

@@ -142,6 +142,16 @@ def test_page_paths_are_what_reverse_writes():
 
     for name, arg in (("web:article", 12), ("stories:story", 345), ("web:section", "world-news"), ("web:source", 7)):
         assert paths.path(name, arg) == reverse(name, args=[arg])
+    from django.template import Context, Template
+
+    for name in ("web:home", "search:page", "web:languages", "account_login", "account_signup"):
+        assert paths.fixed(name) == reverse(name)
+    for tag, url in (("{% path 'web:home' %}", "{% url 'web:home' %}"),
+                     ("{% path 'web:source-feed' 7 as feed %}{{ feed }}", "{% url 'web:source-feed' 7 as feed %}{{ feed }}")):
+        assert Template("{% load news %}" + tag).render(Context()) == Template(url).render(Context())
+    for name in ("News", "Arts & Culture", "Opinion & Analysis"):  # the filter the templates use
+        assert (Template("{% load news %}{{ name|section_url }}").render(Context({"name": name}))
+                == Template("{% load news %}{% url 'web:section' name|section_slug %}").render(Context({"name": name})))
 
 
 @pytest.mark.parametrize("pick", ["", "all", "sv"])

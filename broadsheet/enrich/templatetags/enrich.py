@@ -17,7 +17,10 @@ register = template.Library()
 def article_panel(article):
     """The AI panel: rendered in place when the enrichment is stored, else a placeholder
     that static/enrich/panel.js fills from the panel endpoint."""
-    enrichment = ArticleEnrichment.objects.filter(article_id=article.pk).first() if article and article.pk else None
+    if article is not None and "enrichment" in article._state.fields_cache:
+        enrichment = article._state.fields_cache["enrichment"]  # loaded with the article (web.views.article); None if none
+    else:
+        enrichment = ArticleEnrichment.objects.filter(article_id=article.pk).first() if article and article.pk else None
     return {"article": article, "enrichment": enrichment}
 
 

@@ -20,6 +20,9 @@ RELATED_FIELDS = ("rank", "other__id", "other__title", "other__url", "other__sec
                   "other__published", "other__image", "other__teaser", "other__body", "other__source__name",
                   "other__source__icon", "other__picture__sizes", "other__picture__article")
 
+# What "Also published by" shows of each copy (stories/_below.html).
+COPY_FIELDS = ("id", "url", "published", "source")
+
 
 def _member(article: Article) -> Member | None:
     """The article's story membership: the one the article page loaded with it
@@ -68,7 +71,8 @@ def related(article: Article) -> list[Article]:
 
 @register.inclusion_tag("stories/_below.html")
 def article_below(article: Article) -> dict:
-    copies = list(Article.objects.filter(duplicate_of=article).select_related("source").order_by("published"))
+    copies = list(Article.objects.filter(duplicate_of=article).select_related("source").only(*COPY_FIELDS)
+                  .order_by("published"))
     more = read_more(article)
     return {"article": article, "copies": copies, "related": related(article), "more": more}
 
@@ -86,5 +90,5 @@ def article_sidebar(article: Article) -> dict:
         return {"story": story, "article": article}
     # One query on the (source, status, -published) index.
     latest = list(Article.objects.filter(source_id=article.source_id, status=Article.Status.OK)
-                  .exclude(pk=article.pk).order_by("-published")[:SOURCE_MORE])
+                  .exclude(pk=article.pk).only("id", "title", "url", "published").order_by("-published")[:SOURCE_MORE])
     return {"story": None, "article": article, "source_latest": latest}
