@@ -47,6 +47,23 @@ def test_the_phone_menu_is_one_row_of_44px_targets_the_keyboard_brings_on_screen
     page.close()
 
 
+def test_the_phone_menu_shows_and_marks_the_section_the_reader_is_in(browser, live_server):
+    for name in SECTIONS:
+        article(f"A report filed under {name}", section=name)
+    page = browser.new_page(viewport=PHONE)
+    page.goto(live_server.url + "/")
+    assert page.locator("nav.sections a[aria-current=page]").inner_text() == "Top stories"
+    last = page.locator("nav.sections a").last
+    name = last.inner_text()
+    last.click()
+    current = page.locator("nav.sections a[aria-current=page]")
+    assert current.inner_text() == name
+    box = current.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # scrolled to, not off the edge
+    assert page.locator("nav.sections a[aria-current]").count() == 1
+    page.close()
+
+
 def test_a_long_live_blog_is_folded_behind_a_native_control(browser, live_server, tmp_path):
     entries = [f"{10 + i // 60}:{i % 60:02d} Update number {i}: the count goes on in the hall." for i in range(120)]
     item = article("Election night as it happened", body="\n\n".join(entries))

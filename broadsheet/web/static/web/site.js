@@ -27,3 +27,12 @@ document.addEventListener("focusin", function (event) {
     event.target.scrollIntoView({block: "nearest", inline: "nearest"});
   }
 });
+
+// The section the reader is in is marked in the menu; on a phone, scroll the menu to it.
+document.addEventListener("DOMContentLoaded", function () {
+  var current = document.querySelector("nav.sections a[aria-current]");
+  var menu = current && current.parentElement;
+  if (menu && current.offsetLeft + current.offsetWidth > menu.clientWidth) {
+    menu.scrollLeft = current.offsetLeft - menu.offsetLeft - 16;
+  }
+});
