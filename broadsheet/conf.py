@@ -82,6 +82,12 @@ SETTINGS: dict[str, Setting] = {
     for s in [
         Setting("BROADSHEET_DATA_DIR", "data", "Folder for the SQLite database and other local state."),
         Setting("DATABASE_URL", "", "Database URL (postgres://...). Empty: SQLite file in the data dir."),
+        Setting("DATABASE_REPLICA_URL", "",
+                "A read replica of DATABASE_URL (postgres://...) for page views: readers' GET and HEAD read there; "
+                "writes, task workers and the scheduler use the primary. Empty: everything on DATABASE_URL."),
+        Setting("BROADSHEET_REPLICA_PIN_SECONDS", "10",
+                "After a reader writes (a comment, a vote, a sign-in), their pages read from the primary for this "
+                "long, so they see what they did while the replica catches up.", _int),
         Setting("REDIS_URL", "", "Redis URL for cache and task queue. Empty: local memory cache, database queue."),
         Setting("BROADSHEET_DEBUG", "false", "Django debug mode (never in production).", _bool),
         Setting("BROADSHEET_SECRET_KEY", "", "Secret key. Empty: a key generated once and kept in the data dir."),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from broadsheet.conf import data_dir, env
+from broadsheet.conf import ConfigError, data_dir, env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -122,6 +122,16 @@ else:
             "TEST": {"NAME": DATA_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
+# A read replica for page views (lib/replica.py): readers' GET and HEAD read there; writes,
+# workers and a reader who has just written use the primary. Tests mirror it on default.
+if env("DATABASE_REPLICA_URL"):
+    if not env("DATABASE_URL"):
+        raise ConfigError("DATABASE_REPLICA_URL needs DATABASE_URL: a replica of the embedded SQLite file is not a thing")
+    DATABASES["replica"] = dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["broadsheet.lib.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "broadsheet.lib.replica.ReplicaMiddleware")
+REPLICA_PIN_SECONDS = env("BROADSHEET_REPLICA_PIN_SECONDS")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and tasks: local by default, Redis at scale -------------------------------

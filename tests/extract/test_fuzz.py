@@ -47,55 +47,58 @@ def run(html: str | bytes) -> None:
     result.as_json()  # serialisable
 
 
-FAST = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=2000, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+# Each example's time limit is CPU time (`within`), not hypothesis's wall-clock deadline,
+# which failed here at load 17, where wall time is mostly waiting for a core.
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
 @given(soup())
 def test_tag_soup_never_crashes(html):
-    run(html)
+    within(2, html)
 
 
 @FAST
 @given(st.binary(max_size=4096))
 def test_binary_input_never_crashes(data):
-    run(data)
+    within(2, data)
 
 
 @FAST
 @given(st.text(max_size=2000))
 def test_any_text_never_crashes(text):
-    run(text)
+    within(2, text)
 
 
 @pytest.mark.slow
 @SLOW
 @given(soup())
 def test_tag_soup_never_crashes_long_run(html):
-    run(html)
+    within(3, html)
 
 
 @pytest.mark.slow
 @SLOW
 @given(st.binary(max_size=65536))
 def test_binary_input_never_crashes_long_run(data):
-    run(data)
+    within(3, data)
 
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
 def test_deep_nesting_is_refused_or_handled_quickly(depth):
     html = "<div>" * depth + "<p>" + "word " * 80 + "</p>" + "</div>" * depth
-    start = time.monotonic()
-    run(html)
-    assert time.monotonic() - start < 3
+    within(3, html)
 
 
 def within(seconds: float, html: str | bytes) -> None:
-    start = time.monotonic()
+    """The page is done in `seconds` of this process's CPU time: the work the page costs,
+    which holds on a loaded machine where wall time does not (a shared CI box, or other
+    engineers' benchmarks, made the wall-time form of these tests fail on pages done in 1 s of CPU)."""
+    start = time.process_time()
     run(html)
-    elapsed = time.monotonic() - start
-    assert elapsed < seconds, f"{elapsed:.1f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < seconds, f"{elapsed:.1f} s of CPU"
 
 
 def test_a_2_mb_page_of_links_finishes_quickly():

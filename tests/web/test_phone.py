@@ -16,24 +16,51 @@ SECTIONS = ("News", "World", "Business", "Tech", "Science", "Sport", "Culture", 
 
 
 @pytest.mark.parametrize("width", [390, 360])
-def test_every_section_link_is_a_44px_target_a_phone_can_reach(browser, live_server, tmp_path, width):
+def test_the_phone_menu_is_one_row_of_44px_targets_the_keyboard_brings_on_screen(browser, live_server, tmp_path, width):
     for name in SECTIONS:
         article(f"A report filed under {name}", section=name)
     page = browser.new_page(viewport={"width": width, "height": 844})
     page.goto(live_server.url + "/")
     links = page.locator("nav.sections a")
     assert links.count() >= 8
+    assert len({round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}) == 1
+    assert links.last.bounding_box()["x"] + links.last.bounding_box()["width"] > width  # it does scroll
+    links.first.focus()
     for i in range(links.count()):
+        if i:
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == links.nth(i).inner_text()
         box = links.nth(i).bounding_box()
         assert box["height"] >= 44, links.nth(i).inner_text()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width, links.nth(i).inner_text()  # on screen, no scroll
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, links.nth(i).inner_text()
+    # the masthead leaves the screen to the news: brand and account links, search, menu
+    assert page.locator("header.masthead").bounding_box()["height"] <= 200
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert not violations(page)
     page.screenshot(path=str(tmp_path / f"home-{width}.png"), full_page=True)
-    # on a desktop the same menu is one row
+    # on a desktop the same menu is one row, all of it on the screen
     page.set_viewport_size({"width": 1280, "height": 900})
     assert len({links.nth(i).bounding_box()["y"] for i in range(links.count())}) == 1
+    assert all(links.nth(i).bounding_box()["x"] + links.nth(i).bounding_box()["width"] <= 1280
+               for i in range(links.count()))
     page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)
+    page.close()
+
+
+def test_the_phone_menu_shows_and_marks_the_section_the_reader_is_in(browser, live_server):
+    for name in SECTIONS:
+        article(f"A report filed under {name}", section=name)
+    page = browser.new_page(viewport=PHONE)
+    page.goto(live_server.url + "/")
+    assert page.locator("nav.sections a[aria-current=page]").inner_text() == "Top stories"
+    last = page.locator("nav.sections a").last
+    name = last.inner_text()
+    last.click()
+    current = page.locator("nav.sections a[aria-current=page]")
+    assert current.inner_text() == name
+    box = current.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]  # scrolled to, not off the edge
+    assert page.locator("nav.sections a[aria-current]").count() == 1
     page.close()
 
 

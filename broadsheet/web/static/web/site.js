@@ -18,3 +18,21 @@ document.addEventListener("error", function (event) {
   var card = img.closest(".card");
   if (card) card.classList.add("no-pic");
 }, true);
+
+// On a phone the section menu is one row that scrolls sideways (site.css). A link the
+// keyboard reaches there may sit half off the edge, which the browser leaves as it is: bring
+// it whole onto the screen, clear of the faded edge (the menu's scroll-padding).
+document.addEventListener("focusin", function (event) {
+  if (event.target.closest && event.target.closest("nav.sections")) {
+    event.target.scrollIntoView({block: "nearest", inline: "nearest"});
+  }
+});
+
+// The section the reader is in is marked in the menu; on a phone, scroll the menu to it.
+document.addEventListener("DOMContentLoaded", function () {
+  var current = document.querySelector("nav.sections a[aria-current]");
+  var menu = current && current.parentElement;
+  if (menu && current.offsetLeft + current.offsetWidth > menu.clientWidth) {
+    menu.scrollLeft = current.offsetLeft - menu.offsetLeft - 16;
+  }
+});
