@@ -126,7 +126,7 @@ else:
 # workers and a reader who has just written use the primary. Tests mirror it on default.
 if env("DATABASE_REPLICA_URL"):
     if not env("DATABASE_URL"):
-        raise ConfigError("DATABASE_REPLICA_URL needs DATABASE_URL: a replica of the embedded SQLite file is not a thing")
+        raise ConfigError("DATABASE_REPLICA_URL needs DATABASE_URL: a read replica follows a PostgreSQL primary, not the embedded SQLite file")
     DATABASES["replica"] = dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["broadsheet.lib.replica.ReplicaRouter"]
