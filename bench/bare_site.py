@@ -15,9 +15,11 @@ from django.conf import settings
 
 if not settings.configured:
     url = os.environ.get("DATABASE_URL")
-    database = (dj_database_url.parse(url) if url else
+    # Connections kept 60 s, as the site keeps them (settings.py): a like-for-like baseline
+    # does not pay a connection per request that the site no longer pays.
+    database = (dj_database_url.parse(url, conn_max_age=60) if url else
                 {"ENGINE": "django.db.backends.sqlite3", "NAME": Path(os.environ["BROADSHEET_DATA_DIR"]) / "broadsheet.sqlite3",
-                 "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}})
+                 "CONN_MAX_AGE": 60, "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"}})
     settings.configure(
         DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, SECRET_KEY="bench", MIDDLEWARE=[], USE_TZ=True,
         DATABASES={"default": database},
