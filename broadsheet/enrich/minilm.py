@@ -28,6 +28,7 @@ from tokenizers import Tokenizer
 
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 FFN_ROWS = 512  # token rows per slice of the feed-forward part (numpy form)
+SCORES = 1 << 20  # attention scores per slice (4 MB of float32; numpy form)
 F32 = np.float32
 
 
@@ -142,19 +143,33 @@ class NumpyMiniLM(Encoder):
         # Padding is masked out of attention with a large negative score, as BERT does.
         bias = ((1 - mask).astype(F32) * np.finfo(F32).min)[:, None, None, :]
         scale = F32(1 / np.sqrt(size))
+        step = max(1, SCORES // (heads * length * length))  # texts per slice of attention
         for qkv_w, out_w, norm1, inner_w, output_w, norm2 in self.blocks:
-            qkv = (x @ qkv_w[0] + qkv_w[1]).reshape(batch, length, 3, heads, size)
-            q = np.ascontiguousarray(qkv[:, :, 0].transpose(0, 2, 1, 3))
-            q *= scale
-            k = np.ascontiguousarray(qkv[:, :, 1].transpose(0, 2, 3, 1))
-            v = np.ascontiguousarray(qkv[:, :, 2].transpose(0, 2, 1, 3))
-            scores = q @ k
-            scores += bias
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, width)
-            a = context @ out_w[0]
+            qkv = x @ qkv_w[0]
+            qkv += qkv_w[1]
+            qkv = qkv.reshape(batch, length, 3, heads, size)
+            # Attention a few texts at a time: the scores of a whole batch (16 texts of 256
+            # tokens: 16 x 12 x 256 x 256 floats, 50 MB) and whole-batch copies of queries,
+            # keys and values were a task worker's peak. Each text's products and softmax
+            # are the same operations either way (the vectors are bit for bit those of
+            # whole-batch attention, measured).
+            context = np.empty((batch, length, heads, size), dtype=F32)
+            for lo in range(0, batch, step):
+                part = qkv[lo : lo + step]
+                q = np.ascontiguousarray(part[:, :, 0].transpose(0, 2, 1, 3))
+                q *= scale
+                k = np.ascontiguousarray(part[:, :, 1].transpose(0, 2, 3, 1))
+                v = np.ascontiguousarray(part[:, :, 2].transpose(0, 2, 1, 3))
+                scores = q @ k
+                scores += bias[lo : lo + step]
+                scores -= scores.max(-1, keepdims=True)
+                np.exp(scores, out=scores)
+                scores /= scores.sum(-1, keepdims=True)
+                context[lo : lo + step] = (scores @ v).transpose(0, 2, 1, 3)
+            # Dropped before the feed-forward part, whose temporaries would come on top.
+            del qkv, part, q, k, v, scores
+            a = context.reshape(batch * length, width) @ out_w[0]
+            del context
             a += out_w[1]
             a += x
             x = self._norm_(a, norm1)
@@ -169,6 +184,7 @@ class NumpyMiniLM(Encoder):
             o += output_w[1]
             o += x
             x = self._norm_(o, norm2)
+            del a, inner  # the old x and the last slice: not carried into the next layer
         weights = mask.astype(F32)
         pooled = np.einsum("bld,bl->bd", x.reshape(batch, length, width), weights)
         pooled /= np.maximum(weights.sum(1, keepdims=True), F32(1e-9))

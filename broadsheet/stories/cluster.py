@@ -129,19 +129,64 @@ def pair_scores(docs: list[Doc], params: Params) -> np.ndarray:
     return scores
 
 
+def average_linkage_halves(distances: np.ndarray) -> np.ndarray:
+    """The two clusters that average linkage (UPGMA) ends with, as a label per row of a
+    square distance matrix: what scipy's `fcluster(linkage(d, "average"), 2, "maxclust")`
+    gives, with one label for all when the last two merges are equally far (fcluster
+    cannot cut between them).
+
+    Our own because importing scipy.cluster (it pulls in scipy.spatial and scipy.special)
+    costs a task worker ~40 MB for at most `split_members` (60) rows. It follows scipy's
+    nearest-neighbour-chain algorithm step for step (the same scan order, strict
+    comparisons and distance update), so that ties between equal scores are broken as
+    scipy breaks them; tests/stories/test_cluster.py holds it to scipy's answer."""
+    n = len(distances)
+    d = np.array(distances, dtype=np.float64)
+    size = np.ones(n, dtype=np.int64)
+    label = np.arange(n)
+    others = np.arange(n)
+    chain: list[int] = []
+    heights = []
+    for _ in range(n - 1):
+        if not chain:
+            chain = [int(np.flatnonzero(size)[0])]
+        while True:  # follow nearest neighbours until two are each other's
+            x = chain[-1]
+            y, nearest = (chain[-2], d[x, chain[-2]]) if len(chain) > 1 else (-1, np.inf)
+            row = np.where((size > 0) & (others != x), d[x], np.inf)
+            first = int(np.argmin(row))  # the lowest index of the smallest, as scipy's scan finds
+            if row[first] < nearest:
+                y, nearest = first, row[first]
+            if len(chain) > 1 and y == chain[-2]:
+                break
+            chain.append(y)
+        del chain[-2:]
+        x, y = min(x, y), max(x, y)
+        heights.append(nearest)
+        nx, ny = size[x], size[y]
+        size[x], size[y] = 0, nx + ny
+        label[label == x] = y
+        alive = np.flatnonzero(size)
+        alive = alive[alive != y]
+        # Lance-Williams for average linkage: the mean distance over all pairs of members.
+        d[alive, y] = d[y, alive] = (nx * d[alive, x] + ny * d[alive, y]) / (nx + ny)
+        if len(heights) == n - 2:
+            halves = label.copy()
+    if n < 3:
+        return np.arange(n)
+    top, second = sorted(heights)[-2:][::-1]
+    return np.zeros(n, dtype=int) if top == second else halves
+
+
 def split_off(docs: list[Doc], params: Params) -> list[Hashable]:
     """Keys of the docs that should leave their story (docs oldest first), or []."""
     if params.split is None or len(docs) < 2 * params.split_group:
         return []
-    # Imported here: scipy comes with the `ml` extra, like the embeddings that reach this point.
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
     scores = pair_scores(docs, params)
     # Average linkage on a distance; top - score keeps every average in the same order.
     distances = (scores.max() + 1.0) - scores
     np.fill_diagonal(distances, 0.0)
-    halves = fcluster(linkage(squareform(distances, checks=False), method="average"), 2, criterion="maxclust")
+    halves = average_linkage_halves(distances)
     keep, leave = halves == halves[0], halves != halves[0]  # the oldest doc's half keeps the story
     if min(keep.sum(), leave.sum()) < params.split_group:
         return []

@@ -14,12 +14,14 @@ order they arrive in.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 import threading
+import types
 from datetime import timedelta
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from django.db import transaction
 
 from broadsheet.articles.models import Article
@@ -32,6 +34,41 @@ SCHEME = "affine32"  # datasketch 2 hashing scheme; stored values are only compa
 MIN_WORDS = 40  # shorter bodies give noisy estimates: left alone
 WINDOW = timedelta(days=7)
 _WORD = re.compile(r"\w+")
+# datasketch's MinHashLSH(threshold=0.7, num_perm=128) picks its bands and rows by
+# integrating false positive and negative rates with scipy.integrate; this is its answer
+# (tests/stories/test_dedup.py checks it against datasketch's own `_optimal_param`).
+BANDS_ROWS = (14, 9)
+
+
+def _import_datasketch() -> types.ModuleType:
+    """datasketch, without scipy.integrate, which its lsh modules import at module level
+    only for that integral: scipy.integrate and scipy.special cost a task worker ~50 MB.
+    While datasketch is imported, `scipy.integrate` is a stand-in whose `quad` imports the
+    real one on first call (so a MinHashLSH built without `params` still works, at that
+    cost); the stand-in leaves sys.modules at once, so any other import gets the real one."""
+    if "datasketch" in sys.modules or "scipy.integrate" in sys.modules:
+        return importlib.import_module("datasketch")
+
+    def quad(*args, **kwargs):
+        return importlib.import_module("scipy.integrate").quad(*args, **kwargs)
+
+    stand_in = types.ModuleType("scipy.integrate")
+    stand_in.quad = quad
+    sys.modules["scipy.integrate"] = stand_in
+    try:
+        return importlib.import_module("datasketch")
+    finally:
+        if sys.modules.get("scipy.integrate") is stand_in:
+            del sys.modules["scipy.integrate"]
+
+
+_datasketch = _import_datasketch()
+MinHash = _datasketch.MinHash
+
+
+def new_lsh():
+    """An empty MinHashLSH for THRESHOLD and NUM_PERM (bands and rows given: no integral)."""
+    return _datasketch.MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, params=BANDS_ROWS)
 
 
 def minhash(text: str) -> MinHash | None:
@@ -56,7 +93,7 @@ class _Cache:
         self.reset()
 
     def reset(self) -> None:
-        self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = new_lsh()
         self.keys: set[int] = set()
 
     def sync(self, rows) -> None:

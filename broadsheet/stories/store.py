@@ -29,7 +29,11 @@ class _VectorCache:
     buckets: a query then reads from the database only the ids of its window (an index
     scan on `published`) and the few vectors it has not seen yet."""
 
-    LIMIT = 400_000  # vectors kept before the copy is dropped and rebuilt (≈ 600 MB)
+    # Vectors kept (≈ 1.6 KB each with their key and time; a day's array may have up to
+    # twice its rows allocated): 50,000 is 80-160 MB of a task worker's 500 MB budget. Past
+    # it, the copy keeps only the window being asked for (and grows to twice the window
+    # when the window alone is larger, so a busy site does not prune on every query).
+    LIMIT = 50_000
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -40,9 +44,9 @@ class _VectorCache:
 
     def load(self, ids: set[int]) -> None:
         missing = sorted(ids - self.known)
-        if len(self.known) + len(missing) > self.LIMIT:
-            self.reset()
-            missing = sorted(ids)
+        if len(self.known) + len(missing) > max(self.LIMIT, 2 * len(ids)):
+            self.vectors.retain(ids)
+            self.known &= ids
         for lo in range(0, len(missing), 2000):
             chunk = missing[lo : lo + 2000]
             rows = Member.objects.filter(article_id__in=chunk).values_list("article_id", "published", "article__embedding")

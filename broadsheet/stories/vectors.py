@@ -45,6 +45,13 @@ class _Bucket:
         self.matrix[n], self.times[n] = vector, t
         self.keys.append(key)
 
+    def retain(self, keys: set) -> None:
+        rows = [i for i, key in enumerate(self.keys) if key in keys]
+        matrix = np.zeros((max(16, len(rows)), self.matrix.shape[1]), dtype=np.float32)
+        times = np.zeros(len(matrix), dtype=np.float64)
+        matrix[: len(rows)], times[: len(rows)] = self.matrix[rows], self.times[rows]
+        self.matrix, self.times, self.keys = matrix, times, [self.keys[i] for i in rows]
+
 
 class MemoryVectors:
     """Vectors in one bucket per day, so a time window reads only the days it covers and a
@@ -73,6 +80,15 @@ class MemoryVectors:
         if bucket is None:
             bucket = self._days[day] = _Bucket(self.dim)
         bucket.add(key, vector, t)
+
+    def retain(self, keys: set) -> None:
+        """Drop every vector whose key is not in `keys` (a cache making room)."""
+        for day, bucket in list(self._days.items()):
+            bucket.retain(keys)
+            if not bucket.keys:
+                del self._days[day]
+        self._undated.retain(keys)
+        self._count = sum(len(b.keys) for b in self._days.values()) + len(self._undated.keys)
 
     def nearest(self, vector: np.ndarray, around: datetime | None, window: timedelta, k: int) -> list[tuple[Hashable, float]]:
         hits: list[tuple[Hashable, float]] = []

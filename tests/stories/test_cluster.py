@@ -124,3 +124,45 @@ def test_the_cohesion_check_can_be_turned_off():
         place(doc(f"a{i}", "quake", 0.1 * i, names={"iran", "qeshm", "tabl", "dargahan"}, numbers={"6.1", "10"}), index, params)
     stories = {place(_lookalike("b", i, 2.5 + 0.1 * i), index, params) for i in range(4)}
     assert len(stories) == 1 and len(index.members) == 1
+
+
+def test_the_halves_are_scipys_average_linkage_cut_in_two_ties_included():
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    from broadsheet.stories.cluster import average_linkage_halves
+
+    rng = np.random.default_rng(15)
+    for trial in range(600):
+        n = int(rng.integers(3, 61))
+        if trial % 3 == 0:  # distinct scores
+            x = rng.normal(size=(n, 5))
+            scores = x @ x.T
+        elif trial % 3 == 1:  # many equal scores: ties broken as scipy breaks them
+            x = rng.integers(0, 3, size=(n, 3)).astype(float)
+            scores = -np.abs(x[:, None, :] - x[None]).sum(-1)
+        else:  # cosines to two decimals
+            x = rng.normal(size=(n, 8))
+            x /= np.linalg.norm(x, axis=1, keepdims=True)
+            scores = np.round(x @ x.T, 2)
+        distances = (scores.max() + 1.0) - scores
+        np.fill_diagonal(distances, 0.0)
+        theirs = fcluster(linkage(squareform(distances, checks=False), method="average"), 2, criterion="maxclust")
+        ours = average_linkage_halves(distances)
+        assert np.array_equal(ours == ours[0], theirs == theirs[0]), (trial, n)
+
+
+def test_the_cohesion_check_imports_no_scipy():
+    """scipy.cluster and the scipy.special it pulls in cost a task worker ~40 MB (the bare
+    `scipy` package, ~2 MB, comes with datasketch)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, django; django.setup(); from tests.stories import test_cluster as t; "
+            "t.test_a_look_alike_event_chained_into_a_story_leaves_it_once_it_has_reports_of_its_own(); "
+            "print(sorted({m.split('.')[1] for m in sys.modules if m.startswith('scipy.')}))")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120, env=env)
+    loaded = eval(out.stdout)
+    assert not {"cluster", "spatial", "special", "integrate", "sparse", "linalg"} & set(loaded), loaded

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 import sys
 
-from datasketch import MinHashLSH
 from django.core.management.base import BaseCommand
 
-from broadsheet.stories.dedup import NUM_PERM, THRESHOLD, minhash
+from broadsheet.stories.dedup import THRESHOLD, minhash, new_lsh
 from broadsheet.stories.jsonl import records
 
 
@@ -18,7 +17,7 @@ class Command(BaseCommand):
     help = "Mark near-duplicate (syndicated) articles in JSON lines."
 
     def handle(self, *args, **options):
-        lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        lsh = new_lsh()
         signatures, canonical_of, position = {}, {}, {}
         failed = 0
         for number, record, error in records(sys.stdin):
