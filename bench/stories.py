@@ -9,6 +9,11 @@
 
     .venv/bin/python bench/stories.py [--quality-only | --scale-only] [--data DIR]
     BROADSHEET_DATA_DIR=/tmp/empty .venv/bin/python bench/stories.py --db-only [--db-sizes 10000,100000]
+    DATABASE_URL=postgres://… .venv/bin/python bench/stories.py --db-only --db-sizes 1000000
+
+On PostgreSQL with pgvector the fill goes through bench/fill.py (binary COPY, indexes after
+the rows): 1M rows in ~3 minutes, then the HNSW index, ~40 minutes on a loaded 2-core box.
+A database already holding n members is reused as it is.
 """
 
 from __future__ import annotations
