@@ -48,6 +48,9 @@ def insert(model, rows: list[dict]) -> None:
         # anyway was most of the fill's time). Dates, JSON and the like go through the field.
         return found if type(found) in _PLAIN else prep[name].get_db_prep_save(found, connection)
 
+    if connection.vendor == "postgresql":
+        _copy(connection, model._meta.db_table, [f.column for f in fields], defaults, where, value, rows)
+        return
     out = []
     for row in rows:
         values = defaults.copy()
@@ -56,6 +59,35 @@ def insert(model, rows: list[dict]) -> None:
         out.append(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, out)
+
+
+def _copy(connection, table: str, columns: list[str], defaults: list, where: dict, value, rows: list[dict]) -> None:
+    """PostgreSQL: the same rows through one binary COPY (executemany sends a statement a row:
+    at 100k articles the rows took 382 s). A key of a row that is not a field of the model is a
+    column outside it, sent as is: `vector` of stories_member (a numpy array, in pgvector's
+    binary form)."""
+    import psycopg
+    from pgvector.psycopg.vector import register_vector_info
+    from psycopg.types import TypeInfo
+
+    extra = [k for k in rows[0] if k not in where]
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)  # its own adapters: the vector's dumper stays here
+    if extra:
+        register_vector_info(cursor, TypeInfo.fetch(connection.connection, "vector"))
+    names = [*columns, *extra]
+    cursor.execute("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+                   [table])
+    oids = dict(cursor.fetchall())
+    quoted = ", ".join(connection.ops.quote_name(c) for c in names)
+    with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types([oids[c] for c in names])
+        for row in rows:
+            values = defaults.copy()
+            for name, found in row.items():
+                if name in where:
+                    values[where[name]] = value(name, found)
+            copy.write_row([*values, *(row[k] for k in extra)])
 
 
 def _sqlite_indexes(cursor) -> list[tuple[str, str]]:
@@ -72,6 +104,19 @@ def _pg_indexes(cursor) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+PG_MAINTENANCE_MEM = "3GB"
+
+
+def _pg_sequences(cursor) -> None:
+    """Identity sequences past the ids the fill wrote itself (COPY does not move them)."""
+    cursor.execute("SELECT table_name, pg_get_serial_sequence(table_name, 'id') FROM information_schema.columns "
+                   "WHERE column_name = 'id' AND table_schema = current_schema() AND table_name = ANY(%s)",
+                   [[*BIG_TABLES, "sources_source", "enrich_tag"]])
+    for table, sequence in cursor.fetchall():
+        if sequence:
+            cursor.execute(f"SELECT setval(%s, coalesce((SELECT max(id) FROM {table}), 0) + 1, false)", [sequence])
+
+
 PG_TRIGGERS = (("search_article", "articles_article"), ("search_tag", "enrich_articletag"),
                ("search_source", "sources_source"))
 
@@ -81,25 +126,56 @@ def rebuild_pg_search(connection) -> int:
     made as `search_reindex()` makes it (broadsheet/search/schema.py; the tags of all articles
     gathered in one GROUP BY instead of a subquery each). `schema.rebuild()` calls
     `search_reindex()` once per article: at 100k articles it had not finished after 30 minutes.
-    tests/test_bench_fill.py holds the two to the same documents."""
+    tests/test_bench_fill.py holds the two to the same documents.
+
+    The body's part (weight D, most of the work: to_tsvector over up to BODY_CHARS) is made
+    once per distinct (configuration, body) and looked up: the same expression of the same
+    inputs, so the same document, and the bench's bodies repeat (at 100k the per-article
+    rebuild took 455 s). The GIN index is built after the rows, not entry by entry."""
     from broadsheet.search.schema import BODY_CHARS
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE search_document")
+        # Statistics first: without them (a fresh fill) the planner guessed one row from the
+        # bodies' join and re-ran the tags' GROUP BY for every article (20k: over 9 minutes).
+        cursor.execute("ANALYZE articles_article, sources_source, enrich_articletag, enrich_tag")
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'search_document' "
+                       "AND indexname NOT IN (SELECT conname FROM pg_constraint)")
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        # Distinct bodies found by their md5, one article standing for each, in a scratch table
+        # that each article looks its body's part up in. ANALYZE keeps no statistics of values
+        # over 1 kB, so the planner takes every body as distinct: grouped or joined on the text
+        # (or as a join at all), it sorted or hashed the whole table's bodies on disk at 1M.
         cursor.execute(f"""
+            CREATE TEMP TABLE search_bodies AS
+            SELECT u.cfg, u.hash, setweight(to_tsvector(u.cfg, search_fold(left(a.body, {BODY_CHARS}))), 'D') AS document
+            FROM (SELECT search_config(language) AS cfg, md5(body) AS hash, min(id) AS id
+                  FROM articles_article WHERE status = 'ok' GROUP BY 1, 2) AS u
+            JOIN articles_article a ON a.id = u.id""")
+        cursor.execute("CREATE INDEX ON search_bodies (hash)")
+        cursor.execute("""
             INSERT INTO search_document (article_id, document)
             SELECT a.id,
                    setweight(to_tsvector(search_config(a.language), search_fold(coalesce(a.title, ''))), 'A')
                 || setweight(to_tsvector(search_config(a.language), coalesce(t.names, '')), 'B')
                 || setweight(to_tsvector('simple', search_fold(s.name)), 'C')
-                || setweight(to_tsvector(search_config(a.language), search_fold(left(a.body, {BODY_CHARS}))), 'D')
+                || (SELECT b.document FROM search_bodies b
+                    WHERE b.hash = md5(a.body) AND b.cfg = search_config(a.language))
             FROM articles_article a
             JOIN sources_source s ON s.id = a.source_id
             LEFT JOIN (SELECT x.article_id, string_agg(g.name, ' ') AS names
                        FROM enrich_articletag x JOIN enrich_tag g ON g.id = x.tag_id GROUP BY x.article_id) t
               ON t.article_id = a.id
             WHERE a.status = 'ok'""")
-        return cursor.rowcount
+        done = cursor.rowcount
+        cursor.execute("DROP TABLE search_bodies")
+        cursor.execute(f"SET maintenance_work_mem = '{PG_MAINTENANCE_MEM}'")
+        for _, sql in indexes:
+            cursor.execute(sql)
+        cursor.execute("RESET maintenance_work_mem")
+        return done
 
 
 @contextmanager
@@ -130,8 +206,18 @@ def bulk_mode():
     yield
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
-        for _, sql in indexes:
+        if not sqlite:
+            # Enough for pgvector's HNSW graph of stories_member (1M × 384-d ≈ 1.5 GB of vectors):
+            # when the graph outgrows it, the build goes on many times slower.
+            cursor.execute(f"SET maintenance_work_mem = '{PG_MAINTENANCE_MEM}'")
+        for name, sql in indexes:
+            t1 = time.perf_counter()
             cursor.execute(sql)
+            if time.perf_counter() - t1 > 10:
+                print(f"    {name}: {time.perf_counter() - t1:.0f} s", file=sys.stderr, flush=True)
+        if not sqlite:
+            cursor.execute("RESET maintenance_work_mem")
+            _pg_sequences(cursor)
     print(f"  {len(indexes)} indexes built in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     schema.install(connection)  # triggers back (SQLite: and the search index rebuilt in one pass)
