@@ -7,10 +7,10 @@
    that store.refresh() uses). SQLite in a data dir (default a temp dir; reused with
    --data-dir if already filled), or DATABASE_URL. 1M articles: ~7 GB, ~10-25 minutes
    (PostgreSQL, binary COPY: ~7 GB, ~25 minutes at load 20, of which the search index 7).
-2. Starts the site with gunicorn (2 workers; --gunicorn for the worker class), once with
-   the page cache off and once on, and the baseline: bench/bare_site.py, a bare Django 5.2
-   page of the same size made from one indexed query on the same database (2 workers,
-   the same gunicorn options).
+2. Starts the site with granian, as `broadsheet run` does (2 workers; --servers for
+   gunicorn too), once with the page cache off and once on, and the baseline:
+   bench/bare_site.py, a bare Django 5.2 page of the same size made from one indexed query
+   on the same database (2 gunicorn workers, --gunicorn options).
 3. Loads each page with wrk on loopback (`apt-get install -y wrk`; falls back to a small
    Python threaded client and says so) and prints req/s, p50/p99, the ratio to the
    baseline measured in the same run, and each server's CPU per request (from /proc: it
@@ -423,9 +423,9 @@ def main() -> None:
     parser.add_argument("--pages", help="comma-separated page names to load (default: all)")
     parser.add_argument("--gunicorn", default="--worker-class gthread --threads 4",
                         help="gunicorn options for the site and the bare page (default: %(default)s)")
-    parser.add_argument("--servers", default="gunicorn",
-                        help="the site's servers, each loaded in turn after the same bare page: gunicorn, granian "
-                             "(its WSGI interface; `pip install granian`) or both (default: %(default)s)")
+    parser.add_argument("--servers", default="granian",
+                        help="the site's servers, each loaded in turn after the same bare page: granian (its WSGI "
+                             "interface, what `broadsheet run` starts), gunicorn, or both (default: %(default)s)")
     parser.add_argument("--granian", default="--blocking-threads 4",
                         help="granian options for the site (default: %(default)s)")
     parser.add_argument("--modes", default="uncached,cached", help="uncached, cached or both (default)")
