@@ -76,32 +76,6 @@ PG_TRIGGERS = (("search_article", "articles_article"), ("search_tag", "enrich_ar
                ("search_source", "sources_source"))
 
 
-def rebuild_pg_search(connection) -> int:
-    """The PostgreSQL search index rebuilt in one INSERT … SELECT, each article's document
-    made as `search_reindex()` makes it (broadsheet/search/schema.py; the tags of all articles
-    gathered in one GROUP BY instead of a subquery each). `schema.rebuild()` calls
-    `search_reindex()` once per article: at 100k articles it had not finished after 30 minutes.
-    tests/test_bench_fill.py holds the two to the same documents."""
-    from broadsheet.search.schema import BODY_CHARS
-
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE search_document")
-        cursor.execute(f"""
-            INSERT INTO search_document (article_id, document)
-            SELECT a.id,
-                   setweight(to_tsvector(search_config(a.language), search_fold(coalesce(a.title, ''))), 'A')
-                || setweight(to_tsvector(search_config(a.language), coalesce(t.names, '')), 'B')
-                || setweight(to_tsvector('simple', search_fold(s.name)), 'C')
-                || setweight(to_tsvector(search_config(a.language), search_fold(left(a.body, {BODY_CHARS}))), 'D')
-            FROM articles_article a
-            JOIN sources_source s ON s.id = a.source_id
-            LEFT JOIN (SELECT x.article_id, string_agg(g.name, ' ') AS names
-                       FROM enrich_articletag x JOIN enrich_tag g ON g.id = x.tag_id GROUP BY x.article_id) t
-              ON t.article_id = a.id
-            WHERE a.status = 'ok'""")
-        return cursor.rowcount
-
-
 @contextmanager
 def bulk_mode():
     """Secondary indexes and search triggers off while filling; rebuilt (and ANALYZEd) after."""
@@ -122,7 +96,7 @@ def bulk_mode():
         else:
             indexes = _pg_indexes(cursor)
             # Disabled, not dropped: install() below then finds them and does not rebuild the
-            # index one article at a time (a plpgsql call each); rebuild_pg_search() does it in one.
+            # index; schema.rebuild() below does, once, in one statement.
             for name, table in PG_TRIGGERS:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
         for name, _ in indexes:
@@ -136,7 +110,7 @@ def bulk_mode():
     t0 = time.perf_counter()
     schema.install(connection)  # triggers back (SQLite: and the search index rebuilt in one pass)
     if not sqlite:
-        rebuild_pg_search(connection)
+        schema.rebuild(connection)
     print(f"  search index built in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
