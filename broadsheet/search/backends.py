@@ -8,6 +8,7 @@ returns one page of (article id, story id, score) with the number of stories fou
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
@@ -88,6 +89,9 @@ def _ranked(sql: str, params: list, limit: int, offset: int) -> tuple[list[tuple
 TITLE_WEIGHT, TAGS_WEIGHT, SOURCE_WEIGHT = 10.0, 4.0, 2.0
 
 
+MATERIALIZED = "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35) else ""
+
+
 def _hits(marked: str, n: int) -> str:
     """SQL: the share of the n terms found in a column, from `marked`, the column as highlight()
     returned it with each match marked by char(1) (capped at n, repeats counted)."""
@@ -122,8 +126,9 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
            f"+ {SOURCE_WEIGHT} * {_hits('o', n)}")
     # highlight() once per column and row: `h` is MATERIALIZED, as SQLite would otherwise copy
     # each column's expression into `rel` where it is named twice (six highlight() calls a row).
+    # (The keyword is SQLite 3.35's; an older one computes the same scores the slower way.)
     sql = f"""
-        WITH h AS MATERIALIZED (
+        WITH h AS {MATERIALIZED}(
             SELECT f.rowid AS id, {_marked(0)} AS t, {_marked(3)} AS g, {_marked(2)} AS o,
                    a.published AS published, m.story_id AS story
             FROM search_fts f
