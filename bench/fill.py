@@ -123,10 +123,9 @@ PG_TRIGGERS = (("search_article", "articles_article"), ("search_tag", "enrich_ar
 
 def rebuild_pg_search(connection) -> int:
     """The PostgreSQL search index rebuilt in one INSERT … SELECT, each article's document
-    made as `search_reindex()` makes it (broadsheet/search/schema.py; the tags of all articles
-    gathered in one GROUP BY instead of a subquery each). `schema.rebuild()` calls
-    `search_reindex()` once per article: at 100k articles it had not finished after 30 minutes.
-    tests/test_bench_fill.py holds the two to the same documents.
+    made as `search_reindex()` makes it: `schema.rebuild()`'s statement (the tags of all
+    articles gathered in one GROUP BY), with the bench's own shortcut below.
+    tests/test_bench_fill.py holds it to the triggers' documents.
 
     The body's part (weight D, most of the work: to_tsvector over up to BODY_CHARS) is made
     once per distinct (configuration, body) and looked up: the same expression of the same
@@ -165,7 +164,7 @@ def rebuild_pg_search(connection) -> int:
                     WHERE b.hash = md5(a.body) AND b.cfg = search_config(a.language))
             FROM articles_article a
             JOIN sources_source s ON s.id = a.source_id
-            LEFT JOIN (SELECT x.article_id, string_agg(g.name, ' ') AS names
+            LEFT JOIN (SELECT x.article_id, string_agg(g.name, ' ' ORDER BY x.id) AS names
                        FROM enrich_articletag x JOIN enrich_tag g ON g.id = x.tag_id GROUP BY x.article_id) t
               ON t.article_id = a.id
             WHERE a.status = 'ok'""")

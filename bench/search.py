@@ -15,7 +15,9 @@ client (page cache off), wall and CPU time, for four kinds of query: the rarest 
 random article's text, one of the ten commonest words, 2-3 words of a random headline,
 and one word with a section filter (one of about ten) or a source filter (one of 300). Baseline in the same run: the first few queries of
 each kind as a LIKE scan (every article holding every word in headline or text, as a site
-without an index must read to rank them).
+without an index must read to rank them). Quality: for the rare-word and headline-words
+queries, where the article the words came from (or its story) stands on the first page
+of 20 (found, found first, mean reciprocal rank): a change of ranking must keep these.
 """
 
 from __future__ import annotations
@@ -159,13 +161,13 @@ def main() -> None:
     rng = random.Random(1)
     top = Article.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     picks = rng.sample(range(1, top + 1), min(top, args.queries))
-    sample = list(Article.objects.filter(pk__in=picks).values_list("title", "body"))
+    sample = list(Article.objects.filter(pk__in=picks).values_list("title", "body", "pk", "story_member__story_id"))
     # How common each word is, counted on the sampled articles (a database filled before the
     # vocabulary's order was fixed drew it in another order).
-    counts = Counter(word for _, body in sample for word in body.lower().split())
+    counts = Counter(word for _, body, _, _ in sample for word in body.lower().split())
     common = [word for word, _ in counts.most_common(10)]
-    queries = []
-    for k, (title, body) in enumerate(sample):
+    queries, wanted = [], []
+    for k, (title, body, pk, story) in enumerate(sample):
         kind = KINDS[k % len(KINDS)]
         section = publisher = None
         if kind == "rare word":
@@ -180,17 +182,24 @@ def main() -> None:
             section = rng.choice(sections()) if kind == "section filter" else None
             publisher = rng.randint(1, 300) if kind == "source filter" else None
         queries.append((kind, " ".join(words), section, publisher))
+        # Quality: the article a rare word or headline words were drawn from is the one a reader
+        # looks for; found if its story (or itself) is on the first page, and at which place.
+        wanted.append((pk, story) if kind in ("rare word", "2-3 words") else None)
 
     settings.PAGE_CACHE_SECONDS = 0  # every page computed, as for a query no one asked before
     client = Client()
     timing = {name: {kind: [] for kind in KINDS} for name in ("search() wall", "search() CPU", "page wall", "page CPU")}
-    found = []
-    for kind, query, section, publisher in queries:
+    found, places = [], {"rare word": [], "2-3 words": []}
+    for (kind, query, section, publisher), target in zip(queries, wanted):
         t, c = time.perf_counter(), time.process_time()
         result = search(query, Filters(section=section, source=publisher))
         timing["search() wall"][kind].append((time.perf_counter() - t) * 1000)
         timing["search() CPU"][kind].append((time.process_time() - c) * 1000)
         found.append(len(result.results))
+        if target:
+            hits = [i for i, r in enumerate(result.results)
+                    if r.article.pk == target[0] or (r.story is not None and r.story.pk == target[1])]
+            places[kind].append(hits[0] + 1 if hits else None)
         t, c = time.perf_counter(), time.process_time()
         response = client.get("/search/", {"q": query, **({"section": slug_for(section)} if section else {}),
                                            **({"source": publisher} if publisher else {})})
@@ -224,6 +233,10 @@ def main() -> None:
         cells = [f"{percentile(v, 50):8.1f} / {percentile(v, 95):7.1f}" if v else f"{'-':>18}" for v in values.values()]
         every = [ms for v in values.values() for ms in v]
         print(f"{name:22}" + "".join(f"{cell:>20}" for cell in cells) + f"{percentile(every, 50):11.1f} / {percentile(every, 95):6.1f}")
+    for kind, ranks in places.items():
+        top = [r for r in ranks if r]
+        print(f"quality, {kind}: the source article on the first page {len(top)}/{len(ranks)}, "
+              f"first {sum(r == 1 for r in top)}/{len(ranks)}, MRR {sum(1 / r for r in top) / max(1, len(ranks)):.3f}")
     for unit in ("wall", "CPU"):
         every = [ms for v in timing[f"search() {unit}"].values() for ms in v]
         like = [ms for v in baseline[f"LIKE {unit}"].values() for ms in v]

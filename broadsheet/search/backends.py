@@ -8,6 +8,7 @@ returns one page of (article id, story id, score) with the number of stories fou
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
@@ -88,11 +89,17 @@ def _ranked(sql: str, params: list, limit: int, offset: int) -> tuple[list[tuple
 TITLE_WEIGHT, TAGS_WEIGHT, SOURCE_WEIGHT = 10.0, 4.0, 2.0
 
 
-def _hits(column: int, n: int) -> str:
-    """SQL: the share of the n terms found in FTS5 column `column` of the current row, from the
-    matches highlight() marks in it (each marked with char(1); capped at n, repeats counted)."""
-    marked = f"coalesce(highlight(search_fts, {column}, char(1), ''), '')"
+MATERIALIZED = "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35) else ""
+
+
+def _hits(marked: str, n: int) -> str:
+    """SQL: the share of the n terms found in a column, from `marked`, the column as highlight()
+    returned it with each match marked by char(1) (capped at n, repeats counted)."""
     return f"min(length({marked}) - length(replace({marked}, char(1), '')), {n}) * 1.0 / {n}"
+
+
+def _marked(column: int) -> str:
+    return f"coalesce(highlight(search_fts, {column}, char(1), ''), '')"
 
 
 def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, now: datetime) -> tuple[list, int]:
@@ -115,16 +122,22 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
                   f"ORDER BY rowid DESC LIMIT 1 OFFSET {FILTER_DEPTH - 1}), 0)")
         floor = [match]
     n = len(terms)
-    rel = (f"1.0 + {TITLE_WEIGHT} * {_hits(0, n)} + {TAGS_WEIGHT} * {_hits(3, n)} "
-           f"+ {SOURCE_WEIGHT} * {_hits(2, n)}")
+    rel = (f"1.0 + {TITLE_WEIGHT} * {_hits('t', n)} + {TAGS_WEIGHT} * {_hits('g', n)} "
+           f"+ {SOURCE_WEIGHT} * {_hits('o', n)}")
+    # highlight() once per column and row: `h` is MATERIALIZED, as SQLite would otherwise copy
+    # each column's expression into `rel` where it is named twice (six highlight() calls a row).
+    # (The keyword is SQLite 3.35's; an older one computes the same scores the slower way.)
     sql = f"""
-        WITH c AS (
-            SELECT f.rowid AS id, {rel} AS rel, a.published AS published, m.story_id AS story
+        WITH h AS {MATERIALIZED}(
+            SELECT f.rowid AS id, {_marked(0)} AS t, {_marked(3)} AS g, {_marked(2)} AS o,
+                   a.published AS published, m.story_id AS story
             FROM search_fts f
             JOIN articles_article a ON a.id = f.rowid
             LEFT JOIN stories_member m ON m.article_id = a.id
             WHERE search_fts MATCH %s{where}
-            ORDER BY f.rowid DESC LIMIT {CANDIDATES})""" + RANKED.format(age="max((julianday(%s) - julianday(published)) * 24, 0)")
+            ORDER BY f.rowid DESC LIMIT {CANDIDATES}),
+        c AS (SELECT id, {rel} AS rel, published, story FROM h)""" + RANKED.format(
+        age="max((julianday(%s) - julianday(published)) * 24, 0)")
     stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     return _ranked(sql, [match, *params, *floor, stamp], limit, offset)
 

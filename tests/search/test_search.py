@@ -199,3 +199,22 @@ def test_a_filter_looks_through_the_newest_matches_only_so_its_cost_is_bounded(m
     monkeypatch.setattr(backends, "FILTER_DEPTH", 4)  # the oldest match is past the depth now
     assert titles("harbour", source=other.pk) == [] and titles("harbour", section="Business") == []
     assert len(titles("harbour")) == 5  # without a filter: the newest CANDIDATES, as before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statement")
+def test_an_sqlite_without_materialized_ctes_ranks_the_same(monkeypatch):
+    """Before SQLite 3.35 the candidates' CTE cannot be MATERIALIZED: the scores are the same."""
+    from broadsheet.search import backends
+
+    publisher = source("Harbour Gazette", "https://harbour.example/")
+    for i, (title, body) in enumerate([("Harbour storm closes the port", "Ships wait."),
+                                       ("Storm warning", "The harbour master spoke."),
+                                       ("Port news", "A storm, a harbour, a harbour again."),
+                                       ("Market day", "Nothing of storms here.")]):
+        article(title, body=body, hours_ago=i * 5, publisher=publisher if i == 3 else None)
+    pages = []
+    for keyword in ("MATERIALIZED ", ""):
+        monkeypatch.setattr(backends, "MATERIALIZED", keyword)
+        page = search("harbour storm")
+        pages.append([(r.article.title, r.score) for r in page.results])
+    assert len(pages[0]) == 4 and pages[0] == pages[1]  # "Market day": storms in its text, harbour its source

@@ -112,6 +112,26 @@ def test_search_reads_in_a_few_queries(client, coverage, django_assert_max_num_q
         client.get("/search/", {"q": "wind"})
 
 
+@pytest.mark.parametrize("path", ["/search/", "/api/search"])
+def test_a_page_of_many_results_reads_no_more_than_a_page_of_one(client, coverage, path, settings):
+    """The cards' query loads only the columns shown (search.engine.SHOWN): a column left
+    out that a card or the API used would cost a query per result."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0
+    for i in range(5):
+        article(f"Wind report {i}", hours_ago=4 + i, publisher=source(f"Paper {i}", f"https://p{i}.example/"))
+    counts = []
+    for limit in ("1", "20"):
+        client.get(path, {"q": "wind", "limit": limit})  # comment counts cached, as on a busy site
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(path, {"q": "wind", "limit": limit}).content.decode()
+        counts.append(len(queries))
+    assert "Wind report 4" in body and "Paper 4" in body
+    assert counts[0] == counts[1] > 0
+
+
 def test_the_length_limit_counts_the_query_as_sent_as_the_openapi_document_says(client, coverage):
     padded = "rocket" + "\t" * 300
     assert client.get("/api/search", {"q": padded}).status_code == 400
