@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 
 from broadsheet.search.schema import CONFIGS
 from broadsheet.search.terms import fts5_match
@@ -77,9 +77,17 @@ b AS (
 SELECT id, story, score, count(*) OVER () FROM b WHERE n = 1 ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"""
 
 
+def reading():
+    """The connection a search reads from: the replica in a reader's page view when one is
+    configured (lib/replica.py), as the ORM's reads of the results are; else the primary."""
+    from broadsheet.articles.models import Article
+
+    return connections[router.db_for_read(Article)]
+
+
 def _ranked(sql: str, params: list, limit: int, offset: int) -> tuple[list[tuple], int]:
     """([(article id, story id, score)], number of stories among the candidates)."""
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
         rows = cursor.fetchall()
     return [(pk, story, float(score)) for pk, story, score, _ in rows], (rows[0][3] if rows else 0)
@@ -146,7 +154,7 @@ def _languages() -> list[str]:
     """Language codes of the stored articles (cached: a distinct over the table)."""
     found = cache.get("search:languages")
     if found is None:
-        with connection.cursor() as cursor:
+        with reading().cursor() as cursor:
             cursor.execute("SELECT DISTINCT language FROM articles_article WHERE status = 'ok'")
             found = sorted({(row[0] or "").split("-")[0].lower() for row in cursor.fetchall()})
         cache.set("search:languages", found, 3600)
@@ -165,7 +173,7 @@ def pg_tsquery(terms: list[str], filters: Filters) -> str | None:
     configs = sorted({"simple"} | {CONFIGS[code] for code in languages if code in CONFIGS})
     rows = [(i, cfg, term) for i, term in enumerate(terms) for cfg in configs]
     values = ", ".join(["(%s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(f"SELECT v.i, phraseto_tsquery(v.cfg::regconfig, search_fold(v.term))::text "
                        f"FROM (VALUES {values}) AS v(i, cfg, term)", [x for row in rows for x in row])
         found = cursor.fetchall()
@@ -199,6 +207,6 @@ def postgres_ranked(terms: list[str], filters: Filters, limit: int, offset: int,
 
 
 def ranked(terms: list[str], filters: Filters, limit: int, offset: int, now: datetime) -> tuple[list, int]:
-    if connection.vendor == "postgresql":
+    if reading().vendor == "postgresql":
         return postgres_ranked(terms, filters, limit, offset, now)
     return sqlite_ranked(terms, filters, limit, offset, now)

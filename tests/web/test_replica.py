@@ -55,7 +55,8 @@ class Statements:
         self.primary.__exit__(*exc)
 
 
-@pytest.mark.parametrize("page", ["/", "/section/news/", "/article/{article}/", "/story/{story}/", "/api/articles"])
+@pytest.mark.parametrize("page", ["/", "/section/news/", "/article/{article}/", "/story/{story}/", "/api/articles",
+                                  "/search/?q=parade", "/api/search?q=parade"])
 def test_a_readers_page_reads_from_the_replica_only(client, replica, page):
     item = article("Parade held")
     page = page.format(article=item.pk, story=item.story_member.story_id)
