@@ -297,6 +297,7 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
         Redis.from_url(args.redis).flushdb()  # jobs of an earlier run
     peaks: dict[int, tuple[str, int]] = {}
     cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU seconds at its last sample)
+    worker_cpu: list[tuple[float, float]] = []  # (time, task workers' CPU seconds so far), each sample
     start = time.time()
     if args.run:
         command = ["run", "--no-web", "--workers", str(args.workers), "--interval", "1"]
@@ -314,6 +315,7 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
                 peaks[pid] = found
             if found:
                 cpu[pid] = (found[0], max(cpu.get(pid, ("", 0.0))[1], cpu_seconds(pid)))
+        worker_cpu.append((time.time(), sum(seconds for kind, seconds in cpu.values() if kind == "task worker")))
         if args.run and time.time() - start >= args.run:
             proc.terminate()  # `run` stops its workers and scheduler on SIGTERM
             proc.wait(60)
@@ -335,7 +337,7 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
     for kind, seconds in cpu.values():
         cpu_by_kind[kind] = cpu_by_kind.get(kind, 0.0) + seconds
     return {"start": start, "wall": wall, "load": os.getloadavg()[0], "log": log, "results": results, "summary": out.strip().splitlines(),
-            "peaks": by_kind, "cpu": cpu_by_kind, "warnings": [line for line in err if "crashed" in line or "Traceback" in line][:5] +
+            "peaks": by_kind, "cpu": cpu_by_kind, "worker_cpu": worker_cpu, "warnings": [line for line in err if "crashed" in line or "Traceback" in line][:5] +
             ([f"(whole log: {env['BROADSHEET_DATA_DIR']}/stderr.log)"] if any("crashed" in line for line in err) else [])}
 
 
@@ -366,7 +368,17 @@ def figures(run: dict, feeds: int, plan: dict[int, str]) -> dict:
         "pages_per_s": len(page_times) / max(page_times) if page_times else 0.0,
         "processed": processed,
         "enriched_per_s": processed / run["wall"],
+        # The task workers' CPU from the first page fetched on (their start-up, models loading,
+        # left out), per article processed: the figure that holds on a loaded box.
+        "worker_cpu_ms": 1000 * (run["worker_cpu"][-1][1] - _cpu_at(run["worker_cpu"], run["start"] + min(page_times)))
+        / processed if processed and page_times and run["worker_cpu"] else float("nan"),
     }
+
+
+def _cpu_at(series: list[tuple[float, float]], when: float) -> float:
+    """The task workers' CPU seconds at the last sample taken before `when`."""
+    before = [seconds for t, seconds in series if t <= when]
+    return before[-1] if before else 0.0
 
 
 def stored_reasons(run: dict, plan: dict[int, str]) -> tuple[int, dict[str, dict[str, int]]]:
@@ -441,6 +453,7 @@ def main() -> None:
               f"first at +{f['first_page']:.1f} s)")
         if not args.no_process:
             print(f"enriched articles/s: {f['enriched_per_s']:7.1f}  ({f['processed']} processed in {run['wall']:.1f} s)")
+            print(f"task workers' CPU  : {f['worker_cpu_ms']:7.1f} ms a processed article, from the first page fetched on")
         ratio = (lambda key: f"  {f[key] / base[key]:.2f}x the all-healthy run") if base else (lambda key: "")
         print(f"healthy feeds' delay: median {f['median']:6.1f} s{ratio('median')}")
         print(f"                      p99    {f['p99']:6.1f} s{ratio('p99')}")

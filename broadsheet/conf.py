@@ -137,6 +137,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_TASK_WORKERS", "2", "Task worker processes started by `broadsheet run`.", _int),
         Setting("BROADSHEET_TASK_DEADLINE", "120",
                 "Seconds one task (a feed poll, a page fetch, an article's processing) may run before it is stopped and marked failed.", _float),
+        Setting("BROADSHEET_PROCESS_WAIT", "5",
+                "Seconds an article's processing task waits on the database queue after its fetch, so that one task "
+                "processes the articles fetched meanwhile as a batch (one model call, each story summarised once) "
+                "instead of one each (docs/benchmarks.md); 0: at once. RQ runs it at once.", _float),
         Setting("BROADSHEET_TASK_LEASE", "30",
                 "Seconds without a heartbeat after which a task worker counts as dead and the task it held is queued again.", _float),
         Setting("BROADSHEET_EMBEDDER", "numpy",

@@ -11,9 +11,11 @@ deadline, or held by a worker that died, is recorded and handed on (`hand_on`).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from broadsheet.crawl import pipeline, workers
@@ -121,8 +123,18 @@ def queue(next_task, ids: list[int]) -> None:
 def processing():
     """`process_article` as it must be enqueued, ahead of fetches: the database worker takes
     tasks by priority, whatever their queue; RQ's backend refuses priorities, and its workers
-    listen to the task's own queue (PROCESS_QUEUE) first instead."""
-    return process_article.using(priority=PROCESS_PRIORITY) if _database_queue() else process_article
+    listen to the task's own queue (PROCESS_QUEUE) first instead.
+
+    On the database queue it waits PROCESS_WAIT seconds first: run at once, ahead of the next
+    fetch, each task found only its own article waiting and processed a batch of one (its
+    story summarised again for every arrival); after the wait the first task takes every
+    article fetched meanwhile (claim_batch) and the others' tasks find theirs taken. RQ would
+    need its scheduler for a delayed job, which our workers do not run."""
+    if not _database_queue():
+        return process_article
+    wait = settings.PROCESS_WAIT
+    return process_article.using(priority=PROCESS_PRIORITY,
+                                 run_after=timezone.now() + timedelta(seconds=wait) if wait > 0 else None)
 
 
 def _database_queue() -> bool:

@@ -574,15 +574,17 @@ def keyphrases(text: str, title: str = "", limit: int = 20, found: list[Entity] 
     for sentence_text, index in units:
         position = 2.0 if index < 0 else 1.0 + 1.0 / (1.0 + index / 3.0)
         tokens = re.findall(r"[^\W_][\w'’-]*", sentence_text)
+        # Each token looked at once (not once per n-gram it is in): None where no n-gram may hold it.
+        stems = [None if t[:1].isupper() or low in STOPWORDS or len(low) < 3 or low.isdigit() else stem(low)
+                 for t, low in ((t, t.lower()) for t in tokens)]
         for size in (1, 2, 3):
             for i in range(len(tokens) - size + 1):
-                gram = tokens[i:i + size]
-                lows = [g.lower() for g in gram]
-                if any(g[:1].isupper() for g in gram) or any(w in STOPWORDS or len(w) < 3 or w.isdigit() for w in lows):
+                gram_stems = stems[i:i + size]
+                if None in gram_stems:
                     continue
-                k = " ".join(stem(w) for w in lows)
+                k = " ".join(gram_stems)
                 scores[k] += position * (1.0 + 0.5 * (size - 1))
-                surface[k][" ".join(gram)] += 1
+                surface[k][" ".join(tokens[i:i + size])] += 1
     ranked = []
     for k, score in scores.items():
         bonus = 1.5 if any(w in title_stems for w in k.split()) else 1.0

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from broadsheet.articles.models import Article
 from broadsheet.crawl import pipeline, tasks, workers
 from broadsheet.crawl.models import TaskWorker
+from broadsheet.crawl.process import claim_batch
 from broadsheet.lib.deadline import DeadlineExceeded
 from broadsheet.sources.services import add_feed
 from tests.crawl.pages import rss, when
@@ -214,8 +215,9 @@ def test_the_admin_lists_the_workers_and_what_each_is_running(admin_client, feed
 # --- processing before fetching ----------------------------------------------------------
 
 
-def test_a_worker_takes_processing_before_fetches_queued_earlier(feed):
+def test_a_worker_takes_processing_before_fetches_queued_earlier(feed, settings):
     """A thousand new feeds queue thousands of fetches; what was fetched is processed first."""
+    settings.PROCESS_WAIT = 0
     waiting = [stored(feed, n) for n in range(3)]
     fetched = stored(feed, 9)
     tasks.queue(tasks.fetch_article, [a.pk for a in waiting])
@@ -225,14 +227,34 @@ def test_a_worker_takes_processing_before_fetches_queued_earlier(feed):
     assert first.task_path == "broadsheet.crawl.tasks.process_article" and first.args_kwargs["args"] == [fetched.pk]
 
 
-def test_processing_queued_by_crawl_once_for_the_workers_also_goes_first(feed):
+def test_processing_queued_by_crawl_once_for_the_workers_also_goes_first(feed, settings):
     from broadsheet.crawl import runner
+
+    settings.PROCESS_WAIT = 0
 
     tasks.queue(tasks.fetch_article, [stored(feed, n).pk for n in range(3)])
     fetched = stored(feed, 9)
     runner._queue_for_workers(fetched.pk)  # `crawl --once --no-process`
     first = DBTaskResult.objects.ready().filter(queue_name__in=["process", "default"]).get_locked()
     assert first.task_path == "broadsheet.crawl.tasks.process_article" and first.args_kwargs["args"] == [fetched.pk]
+
+
+def test_processing_waits_so_that_one_task_takes_the_articles_fetched_meanwhile(feed, settings):
+    settings.PROCESS_WAIT = 5
+    fetched = [stored(feed, n, status=Article.Status.OK, fetched_at=timezone.now() - timedelta(minutes=1)) for n in range(3)]
+    tasks.queue(tasks.fetch_article, [stored(feed, 9).pk])
+    tasks.queue(tasks.process_article, [a.pk for a in fetched])
+    ready = DBTaskResult.objects.ready().filter(queue_name__in=["process", "default"])
+    assert [t.task_path for t in ready] == ["broadsheet.crawl.tasks.fetch_article"]  # the fetch goes on meanwhile
+    waiting = DBTaskResult.objects.filter(task_path="broadsheet.crawl.tasks.process_article")
+    assert waiting.count() == 3
+    assert all(4 < (t.run_after - t.enqueued_at).total_seconds() <= 6 for t in waiting)
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))  # the wait is over
+    first = ready.order_by("-priority", "enqueued_at").first()
+    assert first.task_path == "broadsheet.crawl.tasks.process_article"
+    # Its task claims the three as one batch; the other two tasks then find theirs taken.
+    assert sorted(claim_batch(first.args_kwargs["args"][0])) == sorted(a.pk for a in fetched)
+    assert claim_batch(fetched[1].pk) == [] and claim_batch(fetched[2].pk) == []
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="RQ's queues need Redis (REDIS_URL)")
