@@ -22,6 +22,11 @@ from __future__ import annotations
 import threading
 from collections import Counter, deque
 from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from broadsheet.lib import http
 
 FEED, PAGE, SLOW = 0, 1, 2  # lanes, in the order they are served
 LANES = (FEED, PAGE, SLOW)
@@ -113,3 +118,44 @@ class HostQueue:
         if lane == SLOW:  # one at a time, after the host's healthy feeds
             return bool(queued[SLOW]) and self.in_flight[host] < self.per_host and not self.slow_in_flight[host] and not queued[FEED]
         return bool(queued[lane]) and self.in_flight[host] < self.per_host
+
+
+class Deferred(Exception):
+    """The poll was cut as the second fetch hanging on its host: it is polled again in its
+    host's SLOW lane. Not a FetchError, so poll_feed lets it through unrecorded."""
+
+
+class FeedLanes:
+    """Which lane a feed's poll waits in, and the fetch it polls with, for one pass (the
+    scheduler's Polls and `crawl --once` alike).
+
+    A feed that failed its last poll, or whose poll was cut as the second one hanging on its
+    host (lib.http's hang_after), waits in SLOW: after its host's healthy feeds, one at a time,
+    never cut itself. Once a SLOW poll of a host has timed out in the pass, the host's other
+    SLOW polls fail at once ("not tried again"): a dead host costs one timeout per pass."""
+
+    def __init__(self):
+        self.slow: set[int] = set()
+        self.timed_out: dict[str, str] = {}  # host -> the SLOW feed that timed out on it
+
+    def lane(self, feed) -> int:
+        if feed.consecutive_failures:
+            self.slow.add(feed.pk)
+        return SLOW if feed.pk in self.slow else FEED
+
+    def defer(self, feed) -> None:
+        self.slow.add(feed.pk)
+
+    def fetch(self, feed, *args, **kwargs) -> http.Response:
+        """lib.http's fetch for poll_feed; raises Deferred when the poll was cut."""
+        host, slow = urlsplit(feed.url).hostname or "", feed.pk in self.slow
+        if slow and host in self.timed_out:
+            raise http.FetchError("timeout", f"not tried again: {self.timed_out[host]} timed out on {host} in this pass")
+        try:
+            return http.fetch(*args, hang_after=settings.FETCH["hang_after"], may_be_cut=not slow, **kwargs)
+        except http.FetchError as exc:
+            if exc.kind == http.HOST_HANGS:
+                raise Deferred(str(exc)) from exc
+            if slow and exc.kind == "timeout":
+                self.timed_out.setdefault(host, feed.url)
+            raise

@@ -16,12 +16,7 @@ fetch; a feed that failed its last poll gets one try, no inline retries.
 
 A host's two slots are never both held by hanging feeds (the p99 of healthy feeds' delay
 was one host whose two failing feeds hung for the whole 15 s deadline while its eight
-healthy ones waited). Feeds that failed their last poll go to the host's SLOW lane
-(hosts.py): after its healthy feeds, one at a time. A poll that waits on its server longer
-than FETCH["hang_after"] while another poll of its host hangs already is cut (lib.http)
-and goes to that lane too; a SLOW poll is never cut, the other one is. Once a SLOW poll of
-a host has timed out in a pass, the host's other SLOW polls of the pass fail at once
-("not tried again"), so a dead host costs one timeout per pass, in one slot.
+healthy ones waited): see hosts.FeedLanes.
 
 On SQLite the threads take turns writing (a lock from the end of a poll's fetch to its
 queued entries): SQLite's busy timeout is not a queue, and with a dozen writers in one
@@ -39,7 +34,7 @@ import threading
 from django.conf import settings
 from django.db import connection
 
-from broadsheet.crawl.hosts import FEED, SLOW, HostQueue
+from broadsheet.crawl.hosts import Deferred, FeedLanes, HostQueue
 from broadsheet.crawl.pipeline import PollResult
 from broadsheet.crawl.runner import Workers, host_of
 from broadsheet.crawl.tasks import poll_and_queue
@@ -49,11 +44,6 @@ from broadsheet.sources.models import Feed
 log = logging.getLogger("broadsheet.crawl")
 
 
-class Deferred(Exception):
-    """The poll was cut as the second fetch hanging on its host: it is polled again in its
-    host's SLOW lane. Not a FetchError, so poll_feed lets it through unrecorded."""
-
-
 class Polls:
     def __init__(self, size: int | None = None):
         self.size = max(1, size or settings.CRAWL_WORKERS)
@@ -61,8 +51,7 @@ class Polls:
         self.jobs: HostQueue | None = None
         self.workers: Workers | None = None
         self.waiting: dict[int, Feed] = {}  # claimed feeds whose poll is not answered yet
-        self.slow: set[int] = set()  # feeds polled in their host's SLOW lane in this pass
-        self.timed_out: dict[str, str] = {}  # host -> the SLOW feed that timed out on it in this pass
+        self.lanes = FeedLanes()  # of this pass
         self.writing = threading.Lock() if connection.vendor == "sqlite" else None
 
     def add(self, feed: Feed) -> None:
@@ -72,12 +61,10 @@ class Polls:
             self.workers = Workers(self.jobs, self.results, self.size)
             self.workers.start()
         self.waiting[feed.pk] = feed
-        if feed.consecutive_failures:
-            self.slow.add(feed.pk)
         self._put(feed)
 
     def _put(self, feed: Feed) -> None:
-        self.jobs.put(SLOW if feed.pk in self.slow else FEED, host_of(feed.url), ("feed", self._poll, feed))
+        self.jobs.put(self.lanes.lane(feed), host_of(feed.url), ("feed", self._poll, feed))
 
     def _poll(self, feed: Feed) -> PollResult:
         with contextlib.ExitStack() as held:
@@ -85,7 +72,7 @@ class Polls:
             def fetch(*args, **kwargs):
                 deferred = False
                 try:
-                    return self._fetch(feed, *args, **kwargs)
+                    return self.lanes.fetch(feed, *args, **kwargs)
                 except Deferred:
                     deferred = True
                     raise
@@ -95,19 +82,6 @@ class Polls:
                         held.callback(self.writing.release)
 
             return poll_and_queue(feed, fetch)
-
-    def _fetch(self, feed: Feed, *args, **kwargs) -> http.Response:
-        host, slow = host_of(feed.url), feed.pk in self.slow
-        if slow and host in self.timed_out:
-            raise http.FetchError("timeout", f"not tried again: {self.timed_out[host]} timed out on {host} in this pass")
-        try:
-            return http.fetch(*args, hang_after=settings.FETCH["hang_after"], may_be_cut=not slow, **kwargs)
-        except http.FetchError as exc:
-            if exc.kind == http.HOST_HANGS:
-                raise Deferred(str(exc)) from exc
-            if slow and exc.kind == "timeout":
-                self.timed_out.setdefault(host, feed.url)
-            raise
 
     def tick(self) -> list[PollResult]:
         """The polls answered since the last tick; replaces stalled threads; ends a pass
@@ -120,7 +94,7 @@ class Polls:
                 break
             if isinstance(error, Deferred) and self.jobs is not None:
                 log.info("%s; polled again after the host's other feeds", error)
-                self.slow.add(feed.pk)
+                self.lanes.defer(feed)
                 self._put(feed)
                 continue
             self.waiting.pop(feed.pk, None)
@@ -134,8 +108,7 @@ class Polls:
             else:
                 self.jobs.close()  # the threads see it and end
                 self.jobs = self.workers = None
-                self.slow.clear()
-                self.timed_out.clear()
+                self.lanes = FeedLanes()
         return answered
 
     def stop(self) -> int:
@@ -144,7 +117,6 @@ class Polls:
         if self.jobs is not None:
             self.jobs.drop()
             self.jobs = self.workers = None
-        self.slow.clear()
-        self.timed_out.clear()
+        self.lanes = FeedLanes()
         waiting, self.waiting = list(self.waiting), {}
         return Feed.objects.filter(pk__in=waiting).update(claimed_until=None) if waiting else 0
