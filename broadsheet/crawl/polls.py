@@ -38,7 +38,6 @@ from broadsheet.crawl.hosts import Deferred, FeedLanes, HostQueue
 from broadsheet.crawl.pipeline import PollResult
 from broadsheet.crawl.runner import Workers, host_of
 from broadsheet.crawl.tasks import poll_and_queue
-from broadsheet.lib import http
 from broadsheet.sources.models import Feed
 
 log = logging.getLogger("broadsheet.crawl")

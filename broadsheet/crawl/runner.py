@@ -331,7 +331,8 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
             except queue.Empty:
                 continue
             if kind == "feed":
-                if isinstance(error, Deferred):  # polled again after its host's other feeds
+                if isinstance(error, Deferred):
+                    log.info("%s; polled again after the host's other feeds", error)
                     lanes.defer(arg)
                     jobs.put(lanes.lane(arg), host_of(arg.url), ("feed", poll, arg))
                     continue
