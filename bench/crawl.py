@@ -200,7 +200,8 @@ for url in json.load(open(sys.argv[1])):
 RESULTS = """
 import json, django
 django.setup()
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 from broadsheet.articles.models import Article
 from broadsheet.sources.models import Feed
 print(json.dumps({
@@ -210,6 +211,9 @@ print(json.dumps({
                                        "last_warning" if hasattr(Feed, "last_warning") else "last_error_kind")],
     "status": dict(Article.objects.values_list("status").annotate(n=Count("pk"))),
     "processed": Article.objects.filter(processed_at__isnull=False).count(),
+    # processing not starved by fetches: articles processed while pages were still being fetched
+    "processed_before_last_fetch": Article.objects.filter(
+        processed_at__lt=Article.objects.aggregate(m=Max("fetched_at"))["m"] or timezone.now()).count(),
 }))
 """
 
@@ -439,6 +443,12 @@ def main() -> None:
     ours.send(("stop", None))
 
     figs = {label: figures(run, args.feeds, plan if label == "failing" else {}) for label, run in runs.items()}
+    # The healthy feeds of hosts where two or more feeds hang (both polite slots could be held
+    # by them) against the other healthy feeds, within each run: a ratio the box's load moves
+    # far less than a ratio between two runs.
+    hung = [i % len(addresses) for i, kind in plan.items() if kind == "timeout"]
+    held_hosts = {h for h in hung if hung.count(h) >= 2}
+    held = {i for i in figs["failing"]["delays"] if i % len(addresses) in held_hosts}
     base = figs.get("all healthy")
     if base:  # the baseline's delays over the same feeds that stay healthy in the failing run
         same = [base["delays"][i] for i in figs["failing"]["delays"] if base["delays"].get(i) is not None]
@@ -452,11 +462,18 @@ def main() -> None:
         print(f"pages/s            : {f['pages_per_s']:7.1f}  ({f['pages']} pages by +{f['pages'] / max(f['pages_per_s'], 1e-9):.1f} s; "
               f"first at +{f['first_page']:.1f} s)")
         if not args.no_process:
-            print(f"enriched articles/s: {f['enriched_per_s']:7.1f}  ({f['processed']} processed in {run['wall']:.1f} s)")
+            print(f"enriched articles/s: {f['enriched_per_s']:7.1f}  ({f['processed']} processed in {run['wall']:.1f} s, "
+                  f"{run['results'].get('processed_before_last_fetch', 0)} of them before the last page fetched)")
             print(f"task workers' CPU  : {f['worker_cpu_ms']:7.1f} ms a processed article, from the first page fetched on")
         ratio = (lambda key: f"  {f[key] / base[key]:.2f}x the all-healthy run") if base else (lambda key: "")
         print(f"healthy feeds' delay: median {f['median']:6.1f} s{ratio('median')}")
         print(f"                      p99    {f['p99']:6.1f} s{ratio('p99')}")
+        if held:
+            mine = [f["delays"][i] for i in held if f["delays"].get(i) is not None]
+            rest = [t for i, t in f["delays"].items() if i not in held and i in figs["failing"]["delays"] and t is not None]
+            print(f"  on hosts where 2+ feeds hang ({len(mine)} feeds, {len(held_hosts)} host(s)): median {statistics.median(mine):.1f} s, "
+                  f"last {max(mine):.1f} s; other healthy feeds: median {statistics.median(rest):.1f} s, last {max(rest):.1f} s; "
+                  f"medians {statistics.median(mine) / statistics.median(rest):.2f}x")
         for kind, kib in sorted(run["peaks"].items()):
             print(f"peak RSS {kind:<20}: {kib / 1024:7.0f} MB")
         for kind, seconds in sorted(run["cpu"].items()):

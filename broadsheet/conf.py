@@ -105,6 +105,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("BROADSHEET_FETCH_MAX_BYTES", "10000000", "Largest response body read, in bytes; larger ones are refused.", _int),
         Setting("BROADSHEET_FETCH_MAX_REDIRECTS", "5", "Redirects followed before a fetch fails.", _int),
         Setting("BROADSHEET_FETCH_PER_HOST", "2", "Requests in flight at once to one host (per process).", _int),
+        Setting("BROADSHEET_FETCH_HANG_AFTER", "2",
+                "Seconds a feed poll may wait for its server before it counts as hanging: a host gets one "
+                "hanging poll at a time, a second is cut and polled again after the host's other feeds, "
+                "so its other slot keeps serving them.", _float),
         Setting("BROADSHEET_FETCH_RETRIES", "2", "Retries of a transient failure (timeout, 5xx, 429), with exponential backoff.", _int),
         Setting("BROADSHEET_FETCH_ALLOW_PRIVATE", "false", "Allow fetching loopback and private addresses (tests, local feeds).", _bool),
         Setting("BROADSHEET_POLL_MIN_MINUTES", "10", "Shortest interval between two polls of one feed.", _int),

@@ -307,6 +307,7 @@ FETCH = {
     "max_bytes": env("BROADSHEET_FETCH_MAX_BYTES"),
     "max_redirects": env("BROADSHEET_FETCH_MAX_REDIRECTS"),
     "per_host": env("BROADSHEET_FETCH_PER_HOST"),
+    "hang_after": env("BROADSHEET_FETCH_HANG_AFTER"),
     "retries": env("BROADSHEET_FETCH_RETRIES"),
     "allow_private": env("BROADSHEET_FETCH_ALLOW_PRIVATE"),
 }

@@ -14,6 +14,10 @@ The threads live as long as polls wait (a pass): the scheduler hands each claime
 the next due feed starts a new pass. What bounds a pass is the HTTP client's deadline per
 fetch; a feed that failed its last poll gets one try, no inline retries.
 
+A host's two slots are never both held by hanging feeds (the p99 of healthy feeds' delay
+was one host whose two failing feeds hung for the whole 15 s deadline while its eight
+healthy ones waited): see hosts.FeedLanes.
+
 On SQLite the threads take turns writing (a lock from the end of a poll's fetch to its
 queued entries): SQLite's busy timeout is not a queue, and with a dozen writers in one
 process beside the task workers a poll could wait out its 30 s and crash ("database is
@@ -30,11 +34,10 @@ import threading
 from django.conf import settings
 from django.db import connection
 
-from broadsheet.crawl.hosts import FEED, HostQueue
+from broadsheet.crawl.hosts import Deferred, FeedLanes, HostQueue
 from broadsheet.crawl.pipeline import PollResult
 from broadsheet.crawl.runner import Workers, host_of
 from broadsheet.crawl.tasks import poll_and_queue
-from broadsheet.lib import http
 from broadsheet.sources.models import Feed
 
 log = logging.getLogger("broadsheet.crawl")
@@ -47,6 +50,7 @@ class Polls:
         self.jobs: HostQueue | None = None
         self.workers: Workers | None = None
         self.waiting: dict[int, Feed] = {}  # claimed feeds whose poll is not answered yet
+        self.lanes = FeedLanes()  # of this pass
         self.writing = threading.Lock() if connection.vendor == "sqlite" else None
 
     def add(self, feed: Feed) -> None:
@@ -56,21 +60,27 @@ class Polls:
             self.workers = Workers(self.jobs, self.results, self.size)
             self.workers.start()
         self.waiting[feed.pk] = feed
-        self.jobs.put(FEED, host_of(feed.url), ("feed", self._poll, feed))
+        self._put(feed)
+
+    def _put(self, feed: Feed) -> None:
+        self.jobs.put(self.lanes.lane(feed), host_of(feed.url), ("feed", self._poll, feed))
 
     def _poll(self, feed: Feed) -> PollResult:
-        if self.writing is None:
-            return poll_and_queue(feed)
         with contextlib.ExitStack() as held:
 
-            def fetch_then_take_turn(*args, **kwargs):
+            def fetch(*args, **kwargs):
+                deferred = False
                 try:
-                    return http.fetch(*args, **kwargs)
-                finally:  # a failure is written too
-                    self.writing.acquire()
-                    held.callback(self.writing.release)
+                    return self.lanes.fetch(feed, *args, **kwargs)
+                except Deferred:
+                    deferred = True
+                    raise
+                finally:  # a failure is written too; a deferred poll writes nothing
+                    if self.writing is not None and not deferred:
+                        self.writing.acquire()
+                        held.callback(self.writing.release)
 
-            return poll_and_queue(feed, fetch_then_take_turn)
+            return poll_and_queue(feed, fetch)
 
     def tick(self) -> list[PollResult]:
         """The polls answered since the last tick; replaces stalled threads; ends a pass
@@ -81,6 +91,11 @@ class Polls:
                 _, feed, result, error = self.results.get_nowait()
             except queue.Empty:
                 break
+            if isinstance(error, Deferred) and self.jobs is not None:
+                log.info("%s; polled again after the host's other feeds", error)
+                self.lanes.defer(feed)
+                self._put(feed)
+                continue
             self.waiting.pop(feed.pk, None)
             if error is not None:  # a bug or a database error: the claim's lease runs out, then it is due again
                 log.error("polling feed %s crashed", feed.url, exc_info=error)
@@ -92,6 +107,7 @@ class Polls:
             else:
                 self.jobs.close()  # the threads see it and end
                 self.jobs = self.workers = None
+                self.lanes = FeedLanes()
         return answered
 
     def stop(self) -> int:
@@ -100,5 +116,6 @@ class Polls:
         if self.jobs is not None:
             self.jobs.drop()
             self.jobs = self.workers = None
+        self.lanes = FeedLanes()
         waiting, self.waiting = list(self.waiting), {}
         return Feed.objects.filter(pk__in=waiting).update(claimed_until=None) if waiting else 0

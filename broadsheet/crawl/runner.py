@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from broadsheet.crawl import pipeline
-from broadsheet.crawl.hosts import FEED, PAGE, HostQueue
+from broadsheet.crawl.hosts import PAGE, Deferred, FeedLanes, HostQueue
 
 log = logging.getLogger("broadsheet.crawl")
 
@@ -309,8 +309,13 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
     def fetch_page(pk: int) -> str:
         return pipeline.fetch_article(pk, extractor)
 
+    lanes = FeedLanes()
+
+    def poll(feed) -> pipeline.PollResult:
+        return pipeline.poll_feed(feed, lambda *args, **kwargs: lanes.fetch(feed, *args, **kwargs))
+
     for feed in feeds:
-        jobs.put(FEED, host_of(feed.url), ("feed", pipeline.poll_feed, feed))
+        jobs.put(lanes.lane(feed), host_of(feed.url), ("feed", poll, feed))
     pending = len(feeds)  # feed and page jobs not yet answered
     to_process = 0
     new_ids: list[int] = []
@@ -326,6 +331,11 @@ def crawl_once(*, all_feeds: bool = False, process: bool = True, progress=None) 
             except queue.Empty:
                 continue
             if kind == "feed":
+                if isinstance(error, Deferred):
+                    log.info("%s; polled again after the host's other feeds", error)
+                    lanes.defer(arg)
+                    jobs.put(lanes.lane(arg), host_of(arg.url), ("feed", poll, arg))
+                    continue
                 pending -= 1
                 if error is not None:
                     log.error("polling feed %s crashed", arg.url, exc_info=error)

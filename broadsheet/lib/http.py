@@ -42,6 +42,8 @@ class FetchError(Exception):
 
 TRANSIENT = {"timeout", "connection", "http_5xx", "http_429"}
 MAX_INLINE_WAIT = 10.0  # seconds a retry may wait inside one fetch
+HOST_HANGS = "host_hangs"  # the kind of a fetch cut because another fetch of its host hangs already (hang_after)
+HANG_SLICE = 0.25  # seconds a watched read waits at a time before it looks at its host again
 
 
 @dataclass
@@ -82,13 +84,17 @@ def _slot(host: str) -> threading.BoundedSemaphore:
 # --- where a fetch may connect, and for how long ----------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)  # kept in sets by identity (_hanging)
 class _Budget:
     """What one fetch() may do: until when (time.monotonic) and whether private addresses are fine."""
 
     deadline: float
     seconds: float
     allow_private: bool
+    hang_after: float | None = None  # see fetch(); None: not watched
+    may_be_cut: bool = True
+    host: str = ""
+    cut: bool = False
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -180,7 +186,10 @@ class _Stream(httpcore.NetworkStream):
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+        budget = _budget.get()
+        if budget is None or budget.hang_after is None:
+            return self._inner.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+        return _watched_read(self._inner, max_bytes, timeout, budget)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._inner.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
@@ -195,6 +204,61 @@ class _Stream(httpcore.NetworkStream):
 
     def get_extra_info(self, info: str):
         return self._inner.get_extra_info(info)
+
+
+# --- one hanging fetch per host ----------------------------------------------------------
+
+# Per host, the watched fetches (fetch(hang_after=...)) that wait on the server longer than
+# their hang_after now. Two requests may be in flight to a host; if both hang (two dead
+# feeds of one publisher) the host's other URLs wait for the whole deadline. So a host
+# gets one hanging fetch at a time: a second is cut (FetchError HOST_HANGS), which its
+# caller can put behind the host's other work, and the host's other slot serves on.
+_hanging: dict[str, set[_Budget]] = defaultdict(set)
+
+
+def _watched_read(inner: httpcore.NetworkStream, max_bytes: int, timeout: float | None, budget: _Budget) -> bytes:
+    """A read in slices of HANG_SLICE, so it can see that it hangs, or that it was cut, meanwhile."""
+    began = time.monotonic()
+    try:
+        while True:
+            left = _clamp(None if timeout is None else timeout - (time.monotonic() - began), httpcore.ReadTimeout)
+            if left is not None and left <= 0:
+                raise httpcore.ReadTimeout("timed out")
+            try:
+                return inner.read(max_bytes, HANG_SLICE if left is None else min(left, HANG_SLICE))
+            except httpcore.ReadTimeout:
+                if left is not None and left <= HANG_SLICE:
+                    raise
+                if budget.cut or (time.monotonic() - began >= budget.hang_after and not _hangs(budget)):
+                    raise
+    finally:
+        _stops_hanging(budget)
+
+
+def _hangs(budget: _Budget) -> bool:
+    """Count the fetch as hanging on its host; False if it is to be cut instead."""
+    with _host_lock:
+        others = _hanging[budget.host]
+        if budget in others or not others:
+            others.add(budget)
+            return True
+        if budget.may_be_cut:
+            budget.cut = True
+            return False
+        for other in others:  # this one keeps the hanging place (the caller's one slow slot): the others go
+            if other.may_be_cut:
+                other.cut = True
+        others.add(budget)
+        return True
+
+
+def _stops_hanging(budget: _Budget) -> None:
+    with _host_lock:
+        others = _hanging.get(budget.host)
+        if others is not None:
+            others.discard(budget)
+            if not others:
+                del _hanging[budget.host]
 
 
 class _PinnedBackend(httpcore.NetworkBackend):
@@ -307,6 +371,7 @@ def _caused_by(exc: BaseException, kind: type) -> bool:
 
 def _once(url: str, headers: dict[str, str], max_bytes: int, budget: _Budget) -> Response:
     host = urlsplit(url).hostname or ""
+    budget.host = host
     slot = _slot(host)
     # The wait for a per-host slot counts against the deadline too: a fetch queued behind
     # a host that hangs gives up at its own deadline rather than after the others'.
@@ -328,6 +393,9 @@ def _once(url: str, headers: dict[str, str], max_bytes: int, budget: _Budget) ->
                         chunks.append(chunk)
                 return Response(url=str(r.url), status=r.status_code, headers=r.headers, content=b"".join(chunks))
         except httpx.TimeoutException:
+            if budget.cut:
+                raise FetchError(HOST_HANGS, f"{url}: cut after {budget.hang_after:g} s without an answer, "
+                                             f"while another fetch of {host} hangs") from None
             if budget.left() <= 0:
                 raise FetchError("timeout", f"{url} took longer than the {budget.seconds:g} s deadline") from None
             raise FetchError("timeout", f"{url} timed out") from None
@@ -350,11 +418,19 @@ def fetch(
     allow_private: bool | None = None,
     retries: int | None = None,
     backoff: float | None = None,
+    hang_after: float | None = None,
+    may_be_cut: bool = True,
 ) -> Response:
     """GET a URL within every bound. Raises FetchError; returns 2xx or 304 responses only.
 
     The whole call - lookups, connects, redirects, bodies and retries - ends by the
     deadline (settings.FETCH["deadline"], or the timeout when that is 0).
+
+    hang_after: seconds a read may wait for the server before the fetch counts as hanging
+    on its host. A host has one hanging fetch at a time (in this process): a watched fetch
+    that would be the second is cut with FetchError(HOST_HANGS), unless it may not be cut
+    (may_be_cut=False: the caller's one slot for feeds known to fail), and then the host's
+    other hanging fetch is cut instead.
     """
     conf = settings.FETCH
     max_bytes = conf["max_bytes"] if max_bytes is None else max_bytes
@@ -362,7 +438,8 @@ def fetch(
     backoff = conf.get("backoff", 1.0) if backoff is None else backoff
     allow_private = conf["allow_private"] if allow_private is None else allow_private
     seconds = conf.get("deadline") or conf["timeout"]
-    budget = _Budget(deadline=time.monotonic() + seconds, seconds=seconds, allow_private=allow_private)
+    budget = _Budget(deadline=time.monotonic() + seconds, seconds=seconds, allow_private=allow_private,
+                     hang_after=hang_after, may_be_cut=may_be_cut)
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
@@ -376,7 +453,7 @@ def fetch(
             try:
                 return _follow(url, headers, max_bytes, budget, conf["max_redirects"])
             except FetchError as exc:
-                if exc.kind not in TRANSIENT or attempt >= retries:
+                if exc.kind not in TRANSIENT or attempt >= retries or budget.cut:
                     raise
                 delay = backoff * 2**attempt if exc.retry_after is None else exc.retry_after
                 if delay > MAX_INLINE_WAIT:

@@ -102,9 +102,11 @@ def lock(article_ids) -> None:
     """Hold the rows of the articles whose lists this transaction rewrites. A list is deleted
     and inserted again, so on PostgreSQL two workers rewriting one list would otherwise both
     insert rank 0 and one would fail on the unique rank; taken in one statement in key order,
-    two such sets of locks can't deadlock. (SQLite runs one writing transaction at a time
-    and ignores FOR UPDATE.)"""
-    list(Article.objects.select_for_update().filter(pk__in=sorted(article_ids)).order_by("pk")
+    two such sets of locks can't deadlock. FOR NO KEY UPDATE, not FOR UPDATE: the new rows'
+    foreign keys take FOR KEY SHARE on the articles they name, which FOR UPDATE blocks, so two
+    workers whose lists named each other's article deadlocked at commit. (SQLite runs one
+    writing transaction at a time and ignores both.)"""
+    list(Article.objects.select_for_update(no_key=True).filter(pk__in=sorted(article_ids)).order_by("pk")
          .values_list("pk", flat=True))
 
 

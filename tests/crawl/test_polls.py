@@ -9,7 +9,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,89 @@ def test_broadsheet_run_processes_a_healthy_feed_while_a_hanging_one_waits_out_i
         run.send_signal(signal.SIGTERM)
         run.wait(timeout=30)
     assert "stopped" in log.read_text()
+
+
+def some_healthy_feeds(host, clock: Clock, count: int, seconds: float = 0.0) -> list[str]:
+    urls = []
+    for i in range(count):
+        host.expect_request(f"/healthy-{i}.xml").respond_with_handler(clock.slow(f"healthy feed {i}", seconds, rss([])))
+        urls.append(host.url_for(f"/healthy-{i}.xml"))
+    return urls
+
+
+@pytest.fixture
+def in_flight(monkeypatch):
+    """The most requests lib.http had in flight to one host at once (the client's count:
+    a fake server's handler sleeps on after the client has hung up), and under host + "/failing",
+    those to its failing feeds."""
+    from broadsheet.lib import http
+
+    now, most, lock = Counter(), Counter(), threading.Lock()
+    real = http._once
+
+    def counted(url, *args, **kwargs):
+        keys = [url.split("/")[2].split(":")[0]] + ([url.split("/")[2].split(":")[0] + "/failing"] if "/failing" in url else [])
+        with lock:
+            for key in keys:
+                now[key] += 1
+                most[key] = max(most[key], now[key])
+        try:
+            return real(url, *args, **kwargs)
+        finally:
+            with lock:
+                for key in keys:
+                    now[key] -= 1
+
+    monkeypatch.setattr(http, "_once", counted)
+    return most
+
+
+def poll_all(polls: Polls, until: float) -> None:
+    while polls.waiting and time.monotonic() < until:
+        polls.tick()
+        time.sleep(0.05)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hosts_healthy_feeds_are_polled_while_two_of_its_feeds_hang(other_host, database_queue, in_flight):
+    """Both of the host's slots went to its two hanging feeds (listed first), and its healthy
+    feeds waited for the whole deadline: the p99 of bench/crawl.py's healthy feeds."""
+    database_queue.FETCH = {**database_queue.FETCH, "per_host": 2, "hang_after": 0.5}
+    clock = Clock()
+    hanging = [add_feed(hanging_feed(other_host, clock, 6.0, f"hanging-{i}"), name="A publisher") for i in range(2)]
+    healthy = [add_feed(url, name="A publisher") for url in some_healthy_feeds(other_host, clock, 4)]
+    polls = Polls(size=4)
+    assert tasks.schedule_due(polls) == 6
+    poll_all(polls, clock.start + 15)
+    assert not polls.waiting
+    asked = [clock.seen[f"healthy feed {i}"] for i in range(4)]
+    assert max(asked) < 2.0, clock.seen  # not after the hanging feeds' 4 s deadline
+    assert in_flight[other_host.host] <= 2  # politeness: never more than 2 in flight to the host
+    for feed in hanging:
+        feed.refresh_from_db()
+        assert (feed.last_error_kind, feed.consecutive_failures, feed.claimed_until) == ("timeout", 1, None)
+    for feed in healthy:
+        feed.refresh_from_db()
+        assert feed.consecutive_failures == 0 and feed.last_success_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failing_feeds_go_after_their_hosts_healthy_ones_and_a_dead_host_costs_one_timeout(other_host, database_queue, in_flight):
+    database_queue.FETCH = {**database_queue.FETCH, "per_host": 2, "hang_after": 0.5}
+    clock = Clock()
+    failing = [add_feed(hanging_feed(other_host, clock, 6.0, f"failing-{i}"), name="A publisher") for i in range(3)]
+    Feed.objects.filter(pk__in=[f.pk for f in failing]).update(consecutive_failures=1)
+    for url in some_healthy_feeds(other_host, clock, 3, seconds=0.3):  # both slots busy a while
+        add_feed(url, name="A publisher")
+    polls = Polls(size=4)
+    tasks.schedule_due(polls)
+    poll_all(polls, clock.start + 15)
+    assert not polls.waiting
+    tried = [name for name in clock.seen if name.startswith("failing") and not name.endswith("answered")]
+    assert len(tried) == 1  # one timeout for the host in this pass; the others not tried again
+    assert clock.seen[tried[0]] > min(clock.seen[f"healthy feed {i}"] for i in range(3)) + 0.25  # after a healthy one's answer
+    assert time.monotonic() - clock.start < 4.0 + 2  # one deadline, not three
+    assert in_flight[other_host.host] == 2 and in_flight[other_host.host + "/failing"] == 1  # failing feeds one at a time
+    kinds = sorted(Feed.objects.filter(pk__in=[f.pk for f in failing]).values_list("last_error_kind", "consecutive_failures"))
+    assert kinds == [("timeout", 2)] * 3
+    assert Feed.objects.filter(last_error__startswith="timeout: not tried again").count() == 2

@@ -274,3 +274,29 @@ def test_on_redis_processing_goes_to_the_queue_workers_listen_to_first(feed, set
     assert Command().create_parser("broadsheet", "worker").parse_args([]).queue == "process,default"
     process.empty()
     default.empty()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="RQ's queues need Redis (REDIS_URL)")
+def test_on_redis_a_worker_takes_processing_before_the_fetches_queued_ahead_of_it(feed, settings, django_capture_on_commit_callbacks):
+    """Not starved: a thousand new feeds queue thousands of fetches; an article fetched meanwhile
+    is processed next, not after them."""
+    import django_rq
+    from rq import Queue
+
+    from broadsheet.crawl.management.commands.worker import rq_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["process", "default"]}}
+    for name in ("process", "default"):
+        django_rq.get_queue(name).empty()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.queue(tasks.fetch_article, [stored(feed, n).pk for n in range(5)])
+        fetched = stored(feed, 9)
+        tasks.queue(tasks.process_article, [fetched.pk])
+        tasks.queue(tasks.fetch_article, [stored(feed, 10).pk])
+    worker = rq_worker("test-priority", "process,default")  # the command's default queues
+    order = []
+    while (taken := Queue.dequeue_any(worker.queues, None, connection=worker.connection, job_class=worker.job_class)):
+        job, _ = taken
+        order.append((job.func_name.rsplit(".", 1)[-1], job.args[0]))
+    assert order[0] == ("process_article", fetched.pk)
+    assert [name for name, _ in order[1:]] == ["fetch_article"] * 6

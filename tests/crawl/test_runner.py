@@ -204,3 +204,38 @@ def test_a_few_pages_run_while_feeds_wait_so_extraction_is_never_idle():
     assert taken == ["a-page", "b-feed", "c-feed"]  # one page in flight, then feeds first, hosts in turn
     jobs.done("a", PAGE)
     assert jobs.take()[2] == "b-page"
+
+
+def test_a_hosts_slow_lane_runs_after_its_healthy_feeds_and_one_at_a_time():
+    from broadsheet.crawl.hosts import FEED, SLOW, HostQueue
+
+    jobs = HostQueue(per_host=2)
+    for i in range(3):
+        jobs.put(SLOW, "a", f"a-failing-{i}")
+    jobs.put(FEED, "a", "a-healthy")
+    taken = [jobs.take() for _ in range(2)]
+    assert [job for _, _, job in taken] == ["a-healthy", "a-failing-0"]  # the host's healthy feed first
+    waiting = threading.Thread(target=lambda: taken.append(jobs.take()))
+    waiting.start()
+    waiting.join(0.2)
+    assert waiting.is_alive()  # a slot is free (the healthy one answered), but one failing feed is in flight
+    jobs.done("a", FEED)
+    waiting.join(0.2)
+    assert waiting.is_alive()
+    jobs.done("a", SLOW)
+    waiting.join(1)
+    assert taken[-1][2] == "a-failing-1"
+
+
+def test_crawl_once_polls_a_hosts_healthy_feeds_while_two_of_its_feeds_hang(other_host, crawl_settings):
+    crawl_settings.FETCH = {**crawl_settings.FETCH, "timeout": 4.0, "deadline": 4.0, "per_host": 2, "hang_after": 0.5, "allow_private": True}
+    clock = Clock()
+    for i in range(2):  # listed first: without the cut both of the host's slots hang for 4 s
+        other_host.expect_request(f"/hang-{i}.xml").respond_with_handler(clock.slow(f"hanging feed {i}", 6.0, rss([])))
+        add_feed(other_host.url_for(f"/hang-{i}.xml"), name="A publisher")
+    for i in range(3):
+        other_host.expect_request(f"/ok-{i}.xml").respond_with_handler(clock.quick(f"healthy feed {i}", rss([]), "application/rss+xml"))
+        add_feed(other_host.url_for(f"/ok-{i}.xml"), name="A publisher")
+    summary = crawl_once()
+    assert max(clock.seen[f"healthy feed {i}"] for i in range(3)) < 2.0, clock.seen
+    assert (summary.feeds_ok, summary.feeds_failed, summary.errors["feed:timeout"]) == (3, 2, 2)

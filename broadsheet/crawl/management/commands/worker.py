@@ -94,6 +94,12 @@ def _run_database(name: str, queue: str, interval: float) -> None:
 
 
 def _run_rq(name: str, queue: str) -> None:
+    rq_worker(name, queue).work(with_scheduler=False, logging_level="WARNING")
+
+
+def rq_worker(name: str, queue: str):
+    """RQ's SimpleWorker on the named queues; RQ takes a job from the first queue listed that
+    has one (so "process,default": an article's processing before any waiting fetch)."""
     import django_rq.queues
     from django.db import close_old_connections
     from django_tasks_rq import Job
@@ -121,5 +127,4 @@ def _run_rq(name: str, queue: str) -> None:
                 close_old_connections()
 
     queues = django_rq.queues.get_queues(*queue.split(","), job_class=Job)
-    worker = Worker(queues, name=name, connection=queues[0].connection, job_class=Job)
-    worker.work(with_scheduler=False, logging_level="WARNING")
+    return Worker(queues, name=name, connection=queues[0].connection, job_class=Job)
