@@ -125,13 +125,13 @@ def rebuild_pg_search(connection) -> int:
     """The PostgreSQL search index rebuilt in one INSERT … SELECT, each article's document
     made as `search_reindex()` makes it: `schema.rebuild()`'s statement (the tags of all
     articles gathered in one GROUP BY), with the bench's own shortcut below.
-    tests/test_bench_fill.py holds it to the triggers' documents.
+    tests/search/test_rebuild.py holds it to the triggers' documents.
 
     The body's part (weight D, most of the work: to_tsvector over up to BODY_CHARS) is made
     once per distinct (configuration, body) and looked up: the same expression of the same
     inputs, so the same document, and the bench's bodies repeat (at 100k the per-article
     rebuild took 455 s). The GIN index is built after the rows, not entry by entry."""
-    from broadsheet.search.schema import BODY_CHARS
+    from broadsheet.search.schema import BODY_CHARS, pg_rebuild_statement
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE search_document")
@@ -154,20 +154,8 @@ def rebuild_pg_search(connection) -> int:
                   FROM articles_article WHERE status = 'ok' GROUP BY 1, 2) AS u
             JOIN articles_article a ON a.id = u.id""")
         cursor.execute("CREATE INDEX ON search_bodies (hash)")
-        cursor.execute("""
-            INSERT INTO search_document (article_id, document)
-            SELECT a.id,
-                   setweight(to_tsvector(search_config(a.language), search_fold(coalesce(a.title, ''))), 'A')
-                || setweight(to_tsvector(search_config(a.language), coalesce(t.names, '')), 'B')
-                || setweight(to_tsvector('simple', search_fold(s.name)), 'C')
-                || (SELECT b.document FROM search_bodies b
-                    WHERE b.hash = md5(a.body) AND b.cfg = search_config(a.language))
-            FROM articles_article a
-            JOIN sources_source s ON s.id = a.source_id
-            LEFT JOIN (SELECT x.article_id, string_agg(g.name, ' ' ORDER BY x.id) AS names
-                       FROM enrich_articletag x JOIN enrich_tag g ON g.id = x.tag_id GROUP BY x.article_id) t
-              ON t.article_id = a.id
-            WHERE a.status = 'ok'""")
+        cursor.execute(pg_rebuild_statement(
+            "(SELECT b.document FROM search_bodies b WHERE b.hash = md5(a.body) AND b.cfg = search_config(a.language))"))
         done = cursor.rowcount
         cursor.execute("DROP TABLE search_bodies")
         cursor.execute(f"SET maintenance_work_mem = '{PG_MAINTENANCE_MEM}'")

@@ -205,13 +205,19 @@ def install(connection) -> bool:
 # the tags of all articles gathered in one GROUP BY instead of a subquery each: calling
 # search_reindex() once per article (a plpgsql call each) had not finished 100k articles in
 # 30 minutes. tests/search/test_rebuild.py holds the two to the same documents.
-_PG_REBUILD = f"""
+PG_BODY_DOCUMENT = f"setweight(to_tsvector(search_config(a.language), search_fold(left(a.body, {BODY_CHARS}))), 'D')"
+
+
+def pg_rebuild_statement(body_document: str = PG_BODY_DOCUMENT) -> str:
+    """The INSERT … SELECT; `body_document` is the expression of an article's body part
+    (bench/fill.py passes a lookup of bodies it made once each)."""
+    return f"""
     INSERT INTO search_document (article_id, document)
     SELECT a.id,
            setweight(to_tsvector(search_config(a.language), search_fold(coalesce(a.title, ''))), 'A')
         || setweight(to_tsvector(search_config(a.language), coalesce(t.names, '')), 'B')
         || setweight(to_tsvector('simple', search_fold(s.name)), 'C')
-        || setweight(to_tsvector(search_config(a.language), search_fold(left(a.body, {BODY_CHARS}))), 'D')
+        || {body_document}
     FROM articles_article a
     JOIN sources_source s ON s.id = a.source_id
     LEFT JOIN (SELECT x.article_id, string_agg(g.name, ' ' ORDER BY x.id) AS names
@@ -229,7 +235,7 @@ def rebuild(connection) -> int:
             cursor.execute("SELECT count(*) FROM search_fts")
         else:
             cursor.execute("TRUNCATE search_document")
-            cursor.execute(_PG_REBUILD)
+            cursor.execute(pg_rebuild_statement())
             cursor.execute("SELECT count(*) FROM search_document")
         count = cursor.fetchone()[0]
     if count:
