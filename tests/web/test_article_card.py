@@ -40,11 +40,11 @@ def kinds() -> list[Article]:
 def test_the_card_is_the_included_templates_html(options):
     for item in kinds():
         expected = INCLUDED.render(Context({"article": item, **options}))
-        assert article_card(item, **{k: bool(v) for k, v in options.items()}) == expected, item.title
+        assert article_card(Context(), item, **{k: bool(v) for k, v in options.items()}) == expected, item.title
 
 
 def test_the_kinds_cover_what_the_card_can_show():
-    html = "".join(article_card(item, show_section=True, show_lead=True) for item in kinds())
+    html = "".join(article_card(Context(), item, show_section=True, show_lead=True) for item in kinds())
     for part in ('lang="sv"', "no-pic", "srcset=", 'class="icon"', "3 comments", "1 comment<",
                  'class="label"', "&lt;b&gt;Bold", "https://daily.example/no-title?x=1&amp;y=2", "word39 …",
                  "Only a teaser &lt;here&gt;"):
