@@ -106,8 +106,8 @@ def test_killed_workers_and_a_killed_run_leave_every_article_processed_exactly_o
         _, victim, pid = wait_for(lambda: next((s for s in steps(env) if s[0] == "start"), None), 60, "processing", log)
         os.kill(pid, signal.SIGKILL)
         killed = time.monotonic()
-        wait_for(lambda: f"task worker pid {pid} exited with status -9; started pid" in log.read_text(), 10,
-                 "restart of the killed worker", log)
+        wait_for(lambda: f"task worker pid {pid} exited with status -9; started pid" in log.read_text(), 30,
+                 "restart of the killed worker", log)  # generous: a loaded box notices late
         # 2. kill -9 the whole `run` before the dead worker's lease ends, with articles still queued,
         # and start it again: the new scheduler hands the dead worker's article on.
         os.kill(run.pid, signal.SIGKILL)
