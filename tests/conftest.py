@@ -24,10 +24,14 @@ def _fetch_settings(settings):
     """Fetch from loopback test servers, with quick backoff, and no cache carried between tests."""
     from django.core.cache import cache
 
+    from broadsheet.web.pagecache import forget_local
+
     settings.FETCH = {**settings.FETCH, "allow_private": True, "backoff": 0.01, "timeout": 5.0}
     cache.clear()
+    forget_local()
     yield
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,6 @@ Anything it cannot decide cheaply (a bad Host header, say) goes to Django.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIRequest
 
 from broadsheet.web import pagecache
@@ -42,7 +41,7 @@ def cached_entry(request) -> dict | None:
     if not pagecache.is_anonymous(request):
         return None
     try:
-        stored = cache.get(pagecache._key(request, pagecache._version()))
+        stored = pagecache.stored_page(pagecache._key(request, pagecache._version()))
     except Exception:  # DisallowedHost and the like: Django's answer, not ours
         return None
     return stored if stored is not None and "headers" in stored else None
