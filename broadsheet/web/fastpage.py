@@ -14,7 +14,7 @@ two cannot disagree:
   no Authorization header);
 - the key is pagecache's key (host, full path and whatever else it holds, such as a
   reader's language pick) under the current page version, so a version bump (a new
-  article, story or comment) makes every entry unreachable at once;
+  article, story or comment) makes every entry unreachable (within a second in other processes, see pagecache._Local);
 - only entries that went through the whole middleware stack once ("headers" present),
   so a fast-path answer carries the same CSP, X-Frame-Options, Cache-Control, ETag,
   Last-Modified and Vary headers as the page had when it was rendered.

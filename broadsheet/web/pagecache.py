@@ -2,10 +2,10 @@
 this process's memory).
 
 A reader with no session cookie (and no pending messages) is anonymous without a database
-query, so a cached page costs two cache reads: the version and the page. The key holds a
+query, so a cached page costs at most two cache reads: the version and the page. The key holds a
 version that `bump_version()` changes whenever a story is recounted or a comment changes
 (and the reader's language pick from its cookie, web/languages.py), so a new article
-shows at the next request in every process that shares the cache; the timeout
+shows within a second in every process that shares the cache; the timeout
 (BROADSHEET_PAGE_CACHE_SECONDS) bounds staleness where it is not shared (the local-memory
 default, where a task worker's bump does not reach the web processes).
 
