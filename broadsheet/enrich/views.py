@@ -6,13 +6,12 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.core import is_ratelimited
 
 from broadsheet.articles.models import Article
-from broadsheet.enrich import coverage, questions
+from broadsheet.enrich import coverage, questions, tag_page
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
 from broadsheet.enrich.pipeline import story_articles, story_articles_of, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
@@ -133,66 +132,9 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError:
         return _bad_cursor(request)
     chosen = languages.pick(request)
-    items, loose, older = tagged(found.pk, before, PER_PAGE, chosen)
+    items, loose, older = tag_page.tagged(found.pk, before, PER_PAGE, chosen, _visible())
     return render(request, "enrich/tag.html", {"tag": found, "cards": items, "older": older, "paged": before,
                                                "loose": loose, "heading": f"Latest news with #{found.name}",
                                                **_picker(chosen, items)})
 
 
-WINDOW = 4  # tag rows read at most for a page, in pages: a bound, as the source page's (web.cards.by_source)
-
-
-def tagged(tag_id: int, before, size: int, chosen: str):
-    """A page of a tag: (story cards, loose articles, cursor of the next page or None).
-
-    The tag's newest rows come from the (tag, published, article) index in order, each with
-    its story from the members' key, and the read stops after size × WINDOW rows: a bounded
-    read however many articles carry the tag (it read all of them, then sorted their stories,
-    ~600 rows at a million articles). Each story or storyless article counts once, where its
-    newest tagged article stands; the cursor is the (published, article) of the last row the
-    page used. A story whose tagged articles are far apart in time can so come again on a
-    later page, as on a publisher's page. Never the article table for a placed article: its
-    rows (body, vector) are the largest of the database."""
-    from broadsheet.api.forms import make_cursor
-    from broadsheet.stories.models import Member
-    from broadsheet.web import cards, languages
-
-    rows = ArticleTag.objects.filter(tag_id=tag_id)
-    if before is not None:
-        when, pk = before
-        # A range on published (not an OR of two), so the index serves it.
-        rows = rows.filter(published__lte=when).exclude(published=when, article_id__gte=pk)
-    story = Member.objects.filter(article_id=OuterRef("article_id")).values("story_id")
-    rows = list(rows.annotate(story=Subquery(story)).order_by("-published", "-article_id")
-                .values_list("published", "article_id", "story")[: size * WINDOW])
-    order, known = [], set()  # (("s", story id) or ("a", article id), index of its first row)
-    for i, (_, article_id, story_id) in enumerate(rows):
-        key = ("s", story_id) if story_id is not None else ("a", article_id)
-        if key not in known:
-            known.add(key)
-            order.append((key, i))
-    # The candidates' rows, a page's worth at a time (one more to know where the next page
-    # starts), until the page is full: a story not listed or in a language not picked, or an
-    # article not visible, leaves its place to the next.
-    stories, articles, kept, start = {}, {}, [], 0
-    while len(kept) <= size and start < len(order):
-        chunk = order[start: start + size + 1 - len(kept)]
-        start += len(chunk)
-        story_ids = [key[1] for key, _ in chunk if key[0] == "s"]
-        article_ids = [key[1] for key, _ in chunk if key[0] == "a"]
-        if story_ids:
-            stories.update((row[0], row) for row in
-                           languages.limit(cards.listed(), chosen).filter(pk__in=story_ids).order_by())
-        if article_ids:
-            articles.update((a.pk, a) for a in languages.limit(_visible(), chosen).filter(pk__in=article_ids)
-                            .order_by().defer("embedding"))
-        kept += [(key, i) for key, i in chunk if key[1] in (stories if key[0] == "s" else articles)]
-    older = None
-    if len(kept) > size:
-        last = rows[kept[size][1] - 1]  # the next page starts at the first row of the item that did not fit
-        older = make_cursor(last[0], last[1])
-    elif len(rows) == size * WINDOW:  # the read was cut before the page filled
-        older = make_cursor(rows[-1][0], rows[-1][1])
-    page = kept[:size]
-    return (cards.build([stories[key[1]] for key, _ in page if key[0] == "s"]),
-            [articles[key[1]] for key, _ in page if key[0] == "a"], older)
