@@ -63,9 +63,9 @@ def test_the_tag_page_reads_a_page_of_the_tags_rows_not_all_of_them(client, sett
         assert len(plans) == 1, plans
         top = plans[0]
         assert top["Node Type"] == "Limit", top
-        driver = [child for child in top["Plans"] if child.get("Parent Relationship") == "Outer"]
-        assert len(driver) == 1, top
-        scan = driver[0]
+        scan = top["Plans"][0]  # down the outer side of the joins to what drives them, in order
+        while scan["Node Type"] == "Nested Loop":
+            scan = next(child for child in scan["Plans"] if child.get("Parent Relationship") == "Outer")
         assert scan["Node Type"] in ("Index Scan", "Index Only Scan") and scan["Index Name"] == "articletag_tag_pub", scan
         assert scan["Actual Rows"] <= 16, scan
         assert not [n["Node Type"] for n in _nodes(top) if n["Node Type"] in ("Sort", "Aggregate", "HashAggregate")]
