@@ -121,3 +121,25 @@ def test_the_tag_page_reads_a_page_of_the_tags_newest_rows_from_its_index_and_st
                 cursor.execute("EXPLAIN QUERY PLAN " + sql)
                 first = cursor.fetchall()[0][-1]
                 assert "USING COVERING INDEX articletag_tag_pub (tag_id=?" in first, (first, sql)
+
+
+def test_the_tag_feed_reads_the_tags_newest_rows_from_its_index_then_those_articles(client, analyzed):
+    """Joined to the articles, the feed read every article of the tag and sorted them."""
+    from broadsheet.enrich.models import ArticleTag, Tag
+
+    tag = Tag.objects.create(key="parade", name="Parade")
+    ArticleTag.objects.bulk_create(ArticleTag(article=item, tag=tag) for item in analyzed)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("UPDATE sqlite_stat1 SET stat = '1000000' || substr(stat, instr(stat || ' ', ' ')) "
+                       f"WHERE tbl IN ({', '.join(repr(t) for t in BIG)})")
+        cursor.execute("ANALYZE sqlite_schema")
+    with CaptureQueriesContext(connection) as queries:
+        reply = client.get("/feeds/tag/parade/")
+    assert reply.status_code == 200 and analyzed[0].title in reply.content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if "enrich_articletag" in q["sql"]]
+    assert len(reads) == 1 and " LIMIT " in reads[0], reads
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + reads[0])
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert steps == ["SEARCH enrich_articletag USING COVERING INDEX articletag_tag_pub (tag_id=?)"], steps
