@@ -99,7 +99,7 @@ def fill(n: int, seed: int = 0) -> list[str]:
                                         section=names[i % len(names)], language="en"))
                 members.append(dict(article_id=aid, story_id=sid, published=published, source_id=i % 300 + 1))
                 for rank, tag in enumerate(rng.sample(range(1, 1001), 2)):
-                    tags.append(dict(id=2 * i + rank + 1, article_id=aid, tag_id=tag, rank=rank))
+                    tags.append(dict(id=2 * i + rank + 1, article_id=aid, tag_id=tag, rank=rank, published=published))
             with transaction.atomic():
                 for model, rows in ((Article, articles), (Story, stories), (Member, members), (ArticleTag, tags)):
                     insert(model, rows)

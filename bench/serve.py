@@ -131,7 +131,8 @@ def fill(n: int, seed: int = 13) -> dict:
                                     source_id=src))
                 enrich.append(dict(article_id=a["id"], section=section, hashtags=["Tag1", "Tag2"]))
                 for rank, t in enumerate(rng.sample(range(1, TAGS + 1), 3)):
-                    tags.append(dict(id=3 * i + rank + 1, article_id=a["id"], tag_id=t, rank=rank))
+                    tags.append(dict(id=3 * i + rank + 1, article_id=a["id"], tag_id=t, rank=rank,
+                                     published=a["published"]))  # else a trigger looks it up, row by row
                 if i > 3:
                     for rank in range(3):
                         related.append(dict(id=3 * i + rank + 1, article_id=a["id"], other_id=a["id"] - rank - 1,

@@ -6,13 +6,12 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_ratelimit.core import is_ratelimited
 
 from broadsheet.articles.models import Article
-from broadsheet.enrich import coverage, questions
+from broadsheet.enrich import coverage, questions, tag_page
 from broadsheet.enrich.models import ArticleEnrichment, ArticleTag, Tag
 from broadsheet.enrich.pipeline import story_articles, story_articles_of, story_key, story_summary
 from broadsheet.enrich.tags import key as tag_key
@@ -118,13 +117,11 @@ def story_ask(request: HttpRequest, pk: int) -> HttpResponse:
 @read_only
 @cache_anonymous
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    """The stories with an article carrying the tag, each once (its card groups its
-    articles), newest first, keyset-paged like a section; on the first page, below them,
-    tagged articles not yet placed in a story."""
+    """The stories and the not yet placed articles carrying the tag, each once, in the order
+    of their newest tagged article (the stories first, then the articles), keyset-paged."""
     from django.core.exceptions import ValidationError
 
-    from broadsheet.stories.models import Member
-    from broadsheet.web import cards, languages
+    from broadsheet.web import languages
     from broadsheet.web.views import _bad_cursor, _cursor, _picker
 
     found = Tag.objects.filter(key=tag_key(slug)).first()
@@ -134,21 +131,10 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         before = _cursor(request)
     except ValidationError:
         return _bad_cursor(request)
-    # From the tag's rows to the members by article id, never through the article table: its
-    # rows (body, vector) are the largest of the database, and at a million articles reading
-    # one per tagged article at random was most of this page's cost (110 ms).
     chosen = languages.pick(request)
-    tagged = ArticleTag.objects.filter(tag=found).values("article_id")
-    stories = Member.objects.filter(article_id__in=tagged).values("story_id")
-    items, older = cards.page(languages.limit(cards.listed(), chosen).filter(pk__in=stories), before, PER_PAGE)
-    loose = []
-    if not before:
-        # Tagged articles in no story yet: found on the tag's rows and the members' index, then
-        # only those articles read.
-        alone = list(ArticleTag.objects.filter(tag=found).filter(~Exists(Member.objects.filter(
-            article_id=OuterRef("article_id")))).values_list("article_id", flat=True))
-        loose = list(languages.limit(_visible(), chosen).filter(pk__in=alone).order_by("-published")
-                     .defer("embedding")[:PER_PAGE])
+    items, loose, older = tag_page.tagged(found.pk, before, PER_PAGE, chosen, _visible())
     return render(request, "enrich/tag.html", {"tag": found, "cards": items, "older": older, "paged": before,
                                                "loose": loose, "heading": f"Latest news with #{found.name}",
                                                **_picker(chosen, items)})
+
+

@@ -86,10 +86,12 @@ def _plans(client, url: str) -> list[str]:
     return found
 
 
-def test_the_tag_page_reads_the_tags_rows_from_its_index_alone(client, analyzed):
-    """A tag's (tag, article) pairs come from the covering index, in both of the page's
-    queries: through the tag_id index each pair was a row read at random from the table
-    (~600 for a tag at a million articles)."""
+def test_the_tag_page_reads_a_page_of_the_tags_newest_rows_from_its_index_and_stops(client, analyzed):
+    """The tag's newest (time, article) pairs from the (tag, published, article) index in its
+    order, cut by a LIMIT, each with its story by the members' key; no sort anywhere, on the
+    first page or a deep one. Before, the page read every row of the tag (~600 at a million
+    articles) and sorted their stories."""
+    from broadsheet.api.forms import make_cursor
     from broadsheet.enrich.models import ArticleTag, Tag
 
     tag = Tag.objects.create(key="parade", name="Parade")
@@ -99,15 +101,45 @@ def test_the_tag_page_reads_the_tags_rows_from_its_index_alone(client, analyzed)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         # As at a million articles with 5,000 tags: 3,000,000 rows, ~600 a tag.
-        cursor.execute("UPDATE sqlite_stat1 SET stat = CASE WHEN idx = 'articletag_tag_article' THEN '3000000 600 1' "
+        cursor.execute("UPDATE sqlite_stat1 SET stat = CASE WHEN idx = 'articletag_tag_pub' THEN '3000000 600 1 1' "
                        "WHEN idx LIKE 'enrich_articletag_tag_id%' THEN '3000000 600' "
                        "WHEN idx LIKE 'enrich_articletag_article_id%' THEN '3000000 3' ELSE '3000000 3 1' END "
                        "WHERE tbl = 'enrich_articletag'")
         cursor.execute("UPDATE sqlite_stat1 SET stat = '1000000' || substr(stat, instr(stat || ' ', ' ')) "
                        f"WHERE tbl IN ({', '.join(repr(t) for t in BIG if t != 'enrich_articletag')})")
         cursor.execute("ANALYZE sqlite_schema")
-    steps = [step for step in _plans(client, "/tag/parade/") if "enrich_articletag" in step or " U0 " in step
-             or step.endswith("(tag_id=?)")]
-    tag_steps = [step for step in steps if "(tag_id=?)" in step]
-    assert len(tag_steps) == 2, steps
-    assert all("USING COVERING INDEX articletag_tag_article" in step for step in tag_steps), tag_steps
+    deep = analyzed[20]
+    for url in ("/tag/parade/", f"/tag/parade/?before={make_cursor(deep.published, deep.pk)}"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        reads = [q["sql"] for q in queries.captured_queries if "enrich_articletag" in q["sql"]]
+        assert reads and all(" LIMIT " in sql for sql in reads), reads  # a page at a time, then more if needed
+        steps = _plans(client, url)
+        assert not [step for step in steps if "TEMP B-TREE" in step or step.startswith("SCAN")], steps
+        with connection.cursor() as cursor:
+            for sql in reads:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                first = cursor.fetchall()[0][-1]
+                assert "USING COVERING INDEX articletag_tag_pub (tag_id=?" in first, (first, sql)
+
+
+def test_the_tag_feed_reads_the_tags_newest_rows_from_its_index_then_those_articles(client, analyzed):
+    """Joined to the articles, the feed read every article of the tag and sorted them."""
+    from broadsheet.enrich.models import ArticleTag, Tag
+
+    tag = Tag.objects.create(key="parade", name="Parade")
+    ArticleTag.objects.bulk_create(ArticleTag(article=item, tag=tag) for item in analyzed)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("UPDATE sqlite_stat1 SET stat = '1000000' || substr(stat, instr(stat || ' ', ' ')) "
+                       f"WHERE tbl IN ({', '.join(repr(t) for t in BIG)})")
+        cursor.execute("ANALYZE sqlite_schema")
+    with CaptureQueriesContext(connection) as queries:
+        reply = client.get("/feeds/tag/parade/")
+    assert reply.status_code == 200 and analyzed[0].title in reply.content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if "enrich_articletag" in q["sql"]]
+    assert len(reads) == 1 and " LIMIT " in reads[0], reads
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + reads[0])
+        steps = [row[-1] for row in cursor.fetchall()]
+    assert steps == ["SEARCH enrich_articletag USING COVERING INDEX articletag_tag_pub (tag_id=?)"], steps
