@@ -19,6 +19,8 @@ from broadsheet.api.forms import make_cursor
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_count_ids
 from broadsheet.lib import paths
+from broadsheet.lib.prepared import prepared
+from broadsheet.web import languages
 from broadsheet.stories.models import Member, Story
 from broadsheet.web.sections import slug_for
 
@@ -147,20 +149,43 @@ def page(rows, before, size: int) -> tuple[list[Card], str | None]:
     return cards, (cards[-1].cursor if more and cards else None)
 
 
-def by_source(source_id: int, before, size: int, stories=None) -> tuple[list[Card], str | None]:
-    """A publisher's stories, newest report first, each once: from its members (keyset on
-    the member's (published, article id)), a bounded read however many it has. `stories`
-    (listed() narrowed, e.g. to a language) may leave a page short; its cursor still holds."""
+@prepared(Member)
+def _source_members(source_id, *cursor, shape):
+    """A publisher's newest member rows, after the cursor if given (shape: (cursor given, how many))."""
     members = Member.objects.filter(source_id=source_id)
-    if before is not None:
-        when, pk = before
+    if cursor:
+        when, pk = cursor
         members = members.filter(published__lte=when).exclude(published=when, article_id__gte=pk)
     # In the index's order, with no join: joined to the article (for its status), SQLite read
-    # all the publisher's members and sorted them. Hidden articles are dropped here instead.
-    rows = list(members.order_by("-published", "-article_id").values_list("story_id", "published", "article_id")
-                [: size * 4])
-    statuses = Article.objects.filter(pk__in=[r[2] for r in rows]).order_by().values_list("pk", "status")
-    visible = {pk for pk, status in statuses if status == Article.Status.OK}
+    # all the publisher's members and sorted them. Hidden articles are dropped after.
+    return members.order_by("-published", "-article_id").values_list("story_id", "published", "article_id")[: shape[1]]
+
+
+@prepared(Article)
+def _visible(*ids, shape=()):
+    """Which of these articles are shown. Always as many ids (padded with 0, no article's id),
+    so that it is one statement, compiled once."""
+    return Article.objects.filter(pk__in=ids, status=Article.Status.OK).order_by().values_list("pk")
+
+
+@prepared(Story)
+def _stories(*ids, shape):
+    """Story rows (FIELDS) of these ids in the languages `shape` (languages.Allowed, or None
+    for any); padded with 0 as _visible's."""
+    return (listed().filter(shape.q()) if shape is not None else listed()).filter(pk__in=ids)
+
+
+def _padded(ids: list[int], size: int) -> list[int]:
+    return ids + [0] * (size - len(ids))
+
+
+def by_source(source_id: int, before, size: int, allowed: languages.Allowed | None = None
+              ) -> tuple[list[Card], str | None]:
+    """A publisher's stories, newest report first, each once: from its members (keyset on
+    the member's (published, article id)), a bounded read however many it has. `allowed` (the
+    languages kept, languages.allowed(pick)) may leave a page short; its cursor still holds."""
+    rows = _source_members(source_id, *(before or ()), shape=(before is not None, size * 4)).all()
+    visible = {pk for pk, in _visible(*_padded([r[2] for r in rows], size * 4)).rows()}
     order: list[int] = []
     next_cursor, seen = None, None  # seen: the last member row this page consumed
     for story_id, published, article_id in rows:
@@ -173,5 +198,5 @@ def by_source(source_id: int, before, size: int, stories=None) -> tuple[list[Car
     else:
         if len(rows) == size * 4:  # the read was cut before a page of distinct stories filled
             next_cursor = make_cursor(*seen)
-    found = {row[0]: row for row in (stories if stories is not None else listed()).filter(pk__in=order)}
+    found = {row[0]: row for row in _stories(*_padded(order, size), shape=allowed).rows()}
     return build([found[pk] for pk in order if pk in found]), next_cursor

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from broadsheet.api.forms import CursorField
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
+from broadsheet.lib.prepared import prepared
 from broadsheet.sources.models import Source
 from broadsheet.web import cards, languages
 from broadsheet.web.pagecache import cache_anonymous
@@ -118,16 +119,23 @@ def section(request, slug: str):
                                              "section": name, **_picker(chosen, items)})
 
 
+@prepared(Source)
+def _publisher(pk, *, shape=()):
+    return Source.objects.filter(pk=pk)
+
+
 @read_only
 @cache_anonymous
 def source(request, pk: int):
-    publisher = get_object_or_404(Source, pk=pk)
+    publisher = next(_publisher(pk).rows(), None)
+    if publisher is None:
+        raise Http404("No such source")
     try:
         before = _cursor(request)
     except ValidationError:
         return _bad_cursor(request)
     chosen = languages.pick(request)
-    items, older = cards.by_source(publisher.pk, before, PER_PAGE, languages.limit(cards.listed(), chosen))
+    items, older = cards.by_source(publisher.pk, before, PER_PAGE, languages.allowed(chosen))
     return render(request, "web/list.html", {"heading": publisher.name, "cards": items, "older": older,
                                              "paged": before, "publisher": publisher, **_picker(chosen, items)})
 
@@ -158,13 +166,18 @@ def pick_languages(request):
     return response
 
 
+@prepared(Article)
+def _article(pk, *, shape=()):
+    # The story with the membership, and the AI panel's enrichment: the sidebar, the panel and
+    # the lists below read them from here (one query, not one per block).
+    return (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture", "enrichment")
+            .defer("embedding")[:1])
+
+
 @read_only
 @cache_anonymous
 def article(request, pk: int):
-    # The story with the membership, and the AI panel's enrichment: the sidebar, the panel and
-    # the lists below read them from here (one query, not one per block).
-    item = (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture", "enrichment")
-            .defer("embedding").first())
+    item = next(_article(pk).rows(), None)
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
         # A copy (or a former original that an earlier report displaced) lives on as its original.
         return redirect("web:article", item.duplicate_of_id)

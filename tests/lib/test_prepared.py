@@ -1,0 +1,95 @@
+"""lib/prepared: a queryset compiled once gives what the queryset gives, with any arguments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from broadsheet.articles.models import Article
+from broadsheet.lib.prepared import prepared
+from broadsheet.stories.models import Member, Related
+from tests.web.factories import article, source
+
+pytestmark = pytest.mark.django_db
+
+built = []
+
+
+@prepared(Related)
+def _related(article_id, *, shape=()):
+    built.append(shape)
+    rows = Related.objects.filter(article_id=article_id).select_related("other__source").order_by("rank")
+    return rows.exclude(other__section="Sport") if shape == "no sport" else rows
+
+
+@prepared(Member)
+def _members(source_id, when, *, shape=()):
+    return (Member.objects.filter(source_id=source_id, published__lt=when).order_by("-published")
+            .values_list("article_id", "published", "story_id"))
+
+
+def _fields(obj):
+    return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+
+def _related_pair():
+    one, two, three = (article(f"Report {n}", hours_ago=n, section="Sport" if n == 3 else "News") for n in (1, 2, 3))
+    for rank, other in enumerate((two, three)):
+        Related.objects.create(article=one, other=other, rank=rank, similarity=0.5)
+    Related.objects.create(article=two, other=one, rank=0, similarity=0.5)
+    return one, two, three
+
+
+def test_it_gives_the_instances_and_select_related_objects_the_queryset_gives():
+    one, two, _ = _related_pair()
+    for target in (one, two, one):
+        expected = list(Related.objects.filter(article_id=target.pk).select_related("other__source").order_by("rank"))
+        found = _related(target.pk).all()
+        assert [_fields(r) for r in found] == [_fields(r) for r in expected] and found
+        assert [_fields(r.other) for r in found] == [_fields(r.other) for r in expected]
+        assert [_fields(r.other.source) for r in found] == [_fields(r.other.source) for r in expected]
+        assert all(not r._state.adding and r._state.db == "default" for r in found)
+
+
+def test_it_gives_the_values_list_rows_with_their_types_for_a_time_argument():
+    publisher = source()
+    made = [article(f"Item {n}", hours_ago=n, publisher=publisher) for n in range(1, 5)]
+    for when in (timezone.now(), made[1].published, made[2].published + timedelta(seconds=1)):
+        expected = list(Member.objects.filter(source_id=publisher.pk, published__lt=when).order_by("-published")
+                        .values_list("article_id", "published", "story_id"))
+        assert _members(publisher.pk, when).all() == expected
+    assert len(_members(publisher.pk, made[1].published).all()) == 2
+
+
+def test_it_compiles_once_for_each_shape_and_runs_no_compiler_after():
+    one, two, _ = _related_pair()
+    _related(one.pk), _related(two.pk)
+    built.clear()
+    calls = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        calls.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = counted
+    try:
+        assert len(_related(one.pk).all()) == 2 and len(_related(two.pk).all()) == 1
+        assert len(_related(one.pk, shape="no sport").all()) == 1  # another statement for another shape
+    finally:
+        SQLCompiler.as_sql = original
+    assert built == ["no sport"] and calls == [Related]
+
+
+def test_it_refuses_an_argument_the_statement_does_not_hold_and_a_bool():
+    @prepared(Article)
+    def ignores(pk, *, shape=()):
+        return Article.objects.filter(status="ok")
+
+    with pytest.raises(ValueError, match="argument 0 is not in the statement"):
+        ignores(1)
+    with pytest.raises(TypeError):
+        ignores(True)
