@@ -103,8 +103,9 @@ def test_a_list_page_costs_the_same_queries_with_four_times_the_rows(client, set
     assert _queries(client, target) == small <= 16
 
 
-@pytest.mark.parametrize("url", ["/article/{article}/", "/source/{source}/", "/source/{source}/?before={cursor}"])
-def test_the_article_and_source_pages_build_no_statement_after_their_first_view(client, settings, url):
+@pytest.mark.parametrize("url", ["/article/{article}/", "/source/{source}/", "/source/{source}/?before={cursor}",
+                                 "/api/articles?limit=50", "/api/articles?source={source}&cursor={cursor}"])
+def test_the_article_source_and_api_list_pages_build_no_statement_after_their_first_view(client, settings, url):
     """Their statements are compiled once per connection (lib/prepared): the ORM's building of
     them was most of these pages' time. Asserted on the compiler itself, so a query added
     through the ORM on these pages shows here."""
