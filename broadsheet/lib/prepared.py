@@ -77,15 +77,20 @@ class _Statement:
         elif self.kind is not ValuesListIterable or (queryset.query.annotation_select or queryset.query.extra_select):
             raise ValueError("prepared: model querysets and plain values_list() only")
 
-    def execute(self, args) -> list:
+    def execute(self, args):
+        """An open cursor on the statement's rows (the caller closes it)."""
         params = list(self.params)
         for where, adapt, value in zip(self.slots, self.adapt, args):
             value = adapt(value)
             for n in where:
                 params[n] = value
-        with connections[self.db].cursor() as cursor:
+        cursor = connections[self.db].cursor()
+        try:
             cursor.execute(self.sql, params)
-            return cursor.fetchall()
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor
 
     def convert(self, rows):
         """The queryset's results for the fetched rows, one at a time."""
@@ -111,13 +116,23 @@ def _adapter(value, connection):
 
 
 class Run:
-    """The rows of one call: `.all()` a list of results, `.rows()` converted as they are read."""
+    """The rows of one call: `.all()` a list of results; `.rows(chunk)` converted as they are
+    read, `chunk` rows fetched at a time (what QuerySet.iterator(chunk) reads: a loop that stops
+    early leaves the rest unread)."""
 
-    def __init__(self, statement: _Statement, fetched: list):
-        self.statement, self.fetched = statement, fetched
+    def __init__(self, statement: _Statement, cursor):
+        self.statement, self.cursor = statement, cursor
 
-    def rows(self):
-        return self.statement.convert(self.fetched)
+    def rows(self, chunk: int = 0):
+        cursor = self.cursor
+        try:
+            if not chunk:
+                yield from self.statement.convert(cursor.fetchall())
+                return
+            while fetched := cursor.fetchmany(chunk):
+                yield from self.statement.convert(fetched)
+        finally:
+            cursor.close()
 
     def all(self) -> list:
         return list(self.rows())

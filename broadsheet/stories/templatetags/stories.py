@@ -64,10 +64,9 @@ def read_more(article: Article) -> list[Article]:
     if article.section:
         same = _more(article.pk, *story, article.section, shape=(member is not None, "same", allowed)).all()
     elsewhere, seen = [], {article.section}
-    # The 40 rows are read at once (small columns); an Article is made only for those looked at:
-    # the three sections are usually found in the first rows.
+    # Read in small chunks: the three sections are usually found in the first rows of the 40.
     section = [article.section] if article.section else []
-    for item in _more(article.pk, *story, *section, shape=(member is not None, "elsewhere", allowed)).rows():
+    for item in _more(article.pk, *story, *section, shape=(member is not None, "elsewhere", allowed)).rows(8):
         if item.section not in seen:
             seen.add(item.section)
             elsewhere.append(item)
