@@ -104,8 +104,9 @@ def test_a_list_page_costs_the_same_queries_with_four_times_the_rows(client, set
 
 
 @pytest.mark.parametrize("url", ["/article/{article}/", "/source/{source}/", "/source/{source}/?before={cursor}",
-                                 "/api/articles?limit=50", "/api/articles?source={source}&cursor={cursor}"])
-def test_the_article_source_and_api_list_pages_build_no_statement_after_their_first_view(client, settings, url):
+                                 "/api/articles?limit=50", "/api/articles?source={source}&cursor={cursor}",
+                                 "/story/{story}/"])
+def test_the_article_source_story_and_api_list_pages_build_no_statement_after_their_first_view(client, settings, url):
     """Their statements are compiled once per connection (lib/prepared): the ORM's building of
     them was most of these pages' time. Asserted on the compiler itself, so a query added
     through the ORM on these pages shows here."""
@@ -114,9 +115,12 @@ def test_the_article_source_and_api_list_pages_build_no_statement_after_their_fi
     settings.PAGE_CACHE_SECONDS = 0
     publisher = source()
     items = [article(f"Match {i}", section="Sports", hours_ago=i + 1, publisher=publisher) for i in range(3)]
-    story_of(items[0], article("Report", section="Sports", publisher=source("Paper", "https://paper.example/")))
+    story = story_of(items[0], article("Report", section="Sports", publisher=source("Paper", "https://paper.example/")))
+    article("Match 0, again", publisher=source("Copier", "https://copier.example/"), status=Article.Status.DUPLICATE,
+            duplicate_of=items[0], story=False)
     Related.objects.create(article=items[0], other=items[1], rank=0, similarity=0.5)
-    target = url.format(article=items[0].pk, source=publisher.pk, cursor=make_cursor(items[0].published, items[0].pk))
+    target = url.format(article=items[0].pk, source=publisher.pk, cursor=make_cursor(items[0].published, items[0].pk),
+                        story=story.pk)
     first = client.get(target).content
     compiled = []
     original = SQLCompiler.as_sql
@@ -132,6 +136,7 @@ def test_the_article_source_and_api_list_pages_build_no_statement_after_their_fi
         SQLCompiler.as_sql = original
     assert again.status_code == 200 and b"Match" in again.content and compiled == []
     assert again.content == first  # the same page from the compiled statements
+    assert b"also in</span> <a" in again.content or "/story/" not in url  # the story page draws the copy
 
 
 @pytest.mark.parametrize("seconds", [5, 61, 3600 * 2, 86400 * 3, 86400 * 15, 86400 * 40, 86400 * 800])

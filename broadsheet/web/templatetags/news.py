@@ -287,15 +287,17 @@ def timeline_items(items) -> str:
 
 
 @register.simple_tag
-def coverage_items(items) -> str:
+def coverage_items(items, copies=None) -> str:
     """The story page's articles of one source, each with its time and its copies elsewhere
-    (`copies` prefetched), as timeline_items builds its list."""
+    (`copies`: {article id: its copies}, else each item's `copies` prefetched), as
+    timeline_items builds its list."""
     now, zone, parts = timezone.now(), timezone.get_current_timezone(), []
     for item in items:
         when = _time_html(item.published, now, zone) if item.published else ""
-        copies = "".join(f' <a class="meta" href="{_esc(copy.url)}" rel="noopener">{_esc(copy.source.name)}</a>'
-                         for copy in item.copies.all())
-        also = f' <span class="meta">also in</span>{copies}' if copies else ""
+        found = copies.get(item.pk, ()) if copies is not None else item.copies.all()
+        copies_html = "".join(f' <a class="meta" href="{_esc(copy.url)}" rel="noopener">{_esc(copy.source.name)}</a>'
+                              for copy in found)
+        also = f' <span class="meta">also in</span>{copies_html}' if copies_html else ""
         parts.append(f'<li>{_article_link(item)} <span class="meta">{when}</span>{also}</li>')
     return mark_safe("".join(parts))
 
