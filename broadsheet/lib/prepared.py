@@ -28,7 +28,8 @@ from datetime import datetime, timezone as dt_timezone
 from django.db import connections, router
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
-_CACHE = "_broadsheet_prepared"  # an attribute of each connection wrapper (one a thread)
+_CACHE = "_broadsheet_prepared"
+_MIN_INT, _MAX_INT = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL's bigint store  # an attribute of each connection wrapper (one a thread)
 
 
 def _stand_in(value, i: int):
@@ -125,6 +126,8 @@ class Run:
 
     def rows(self, chunk: int = 0):
         cursor = self.cursor
+        if cursor is None:
+            return
         try:
             if not chunk:
                 yield from self.statement.convert(cursor.fetchall())
@@ -146,9 +149,14 @@ def prepared(model):
     def decorate(build):
         @functools.wraps(build)
         def run(*args, shape=()) -> Run:
+            if any(type(value) is int and not _MIN_INT <= value <= _MAX_INT for value in args):
+                # An id past what the database stores (a URL's <int:pk> is unbounded): no row,
+                # as the ORM answers a filter on it. (Excluding by such a value would keep every
+                # row: a statement that excludes by an argument must not be given one.)
+                return Run(None, None)
             db = router.db_for_read(model)
             cache = connections[db].__dict__.setdefault(_CACHE, {})
-            key = (run, shape)
+            key = (run, shape, len(args))  # another number of arguments is another statement
             statement = cache.get(key)
             if statement is None:
                 stand_ins = [_stand_in(value, i) for i, value in enumerate(args)]

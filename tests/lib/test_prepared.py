@@ -93,3 +93,14 @@ def test_it_refuses_an_argument_the_statement_does_not_hold_and_a_bool():
         ignores(1)
     with pytest.raises(TypeError):
         ignores(True)
+
+
+@prepared(Article)
+def _one(pk, *, shape=()):
+    return Article.objects.filter(pk=pk)
+
+
+def test_an_id_past_what_the_database_stores_matches_nothing_as_in_the_orm():
+    one = article("Report")
+    assert _one(2**63).all() == list(Article.objects.filter(pk=2**63)) == []
+    assert _one(-(2**63) - 1).all() == [] and [a.pk for a in _one(one.pk).all()] == [one.pk]

@@ -105,8 +105,8 @@ def test_a_list_page_costs_the_same_queries_with_four_times_the_rows(client, set
 
 @pytest.mark.parametrize("url", ["/article/{article}/", "/source/{source}/", "/source/{source}/?before={cursor}",
                                  "/api/articles?limit=50", "/api/articles?source={source}&cursor={cursor}",
-                                 "/story/{story}/"])
-def test_the_article_source_story_and_api_list_pages_build_no_statement_after_their_first_view(client, settings, url):
+                                 "/story/{story}/", "/", "/?lang=all"])
+def test_the_reader_pages_and_api_list_build_no_statement_after_their_first_view(client, settings, url):
     """Their statements are compiled once per connection (lib/prepared): the ORM's building of
     them was most of these pages' time. Asserted on the compiler itself, so a query added
     through the ORM on these pages shows here."""
@@ -177,7 +177,8 @@ def test_page_paths_are_what_reverse_writes():
 
     from broadsheet.lib import paths
 
-    for name, arg in (("web:article", 12), ("stories:story", 345), ("web:section", "world-news"), ("web:source", 7)):
+    for name, arg in (("web:article", 12), ("stories:story", 345), ("web:section", "world-news"), ("web:source", 7),
+                      ("enrich:article-panel", 12), ("enrich:article-ask", 12)):
         assert paths.path(name, arg) == reverse(name, args=[arg])
     from django.template import Context, Template
 
@@ -197,11 +198,12 @@ def test_the_home_page_sections_read_what_a_query_per_section_reads(pick, django
 
     for i in range(12):
         article(f"Report {i}", hours_ago=i, section=("News", "Politics", "Sport")[i % 3], language="sv" if i % 4 else "en")
+    allowed = languages.allowed(pick, grouped=not pick)
     blocks = languages.limit(cards.listed(), pick, grouped=not pick)
     shown = set(cards.listed().order_by("-last_published").values_list("pk", flat=True)[:2])
     names = ["News", "Politics", "Sport", "Nothing here"]
     with django_assert_num_queries(len(names)):
-        found = cards.newest_by_section(blocks, names, 2, shown)
+        found = cards.newest_by_section(allowed, names, 2, shown)
     for name in names:
         assert found[name] == list(cards.newest_first(blocks.filter(section=name).exclude(pk__in=shown))[:2])
     assert found["Nothing here"] == [] and any(found[name] for name in names)
