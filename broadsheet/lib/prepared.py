@@ -6,8 +6,8 @@ numbers in them. `@prepared` compiles a queryset written with stand-in arguments
 database connection, so per server thread, and per `shape`: whatever else the statement
 depends on, such as the site's languages), then per call puts the real arguments in place of
 the stand-ins and turns the rows into what the queryset itself would have given: model
-instances with their select_related objects (the ORM's own `from_db` and related populators,
-as ModelIterable builds them) or values_list tuples, through the ORM's converters.
+instances with their select_related objects (as ModelIterable and the ORM's related populators
+build them: see _maker) or values_list tuples, through the ORM's converters.
 `cards.newest_by_section` did this by hand for one statement; this is the same for any.
 
     @prepared(Article)
@@ -26,7 +26,10 @@ import functools
 from datetime import datetime, timezone as dt_timezone
 
 from django.db import connections, router
-from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.query import ModelIterable, RelatedPopulator, ValuesListIterable, get_related_populators
+from django.db.models.signals import post_init, pre_init
 
 _CACHE = "_broadsheet_prepared"
 _MIN_INT, _MAX_INT = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL's bigint store  # an attribute of each connection wrapper (one a thread)
@@ -73,7 +76,8 @@ class _Statement:
             start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
             self.model, self.start, self.end = klass_info["model"], start, end
             self.init_list = [column[0].target.attname for column in compiler.select[start:end]]
-            self.populators = get_related_populators(klass_info, compiler.select, self.db)
+            self.populators = [_FastPopulator(p) for p in get_related_populators(klass_info, compiler.select, self.db)]
+            self.make = _maker(self.model, self.init_list, self.db)
             self.annotations = list(compiler.annotation_col_map.items())
         elif self.kind is not ValuesListIterable or (queryset.query.annotation_select or queryset.query.extra_select):
             raise ValueError("prepared: model querysets and plain values_list() only")
@@ -100,14 +104,57 @@ class _Statement:
         if self.kind is not ModelIterable:
             yield from map(tuple, rows)
             return
-        from_db, db, init_list, start, end = self.model.from_db, self.db, self.init_list, self.start, self.end
+        make, start, end = self.make, self.start, self.end
         for row in rows:
-            obj = from_db(db, init_list, row[start:end])
+            obj = make(row[start:end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations:
                 setattr(obj, name, row[position])
             yield obj
+
+
+def _maker(model, init_list, db):
+    """model.from_db(db, init_list, values) for rows of this statement: what from_db and
+    Model.__init__ leave (the loaded attributes, a state of an instance read from `db`), without
+    their walk over every field of the model to mark the unloaded ones deferred (the fields not
+    in __dict__ are the deferred ones). from_db itself where a model or a signal receiver would
+    see the difference."""
+    if (model.from_db.__func__ is not Model.from_db.__func__ or model.__init__ is not Model.__init__
+            or pre_init.has_listeners(model) or post_init.has_listeners(model)):
+        return lambda values: model.from_db(db, init_list, values)
+    names, new = tuple(init_list), object.__new__
+
+    def make(values):
+        obj = new(model)
+        state = obj._state = ModelState()
+        state.adding, state.db = False, db
+        obj.__dict__.update(zip(names, values))
+        return obj
+
+    return make
+
+
+class _FastPopulator:
+    """RelatedPopulator.populate (Django 5.2) with _maker's instances, from the attributes the
+    ORM's populator computed for the statement."""
+
+    def __init__(self, populator: RelatedPopulator):
+        self.p = populator
+        self.make = _maker(populator.model_cls, populator.init_list, populator.db)
+        self.children = [_FastPopulator(child) for child in populator.related_populators]
+
+    def populate(self, row, from_obj):
+        p = self.p
+        data = p.reorder_for_init(row) if p.reorder_for_init else row[p.cols_start:p.cols_end]
+        obj = None
+        if data[p.pk_idx] is not None:
+            obj = self.make(data)
+            for child in self.children:
+                child.populate(row, obj)
+        p.local_setter(from_obj, obj)
+        if obj is not None:
+            p.remote_setter(obj, from_obj)
 
 
 def _adapter(value, connection):

@@ -54,6 +54,45 @@ def test_it_gives_the_instances_and_select_related_objects_the_queryset_gives():
         assert all(not r._state.adding and r._state.db == "default" for r in found)
 
 
+@prepared(Article)
+def _partial(pk, *, shape=()):
+    return Article.objects.filter(pk=pk).select_related("source", "story_member__story").only(
+        "id", "title", "published", "source__name", "story_member__story__headline")
+
+
+def test_an_instance_of_some_columns_is_what_from_db_makes_and_loads_the_rest_when_asked():
+    made = article("Partial report", teaser="Kept for later")
+    expected = Article.objects.filter(pk=made.pk).select_related("source", "story_member__story").only(
+        "id", "title", "published", "source__name", "story_member__story__headline").get()
+    found = _partial(made.pk).all()[0]
+    assert _fields(found) == _fields(expected) and found.get_deferred_fields() == expected.get_deferred_fields()
+    assert _fields(found.source) == _fields(expected.source)
+    assert _fields(found.story_member) == _fields(expected.story_member)
+    assert _fields(found.story_member.story) == _fields(expected.story_member.story)
+    assert found.story_member.article is found  # the reverse side set, as the ORM sets it
+    assert found.teaser == "Kept for later"  # a deferred column is read when asked for
+
+
+def test_a_model_with_an_init_receiver_is_made_by_from_db_so_the_receiver_runs():
+    from django.db.models.signals import post_init
+
+    made = article("Watched")
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=Article)
+    try:
+        @prepared(Article)
+        def watched(pk, *, shape=()):
+            return Article.objects.filter(pk=pk).only("id", "title")
+
+        assert [a.title for a in watched(made.pk).all()] == ["Watched"] and seen == [made.pk]
+    finally:
+        post_init.disconnect(receiver, sender=Article)
+
+
 def test_it_gives_the_values_list_rows_with_their_types_for_a_time_argument():
     publisher = source()
     made = [article(f"Item {n}", hours_ago=n, publisher=publisher) for n in range(1, 5)]
