@@ -17,7 +17,9 @@ build them: see _maker) or values_list tuples, through the ORM's converters.
     copies(article.pk).all()   # a list of Article; .rows() converts one at a time
 
 Arguments are ints, strings or aware datetimes, each standing for one value in the statement
-(not a list: an `__in` of a varying length is a different statement).
+(not a list: an `__in` of a varying length is a different statement; callers pad such lists
+to a fixed length). A stand-in the statement does not hold as is (a LIKE pattern made of it)
+is refused when the statement is compiled.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable, RelatedPopulator, ValuesListIterable, get_related_populators
 from django.db.models.signals import post_init, pre_init
 
-_CACHE = "_broadsheet_prepared"
-_MIN_INT, _MAX_INT = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL's bigint store  # an attribute of each connection wrapper (one a thread)
+_CACHE = "_broadsheet_prepared"  # an attribute of each connection wrapper (one a thread)
+_MIN_INT, _MAX_INT = -(2**63), 2**63 - 1  # what SQLite and PostgreSQL's bigint store
 
 
 def _stand_in(value, i: int):
