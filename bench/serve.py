@@ -318,10 +318,19 @@ def _pg_plan(node: dict) -> str:
 
 
 # --- servers and load ---------------------------------------------------------------------
+PORTS: list[int] = []  # --ports: the range this run may use (several benches at once each keep to their own)
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in PORTS or [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            PORTS[:] = [p for p in PORTS if p != port]  # not handed out twice while a server is starting
+            return s.getsockname()[1]
+    raise SystemExit("no free port in --ports")
 
 
 GUNICORN: list[str] = []  # extra options for every gunicorn server (--gunicorn)
@@ -453,7 +462,11 @@ def main() -> None:
     parser.add_argument("--in-process", type=int, metavar="N",
                         help="no servers: each page's median server time over N views and its query count")
     parser.add_argument("--explain", action="store_true", help="with --in-process: each query's SQLite plan")
+    parser.add_argument("--ports", help="first-last: the loopback ports the servers may use (default: any free one)")
     args = parser.parse_args()
+    if args.ports:
+        first, last = (int(n) for n in args.ports.split("-"))
+        PORTS[:] = range(first, last + 1)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bs-serve-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     setup(data_dir)

@@ -83,5 +83,13 @@ class Article(models.Model):
 
     @property
     def lead(self) -> str:
-        paragraphs = self.paragraphs
-        return paragraphs[0] if paragraphs else self.teaser
+        return lead_of(self.body, self.teaser)
+
+
+def lead_of(body: str, teaser: str) -> str:
+    """An article's lead: its first paragraph, else the feed's teaser (Article.lead, for rows
+    read without an Article: the API list)."""
+    for paragraph in body.split("\n\n"):
+        if paragraph.strip():
+            return paragraph.strip()
+    return teaser

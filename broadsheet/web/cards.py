@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from django.db import connections
-
 from broadsheet.api.forms import make_cursor
 from broadsheet.articles.models import Article
 from broadsheet.community.services import prime_count_ids
 from broadsheet.lib import paths
+from broadsheet.lib.prepared import prepared
+from broadsheet.web import languages
 from broadsheet.stories.models import Member, Story
 from broadsheet.web.sections import slug_for
 
@@ -78,28 +78,21 @@ def newest_first(rows, before: tuple[datetime, int] | None = None):
     return rows.order_by("-last_published", "-id")
 
 
-_SLOT = "\x00section"  # stands for the section in the statement compiled once (newest_by_section)
+@prepared(Story)
+def _section_newest(section, *leave_out, shape):
+    allowed, size = shape
+    return newest_first(listed().filter(allowed.q()).filter(section=section).exclude(pk__in=leave_out))[:size]
 
 
-def newest_by_section(rows, names: list[str], size: int, leave_out) -> dict[str, list[tuple]]:
-    """The `size` newest of `rows` (listed(), narrowed) in each of the sections `names`, less
-    the stories `leave_out`: one statement, compiled once and run once per section. The ORM
-    compiled the same query again for each of the home page's ten sections, 4 ms of its ~20
-    (the statements themselves ran in 0.6 ms); the rows get the ORM's own converters."""
-    query = newest_first(rows.filter(section=_SLOT).exclude(pk__in=list(leave_out)))[:size]
-    compiler = query.query.get_compiler(query.db)
-    sql, params = compiler.as_sql()
-    slot = [i for i, value in enumerate(params) if value == _SLOT]
-    if len(slot) != 1:
-        raise AssertionError(f"the section appears {len(slot)} times in {sql}")
-    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-    found = {}
-    with connections[query.db].cursor() as cursor:
-        for name in names:
-            cursor.execute(sql, [*params[: slot[0]], name, *params[slot[0] + 1:]])
-            fetched = cursor.fetchall()
-            found[name] = [tuple(row) for row in compiler.apply_converters(fetched, converters)] if converters else fetched
-    return found
+def newest_by_section(allowed, names: list[str], size: int, leave_out) -> dict[str, list[tuple]]:
+    """The `size` newest listed stories in the languages `allowed` (languages.Allowed) in each
+    of the sections `names`, less the stories `leave_out`: one statement, compiled once
+    (lib/prepared) and run once per section (the ORM compiled the same query again for each
+    of the home page's ten sections). `leave_out` is padded with 0 (no story's id) to a
+    multiple of 8, so that a page's few lengths are a few statements."""
+    ids = list(leave_out)
+    ids += [0] * (-len(ids) % 8)
+    return {name: _section_newest(name, *ids, shape=(allowed, size)).all() for name in names}
 
 
 def build(rows: list[tuple], counts: bool = True) -> list[Card]:
@@ -147,20 +140,43 @@ def page(rows, before, size: int) -> tuple[list[Card], str | None]:
     return cards, (cards[-1].cursor if more and cards else None)
 
 
-def by_source(source_id: int, before, size: int, stories=None) -> tuple[list[Card], str | None]:
-    """A publisher's stories, newest report first, each once: from its members (keyset on
-    the member's (published, article id)), a bounded read however many it has. `stories`
-    (listed() narrowed, e.g. to a language) may leave a page short; its cursor still holds."""
+@prepared(Member)
+def _source_members(source_id, *cursor, shape):
+    """A publisher's newest member rows, after the cursor if given (shape: (cursor given, how many))."""
     members = Member.objects.filter(source_id=source_id)
-    if before is not None:
-        when, pk = before
+    if cursor:
+        when, pk = cursor
         members = members.filter(published__lte=when).exclude(published=when, article_id__gte=pk)
     # In the index's order, with no join: joined to the article (for its status), SQLite read
-    # all the publisher's members and sorted them. Hidden articles are dropped here instead.
-    rows = list(members.order_by("-published", "-article_id").values_list("story_id", "published", "article_id")
-                [: size * 4])
-    statuses = Article.objects.filter(pk__in=[r[2] for r in rows]).order_by().values_list("pk", "status")
-    visible = {pk for pk, status in statuses if status == Article.Status.OK}
+    # all the publisher's members and sorted them. Hidden articles are dropped after.
+    return members.order_by("-published", "-article_id").values_list("story_id", "published", "article_id")[: shape[1]]
+
+
+@prepared(Article)
+def _visible(*ids, shape=()):
+    """Which of these articles are shown. Always as many ids (padded with 0, no article's id),
+    so that it is one statement, compiled once."""
+    return Article.objects.filter(pk__in=ids, status=Article.Status.OK).order_by().values_list("pk")
+
+
+@prepared(Story)
+def _stories(*ids, shape):
+    """Story rows (FIELDS) of these ids in the languages `shape` (languages.Allowed, or None
+    for any); padded with 0 as _visible's."""
+    return (listed().filter(shape.q()) if shape is not None else listed()).filter(pk__in=ids)
+
+
+def _padded(ids: list[int], size: int) -> list[int]:
+    return ids + [0] * (size - len(ids))
+
+
+def by_source(source_id: int, before, size: int, allowed: languages.Allowed | None = None
+              ) -> tuple[list[Card], str | None]:
+    """A publisher's stories, newest report first, each once: from its members (keyset on
+    the member's (published, article id)), a bounded read however many it has. `allowed` (the
+    languages kept, languages.allowed(pick)) may leave a page short; its cursor still holds."""
+    rows = _source_members(source_id, *(before or ()), shape=(before is not None, size * 4)).all()
+    visible = {pk for pk, in _visible(*_padded([r[2] for r in rows], size * 4)).rows()}
     order: list[int] = []
     next_cursor, seen = None, None  # seen: the last member row this page consumed
     for story_id, published, article_id in rows:
@@ -173,5 +189,5 @@ def by_source(source_id: int, before, size: int, stories=None) -> tuple[list[Car
     else:
         if len(rows) == size * 4:  # the read was cut before a page of distinct stories filled
             next_cursor = make_cursor(*seen)
-    found = {row[0]: row for row in (stories if stories is not None else listed()).filter(pk__in=order)}
+    found = {row[0]: row for row in _stories(*_padded(order, size), shape=allowed).rows()}
     return build([found[pk] for pk in order if pk in found]), next_cursor

@@ -4,14 +4,16 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from broadsheet.api.forms import CursorField
 from broadsheet.articles.models import Article
 from broadsheet.lib.methods import read_only
+from broadsheet.lib.prepared import prepared
 from broadsheet.sources.models import Source
+from broadsheet.stories.models import Story
 from broadsheet.web import cards, languages
 from broadsheet.web.pagecache import cache_anonymous
 from broadsheet.web.sections import by_slug, sections
@@ -30,13 +32,25 @@ OTHER_LANGUAGES = 6  # cards in the home page's block of stories in other langua
 LATEST_LOOK = 4 * LATEST
 
 
-def top_stories(anchor, rows=None) -> list[cards.Card]:
-    """Stories covered by the most publishers in the two days up to `anchor` (a range scan of
-    the (listed, last_published) index bounded by the window, not by the table)."""
-    rows = (rows if rows is not None else cards.listed())
-    rows = (rows.filter(source_count__gte=2, last_published__gte=anchor - TOP_STORY_WINDOW)
+@prepared(Story)
+def _top(since, *, shape):
+    """(shape: the languages kept, languages.Allowed.)"""
+    return (cards.listed().filter(shape.q()).filter(source_count__gte=2, last_published__gte=since)
             .order_by("-source_count", "-last_published", "-id")[:TOP_STORIES])
-    return cards.build(list(rows), counts=False)
+
+
+@prepared(Story)
+def _newest(*, shape):
+    """The newest listed stories: shape (the languages kept, how many)."""
+    allowed, size = shape
+    return cards.newest_first(cards.listed().filter(allowed.q()))[:size]
+
+
+def top_stories(anchor, allowed: languages.Allowed) -> list[cards.Card]:
+    """Stories covered by the most publishers in the two days up to `anchor` (a range scan of
+    the (listed, last_published) index bounded by the window, not by the table), in the
+    languages `allowed`."""
+    return cards.build(_top(anchor - TOP_STORY_WINDOW, shape=allowed).all(), counts=False)
 
 
 def _cursor(request):
@@ -57,11 +71,10 @@ def home(request):
     now = timezone.now()
     chosen = languages.pick(request)
     grouped = not chosen  # nothing picked: the blocks in the main language, the others apart
-    blocks = languages.limit(cards.listed(), chosen, grouped=grouped)
+    blocks = languages.allowed(chosen, grouped=grouped)
     stories, as_of = top_stories(now, blocks), None
     # Room for "Latest" after the top stories, whichever way those are chosen below.
-    newest = list(cards.newest_first(languages.limit(cards.listed(), chosen))
-                  [: LATEST + TOP_STORIES + (LATEST_LOOK if grouped else 0)])
+    newest = _newest(shape=(languages.allowed(chosen), LATEST + TOP_STORIES + (LATEST_LOOK if grouped else 0))).all()
     if not stories and newest:
         # No event with two sources in the last 48 hours: a site that has not crawled for longer
         # leads with the busiest stories of its last two days, and any site with nothing busy
@@ -118,16 +131,23 @@ def section(request, slug: str):
                                              "section": name, **_picker(chosen, items)})
 
 
+@prepared(Source)
+def _publisher(pk, *, shape=()):
+    return Source.objects.filter(pk=pk)
+
+
 @read_only
 @cache_anonymous
 def source(request, pk: int):
-    publisher = get_object_or_404(Source, pk=pk)
+    publisher = next(_publisher(pk).rows(), None)
+    if publisher is None:
+        raise Http404("No such source")
     try:
         before = _cursor(request)
     except ValidationError:
         return _bad_cursor(request)
     chosen = languages.pick(request)
-    items, older = cards.by_source(publisher.pk, before, PER_PAGE, languages.limit(cards.listed(), chosen))
+    items, older = cards.by_source(publisher.pk, before, PER_PAGE, languages.allowed(chosen))
     return render(request, "web/list.html", {"heading": publisher.name, "cards": items, "older": older,
                                              "paged": before, "publisher": publisher, **_picker(chosen, items)})
 
@@ -158,13 +178,18 @@ def pick_languages(request):
     return response
 
 
+@prepared(Article)
+def _article(pk, *, shape=()):
+    # The story with the membership, and the AI panel's enrichment: the sidebar, the panel and
+    # the lists below read them from here (one query, not one per block).
+    return (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture", "enrichment")
+            .defer("embedding")[:1])
+
+
 @read_only
 @cache_anonymous
 def article(request, pk: int):
-    # The story with the membership, and the AI panel's enrichment: the sidebar, the panel and
-    # the lists below read them from here (one query, not one per block).
-    item = (Article.objects.filter(pk=pk).select_related("source", "story_member__story", "picture", "enrichment")
-            .defer("embedding").first())
+    item = next(_article(pk).rows(), None)
     if item is not None and item.status == Article.Status.DUPLICATE and item.duplicate_of_id:
         # A copy (or a former original that an earlier report displaced) lives on as its original.
         return redirect("web:article", item.duplicate_of_id)

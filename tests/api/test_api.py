@@ -50,6 +50,25 @@ def test_filters_by_section_source_and_time(client):
     assert [a["title"] for a in client.get("/api/articles", {"since": since}).json()["articles"]] == ["Sport"]
 
 
+def test_a_list_item_is_what_the_single_article_serializer_writes(client):
+    """The list builds its items from rows (api.views._list_item), the article endpoint from an
+    Article (_article_json): the same fields and values for every kind of article."""
+    from broadsheet.api.views import _article_json
+    from broadsheet.enrich.models import ArticleEnrichment
+
+    plain = article("Plain")
+    enriched = article("Tagged", hours_ago=3, modified=timezone.now(), language="sv", image="")
+    ArticleEnrichment.objects.create(article=enriched, section="News", hashtags=["Parade", "Städer"])
+    teaser_only = article("No text", hours_ago=4, body="\n\n  \n\n", teaser="Only the feed's summary", story=False)
+    spaced = article("Spaced", hours_ago=5, body="\n\n   First <para> & more  \n\nSecond", authors=[])
+    listed = client.get("/api/articles?lang=all").json()["articles"]
+    expected = [_article_json(Article.objects.select_related("source", "story_member", "enrichment").get(pk=item.pk))
+                for item in (plain, enriched, teaser_only, spaced)]
+    assert listed == expected
+    assert listed[1]["hashtags"] == ["Parade", "Städer"] and listed[2]["story"] is None and listed[2]["lead"] == \
+        "Only the feed's summary" and listed[3]["lead"] == "First <para> & more" and listed[1]["modified"]
+
+
 @pytest.mark.parametrize("query, message", [
     ("limit=0", "limit"), ("limit=abc", "limit"), ("section=nope", "unknown section"),
     ("since=yesterday", "since"), ("since=2026-11-28T09:00:00", "timezone"), ("cursor=zzz", "cursor"), ("source=x", "source"),

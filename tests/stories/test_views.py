@@ -144,6 +144,8 @@ def test_the_story_lists_write_what_their_template_loops_wrote(coverage):
     assert any(item.copies.all() for item in items)  # the copy's "also in" is drawn
     assert timeline_items(items) == Template(TIMELINE_LOOP).render(Context({"timeline": items}))
     assert coverage_items(items) == Template(COVERAGE_LOOP).render(Context({"items": items}))
+    # The story page passes each article's copies as read by one statement (stories.views._copies).
+    assert coverage_items(items, {item.pk: list(item.copies.all()) for item in items}) == coverage_items(items)
 
 
 READ_MORE_LOOP = ("{% load news %}{% for item in more %}<li><a class=\"label\" href=\"{% url 'web:section' item.section|section_slug %}\">"

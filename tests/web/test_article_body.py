@@ -78,3 +78,18 @@ def test_a_long_live_blog_shows_its_first_entries_and_folds_the_rest_by_entry(cl
                      r' <span class="entry-title">Update 3</span></summary>', body) is None  # 3 is odd: no heading
     assert re.search(r'datetime="2024-05-14T16:55:00\+00:00"[^>]*>[^<]+</time> <span class="entry-title">Update 4</span>', body)
     assert '<span class="entry-title entry-lead">What happened in update 3, told' in body
+
+
+@pytest.mark.parametrize("blocks", [STRUCTURED, live_blocks(2), [], [{"type": "p", "text": "Quotes \" and ' & <b>"}],
+                                    [{"type": "li", "text": "One & two", "ordered": True}, {"type": "li", "text": "<3", "ordered": True}],
+                                    [{"type": "h4", "text": "An unknown kind is a paragraph"}]])
+def test_the_body_blocks_tag_writes_what_the_blocks_template_wrote(blocks):
+    """{% body_blocks %} builds web/_blocks.html's output in Python; the template stays as the
+    reference it is held to (escaping, every kind of part, an empty body)."""
+    from django.template.loader import render_to_string
+
+    from broadsheet.web.blocks import group
+    from broadsheet.web.templatetags.news import body_blocks
+
+    parts = group([b for b in blocks if b["type"] != "entry"])
+    assert body_blocks(parts) == render_to_string("web/_blocks.html", {"parts": parts})

@@ -184,3 +184,13 @@ def test_the_sitemap_lists_recent_stories_and_articles_in_a_bounded_number_of_qu
     assert f"http://testserver/article/{old.pk}/" not in urls
     assert f"http://testserver/story/{old.story_member.story_id}/" not in urls
     assert len(urls) == 12
+
+
+@pytest.mark.parametrize("words", [0, 1, 39, 40, 41, 42, 400])
+def test_a_description_reads_only_the_words_it_can_show_and_truncates_as_the_whole_text_would(words):
+    from django.utils.text import Truncator
+
+    from broadsheet.web.templatetags.seo import DESCRIPTION_WORDS, describe
+
+    text = "\n\n".join(f"  word{i} <&>\t" for i in range(words))
+    assert describe(text) == Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)

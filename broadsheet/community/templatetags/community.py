@@ -10,7 +10,6 @@ from django.template.defaultfilters import pluralize
 from django.utils.html import format_html, urlize
 
 from broadsheet.community import listing, services, targets
-from broadsheet.community.forms import CommentForm
 
 register = template.Library()
 
@@ -37,7 +36,7 @@ def comments(context, target: Model | None):
     data = listing.threads(target, user, request.GET.get("order", "newest"), request.GET.get("cpage"))
     return {
         "request": request, "user": user, "target": target, "kind": kind, "threads": data,
-        "orders": list(listing.ORDERS), "form": CommentForm(), "messages": context.get("messages"),
+        "orders": list(listing.ORDERS), "messages": context.get("messages"),
         "policy": services.CommunitySettings.current(),
         "banned": user.is_authenticated and services.profile_of(user).banned,
     }

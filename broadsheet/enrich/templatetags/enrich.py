@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 
 from broadsheet.enrich.models import ArticleEnrichment
 from broadsheet.enrich.tags import key
+from broadsheet.lib.prepared import prepared
 
 register = template.Library()
 
@@ -30,8 +31,13 @@ def story_panel(story):
     the story id, so the URL stays short however many articles the story holds. The ask
     box's hint is a question the story's lead article answers (questions.suggest)."""
     lead = getattr(story, "lead_id", None)
-    question = ArticleEnrichment.objects.filter(article_id=lead).values_list("question", flat=True).first() if lead else ""
+    question = next(_question(lead).rows(), ("",))[0] if lead else ""
     return {"story": story, "question": question or ""}
+
+
+@prepared(ArticleEnrichment)
+def _question(article_id, *, shape=()):
+    return ArticleEnrichment.objects.filter(article_id=article_id).order_by("pk").values_list("question")[:1]
 
 
 DATED_AFTER = timedelta(days=1)  # older than this, "In short" says when it was true

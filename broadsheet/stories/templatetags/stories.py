@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from broadsheet.articles.models import Article
+from broadsheet.lib.prepared import prepared
 from broadsheet.stories.models import Member, Related
 from broadsheet.web import languages
 
@@ -33,23 +34,39 @@ def _member(article: Article) -> Member | None:
         return None
 
 
+@prepared(Article)
+def _more(article_id, *story_and_section, shape):
+    """Read more's candidates: newest first, listed languages, not the article nor its story;
+    shape (has a story, "same" | "elsewhere", the site's languages)."""
+    in_story, which, allowed = shape
+    rows = (Article.objects.filter(status=Article.Status.OK).exclude(pk=article_id)
+            .select_related("source").only(*MORE_FIELDS).order_by("-published"))
+    story_and_section = list(story_and_section)
+    if in_story:
+        rows = rows.exclude(story_member__story_id=story_and_section.pop(0))
+    rows = rows.filter(allowed.q())  # the languages the site lists, as every list keeps them
+    if which == "same":
+        return rows.filter(section=story_and_section[0])[:READ_MORE - READ_MORE_ELSEWHERE]
+    if story_and_section:
+        rows = rows.exclude(section=story_and_section[0])
+    return rows.exclude(section="")[:ELSEWHERE_WINDOW]
+
+
 def read_more(article: Article) -> list[Article]:
     """Newest from the article's own section, then the newest of a few other sections (each
     shown with its label, as on an aggregator's page); never an article of its own story.
     Two queries, each on an index that starts at status and ends at -published."""
     member = _member(article)
-    candidates = (Article.objects.filter(status=Article.Status.OK).exclude(pk=article.pk)
-                  .select_related("source").only(*MORE_FIELDS).order_by("-published"))
-    if member is not None:
-        candidates = candidates.exclude(story_member__story_id=member.story_id)
-    candidates = languages.limit(candidates, "")  # the languages the site lists, as every list keeps them
+    story = [member.story_id] if member is not None else []
+    allowed = languages.allowed("")
     elsewhere_count = READ_MORE_ELSEWHERE if article.section else READ_MORE
     same = []
     if article.section:
-        same = list(candidates.filter(section=article.section)[:READ_MORE - elsewhere_count])
+        same = _more(article.pk, *story, article.section, shape=(member is not None, "same", allowed)).all()
     elsewhere, seen = [], {article.section}
     # Read in small chunks: the three sections are usually found in the first rows of the 40.
-    for item in candidates.exclude(section=article.section).exclude(section="")[:ELSEWHERE_WINDOW].iterator(8):
+    section = [article.section] if article.section else []
+    for item in _more(article.pk, *story, *section, shape=(member is not None, "elsewhere", allowed)).rows(8):
         if item.section not in seen:
             seen.add(item.section)
             elsewhere.append(item)
@@ -58,26 +75,43 @@ def read_more(article: Article) -> list[Article]:
     return same + elsewhere
 
 
+@prepared(Related)
+def _related(article_id, *story, shape=()):
+    rows = (Related.objects.filter(article_id=article_id, other__status=Article.Status.OK)
+            .select_related("other__source", "other__picture").only(*RELATED_FIELDS).order_by("rank"))
+    if story:
+        rows = rows.exclude(other__story_member__story_id=story[0])
+    return rows
+
+
 def related(article: Article) -> list[Article]:
     """The related list stored when the article arrived (stories.related), in one query: hidden
     articles and any that have since joined the article's own story are left out."""
     member = _member(article)
-    rows = (Related.objects.filter(article=article, other__status=Article.Status.OK)
-            .select_related("other__source", "other__picture").only(*RELATED_FIELDS).order_by("rank"))
-    if member is not None:
-        rows = rows.exclude(other__story_member__story_id=member.story_id)
-    return [r.other for r in rows]
+    story = [member.story_id] if member is not None else []
+    return [r.other for r in _related(article.pk, *story, shape=bool(story)).rows()]
+
+
+@prepared(Article)
+def _copies(article_id, *, shape=()):
+    return Article.objects.filter(duplicate_of_id=article_id).select_related("source").only(*COPY_FIELDS).order_by("published")
 
 
 @register.inclusion_tag("stories/_below.html")
 def article_below(article: Article) -> dict:
-    copies = list(Article.objects.filter(duplicate_of=article).select_related("source").only(*COPY_FIELDS)
-                  .order_by("published"))
+    copies = _copies(article.pk).all()
     more = read_more(article)
     return {"article": article, "copies": copies, "related": related(article), "more": more}
 
 
 SOURCE_MORE = 5
+
+
+@prepared(Article)
+def _source_latest(source_id, article_id, *, shape=()):
+    """One query on the (source, status, -published) index."""
+    return (Article.objects.filter(source_id=source_id, status=Article.Status.OK).exclude(pk=article_id)
+            .only("id", "title", "url", "published").order_by("-published")[:SOURCE_MORE])
 
 
 @register.inclusion_tag("stories/_sidebar.html")
@@ -88,7 +122,5 @@ def article_sidebar(article: Article) -> dict:
     story = member.story if member else None
     if story and story.article_count > 1:
         return {"story": story, "article": article}
-    # One query on the (source, status, -published) index.
-    latest = list(Article.objects.filter(source_id=article.source_id, status=Article.Status.OK)
-                  .exclude(pk=article.pk).only("id", "title", "url", "published").order_by("-published")[:SOURCE_MORE])
+    latest = _source_latest(article.source_id, article.pk).all()
     return {"story": None, "article": article, "source_latest": latest}

@@ -26,8 +26,11 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 def describe(text: str) -> str:
-    """A description of at most DESCRIPTION_WORDS words, on one line."""
-    return Truncator(" ".join((text or "").split())).words(DESCRIPTION_WORDS)
+    """A description of at most DESCRIPTION_WORDS words, on one line. The words past the first
+    DESCRIPTION_WORDS + 1 are never split (an article's whole body is passed): Truncator
+    truncates the same with one word over as with a hundred."""
+    words = (text or "").split(None, DESCRIPTION_WORDS + 1)[: DESCRIPTION_WORDS + 1]
+    return Truncator(" ".join(words)).words(DESCRIPTION_WORDS)
 
 
 @register.inclusion_tag("web/_meta.html", takes_context=True)
