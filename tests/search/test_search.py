@@ -147,6 +147,7 @@ def test_the_index_is_rebuilt_when_a_table_rebuild_dropped_its_triggers():
     with connection.cursor() as cursor:  # what Django's SQLite table rebuild does to them
         cursor.execute("DROP TRIGGER search_article_ai")
         cursor.execute("DELETE FROM search_fts")
+        cursor.execute("DELETE FROM search_heads")
     assert titles("glacier") == []
     assert install(connection) is True
     assert titles("glacier") == ["Glacier retreats again"]
@@ -177,6 +178,8 @@ def test_saving_an_article_without_changing_its_text_leaves_the_index_alone():
         assert cursor.fetchone()[0] == 1
         # Spy: a row written by the index's triggers would replace this marker row.
         cursor.execute(f"DELETE FROM {table} WHERE {key} = %s", [item.pk])
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM search_heads WHERE rowid = %s", [item.pk])
     item.processed_at = timezone.now()
     item.save()
     assert titles("ferry") == []  # not re-indexed: the text did not change
@@ -218,3 +221,26 @@ def test_an_sqlite_without_materialized_ctes_ranks_the_same(monkeypatch):
         page = search("harbour storm")
         pages.append([(r.article.title, r.score) for r in page.results])
     assert len(pages[0]) == 4 and pages[0] == pages[1]  # "Market day": storms in its text, harbour its source
+
+
+def test_an_old_story_with_every_word_in_its_headline_is_found_past_the_newest_matches(monkeypatch):
+    from broadsheet.search import backends
+
+    article("Dam inquiry report published", body="Findings.", hours_ago=24 * 200)
+    for n in range(5):
+        article(f"Weather update {n}", body="The dam inquiry came up in passing.", hours_ago=n + 1)
+    monkeypatch.setattr(backends, "RECENT", 3)  # five newer matches: the old one is past the newest three
+    assert titles("dam inquiry")[0] == "Dam inquiry report published"
+    assert len(titles("dam inquiry")) == 4  # the three newest and the headline's
+    monkeypatch.setattr(backends, "HEADS", 0)  # the newest matches alone, as before: never found
+    assert "Dam inquiry report published" not in titles("dam inquiry")
+
+
+def test_every_word_in_an_old_headline_outranks_some_of_them_in_a_new_one(monkeypatch):
+    from broadsheet.search import backends
+
+    article("Ferry strike ends at the harbour", body="Crews return.", hours_ago=24 * 120)
+    article("Ferry strike goes on", body="At the harbour, nothing moved.", hours_ago=2)
+    assert titles("ferry strike harbour") == ["Ferry strike ends at the harbour", "Ferry strike goes on"]
+    monkeypatch.setattr(backends, "COMPLETE", 1.0)  # relevance by shares alone: the newer one first
+    assert titles("ferry strike harbour") == ["Ferry strike goes on", "Ferry strike ends at the harbour"]
