@@ -244,3 +244,14 @@ def test_every_word_in_an_old_headline_outranks_some_of_them_in_a_new_one(monkey
     assert titles("ferry strike harbour") == ["Ferry strike ends at the harbour", "Ferry strike goes on"]
     monkeypatch.setattr(backends, "COMPLETE", 1.0)  # relevance by shares alone: the newer one first
     assert titles("ferry strike harbour") == ["Ferry strike goes on", "Ferry strike ends at the harbour"]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_migrate_puts_back_the_triggers_a_table_rebuild_dropped():
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:  # what Django's SQLite table rebuild does to them
+        cursor.execute("DROP TRIGGER search_article_ai")
+    call_command("migrate", verbosity=0)
+    article("Glacier retreats again")
+    assert titles("glacier") == ["Glacier retreats again"]
