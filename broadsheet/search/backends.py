@@ -121,10 +121,11 @@ def _marked(table: str, column: int) -> str:
     return f"coalesce(highlight({table}, {column}, char(1), ''), '')"
 
 
-def _sqlite_tier(table: str, columns: tuple[int, int, int], where: str, limit: int, complete: int) -> str:
+def _sqlite_tier(table: str, columns: tuple[int, int, int], where: str, limit: int, older: str = "") -> str:
     """SQL: the newest `limit` matches in `table` (search_fts or search_heads) with the filters
     `where`, each with its headline, tags and source name as highlight() marks them (at
-    `columns` in that table: the same text, so the same marks, in either)."""
+    `columns` in that table: the same text, so the same marks, in either), and `older` (SQL:
+    rowid below it) if given."""
     if where:
         # A filter drops rows after FTS5 found them: a word in every article with one source's
         # filter (1 in 300) would walk a third of the table for 1,000 candidates. So filters look
@@ -132,21 +133,23 @@ def _sqlite_tier(table: str, columns: tuple[int, int, int], where: str, limit: i
         # FTS5 applies in its own walk (found in the index alone, no row read).
         where += (f" AND f.rowid >= coalesce((SELECT rowid FROM {table} WHERE {table} MATCH %s "
                   f"ORDER BY rowid DESC LIMIT 1 OFFSET {FILTER_DEPTH - 1}), 0)")
+    if older:
+        where += f" AND f.rowid < {older}"
     title, tags, source = (_marked(table, column) for column in columns)
-    return f"""SELECT * FROM (
-            SELECT f.rowid AS id, {title} AS t, {tags} AS g, {source} AS o,
-                   a.published AS published, m.story_id AS story, {complete} AS complete
+    return f"""
+            SELECT f.rowid AS id, {title} AS t, {tags} AS g, {source} AS o, a.published AS published,
+                   m.story_id AS story
             FROM {table} f
             JOIN articles_article a ON a.id = f.rowid
             LEFT JOIN stories_member m ON m.article_id = a.id
             WHERE {table} MATCH %s{where}
-            ORDER BY f.rowid DESC LIMIT {limit})"""
+            ORDER BY f.rowid DESC LIMIT {limit}"""
 
 
 def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, now: datetime) -> tuple[list, int]:
-    """The newest RECENT matches and the newest HEADS with every word in their headline,
-    tags or source name (FTS5 walks each index by rowid, newest first, and stops there),
-    each scored by where its words are: headline, tags, source name or text only.
+    """The newest RECENT matches and the newest HEADS older than those with every word in
+    their headline, tags or source name (FTS5 walks each index by rowid, newest first, and
+    stops there), each scored by where its words are: headline, tags, source name or text only.
 
     Not bm25(): it weighs each word by how many rows hold it, which FTS5 counts by reading
     the word's whole index entry on every query: at a million articles a common word costs
@@ -158,20 +161,24 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
     n = len(terms)
     rel = (f"(1.0 + {TITLE_WEIGHT} * {_hits('t', n)} + {TAGS_WEIGHT} * {_hits('g', n)} "
            f"+ {SOURCE_WEIGHT} * {_hits('o', n)}) * (1 + {COMPLETE - 1} * complete)")
-    # highlight() once per column and row: `h` is MATERIALIZED, as SQLite would otherwise copy
-    # each column's expression into `rel` where it is named twice (six highlight() calls a row).
-    # (The keyword is SQLite 3.35's; an older one computes the same scores the slower way.)
-    # An article in both sets is one candidate (the same marks in both), complete if in the second.
+    # highlight() once per column and row: `r` and `o` are MATERIALIZED, as SQLite would otherwise
+    # copy each column's expression into `rel` where it is named twice (six highlight() calls a
+    # row). (The keyword is SQLite 3.35's; an older one computes the same scores the slower way.)
+    # The two sets do not overlap: `o` starts below the oldest of `r`. Which of `r` have every
+    # word in the short columns is read from search_heads' index alone, over `r`'s span.
     sql = f"""
-        WITH h AS {MATERIALIZED}(
-            {_sqlite_tier("search_fts", (0, 3, 2), where, RECENT, 0)}
+        WITH r AS {MATERIALIZED}({_sqlite_tier("search_fts", (0, 3, 2), where, RECENT)}),
+        o AS {MATERIALIZED}({_sqlite_tier("search_heads", (0, 1, 2), where, HEADS, older="(SELECT min(id) FROM r)")}),
+        k AS (
+            SELECT id, t, g, o, published, story, id IN (
+                SELECT rowid FROM search_heads WHERE search_heads MATCH %s AND rowid >= (SELECT min(id) FROM r)
+            ) AS complete FROM r
             UNION ALL
-            {_sqlite_tier("search_heads", (0, 1, 2), where, HEADS, 1)}),
-        k AS (SELECT id, t, g, o, published, story, max(complete) AS complete FROM h GROUP BY id),
+            SELECT id, t, g, o, published, story, 1 AS complete FROM o),
         c AS (SELECT id, {rel} AS rel, published, story FROM k)""" + RANKED.format(
         age="max((julianday(%s) - julianday(published)) * 24, 0)")
     stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    return _ranked(sql, [*tier_params, *tier_params, stamp], limit, offset)
+    return _ranked(sql, [*tier_params, *tier_params, match, stamp], limit, offset)
 
 
 def _languages() -> list[str]:
