@@ -317,10 +317,20 @@ def _pg_plan(node: dict) -> str:
 
 
 # --- servers and load ---------------------------------------------------------------------
+PORTS: range | None = None  # --ports: where servers may listen (a range of one's own on a shared box)
+_GIVEN: set[int] = set()  # handed out from PORTS: a server may not be listening on it yet
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for port in [p for p in PORTS if p not in _GIVEN] if PORTS else [0]:
+        _GIVEN.add(port)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:  # taken
+                continue
+            return s.getsockname()[1]
+    raise SystemExit(f"no free port in {PORTS}")
 
 
 GUNICORN: list[str] = []  # extra options for every gunicorn server (--gunicorn)
@@ -452,7 +462,12 @@ def main() -> None:
     parser.add_argument("--in-process", type=int, metavar="N",
                         help="no servers: each page's median server time over N views and its query count")
     parser.add_argument("--explain", action="store_true", help="with --in-process: each query's SQLite plan")
+    parser.add_argument("--ports", help="FIRST-LAST: listen only on these ports (default: any free one)")
     args = parser.parse_args()
+    if args.ports:
+        global PORTS
+        first, last = (int(part) for part in args.ports.split("-"))
+        PORTS = range(first, last + 1)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="bs-serve-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     setup(data_dir)

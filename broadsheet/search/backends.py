@@ -27,7 +27,7 @@ from broadsheet.search.schema import CONFIGS
 from broadsheet.search.terms import fts5_match
 from broadsheet.web.languages import Allowed
 
-RECENT = 1000
+RECENT = 400
 HEADS = 200
 CANDIDATES = RECENT + HEADS  # the most a query ranks: the deepest a cursor reaches
 COMPLETE = 2.0  # every word in the headline, tags or source name: relevance times this
