@@ -28,7 +28,7 @@ from broadsheet.search.terms import fts5_match
 from broadsheet.web.languages import Allowed
 
 RECENT = 400
-HEADS = 200
+HEADS = 100
 CANDIDATES = RECENT + HEADS  # the most a query ranks: the deepest a cursor reaches
 COMPLETE = 2.0  # every word in the headline, tags or source name: relevance times this
 FILTER_DEPTH = 10_000  # SQLite: matches a filtered search looks through, newest first (see sqlite_ranked)
@@ -161,20 +161,21 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
     n = len(terms)
     rel = (f"(1.0 + {TITLE_WEIGHT} * {_hits('t', n)} + {TAGS_WEIGHT} * {_hits('g', n)} "
            f"+ {SOURCE_WEIGHT} * {_hits('o', n)}) * (1 + {COMPLETE - 1} * complete)")
-    # highlight() once per column and row: `r` and `o` are MATERIALIZED, as SQLite would otherwise
+    # highlight() once per column and row: `r` and `old` are MATERIALIZED, as SQLite would otherwise
     # copy each column's expression into `rel` where it is named twice (six highlight() calls a
     # row). (The keyword is SQLite 3.35's; an older one computes the same scores the slower way.)
-    # The two sets do not overlap: `o` starts below the oldest of `r`. Which of `r` have every
+    # The two sets do not overlap: `old` starts below the oldest of `r`. Which of `r` have every
     # word in the short columns is read from search_heads' index alone, over `r`'s span.
     sql = f"""
         WITH r AS {MATERIALIZED}({_sqlite_tier("search_fts", (0, 3, 2), where, RECENT)}),
-        o AS {MATERIALIZED}({_sqlite_tier("search_heads", (0, 1, 2), where, HEADS, older="(SELECT min(id) FROM r)")}),
+        old AS {MATERIALIZED}({_sqlite_tier("search_heads", (0, 1, 2), where, HEADS,
+                                            older="(SELECT min(id) FROM r)")}),
         k AS (
             SELECT id, t, g, o, published, story, id IN (
                 SELECT rowid FROM search_heads WHERE search_heads MATCH %s AND rowid >= (SELECT min(id) FROM r)
             ) AS complete FROM r
             UNION ALL
-            SELECT id, t, g, o, published, story, 1 AS complete FROM o),
+            SELECT id, t, g, o, published, story, 1 AS complete FROM old),
         c AS (SELECT id, {rel} AS rel, published, story FROM k)""" + RANKED.format(
         age="max((julianday(%s) - julianday(published)) * 24, 0)")
     stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
