@@ -31,7 +31,8 @@ RECENT = 400
 HEADS = 100
 CANDIDATES = RECENT + HEADS  # the most a query ranks: the deepest a cursor reaches
 COMPLETE = 2.0  # every word in the headline, tags or source name: relevance times this
-FILTER_DEPTH = 10_000  # SQLite: matches a filtered search looks through, newest first (see sqlite_ranked)
+FILTER_DEPTH = 10_000  # SQLite: matches a filtered search looks through, newest first (see _sqlite_tier)
+HEADS_FILTER_DEPTH = 1_000  # the same for the older headline matches (read at random, not side by side)
 
 
 @dataclass(frozen=True)
@@ -121,18 +122,25 @@ def _marked(table: str, column: int) -> str:
     return f"coalesce(highlight({table}, {column}, char(1), ''), '')"
 
 
-def _sqlite_tier(table: str, columns: tuple[int, int, int], where: str, limit: int, older: str = "") -> str:
+def _floor(table: str, depth: int, older: str = "") -> str:
+    """SQL: the rowid of the `depth`-th newest match in `table` (below `older` if given), 0 if fewer."""
+    below = f" AND rowid < {older}" if older else ""
+    return (f"coalesce((SELECT rowid FROM {table} WHERE {table} MATCH %s{below} "
+            f"ORDER BY rowid DESC LIMIT 1 OFFSET {depth - 1}), 0)")
+
+
+def _sqlite_tier(table: str, columns: tuple[int, int, int], where: str, limit: int, older: str = "",
+                 depth: int | None = None) -> str:
     """SQL: the newest `limit` matches in `table` (search_fts or search_heads) with the filters
     `where`, each with its headline, tags and source name as highlight() marks them (at
-    `columns` in that table: the same text, so the same marks, in either), and `older` (SQL:
-    rowid below it) if given."""
+    `columns` in that table: the same text, so the same marks, in either); with `older`
+    (SQL), only rowids below it."""
     if where:
         # A filter drops rows after FTS5 found them: a word in every article with one source's
         # filter (1 in 300) would walk a third of the table for 1,000 candidates. So filters look
-        # through the newest FILTER_DEPTH matches only: the rowid of the last is a lower bound
+        # through the newest `depth` matches only: the rowid of the last is a lower bound
         # FTS5 applies in its own walk (found in the index alone, no row read).
-        where += (f" AND f.rowid >= coalesce((SELECT rowid FROM {table} WHERE {table} MATCH %s "
-                  f"ORDER BY rowid DESC LIMIT 1 OFFSET {FILTER_DEPTH - 1}), 0)")
+        where += f" AND f.rowid >= {_floor(table, depth or FILTER_DEPTH, older)}"
     if older:
         where += f" AND f.rowid < {older}"
     title, tags, source = (_marked(table, column) for column in columns)
@@ -157,8 +165,15 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
     only the candidate rows, so the work is bounded by CANDIDATES, not by the table."""
     where, params = _where(filters)
     match = fts5_match(terms)
-    tier_params = [match, *params, *([match] if where else [])]
     n = len(terms)
+    # Below what the older headline matches are looked for: the oldest of `r` if it is full,
+    # else what `r` looked through (all the matches, or with a filter the newest FILTER_DEPTH).
+    reached = _floor("search_fts", FILTER_DEPTH) if where else "0"
+    older = f"(SELECT CASE WHEN count(*) = {RECENT} THEN min(id) ELSE {reached} END FROM r)"
+    recent_params = [match, *params, *([match] if where else [])]
+    # The older set's: its match, its filters, then (with filters) its own floor's match and the
+    # match of `reached` within `older`, named twice (in that floor and in the bound itself).
+    old_params = [match, *params, *([match, match, match] if where else [])]
     rel = (f"(1.0 + {TITLE_WEIGHT} * {_hits('t', n)} + {TAGS_WEIGHT} * {_hits('g', n)} "
            f"+ {SOURCE_WEIGHT} * {_hits('o', n)}) * (1 + {COMPLETE - 1} * complete)")
     # highlight() once per column and row: `r` and `old` are MATERIALIZED, as SQLite would otherwise
@@ -168,8 +183,8 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
     # word in the short columns is read from search_heads' index alone, over `r`'s span.
     sql = f"""
         WITH r AS {MATERIALIZED}({_sqlite_tier("search_fts", (0, 3, 2), where, RECENT)}),
-        old AS {MATERIALIZED}({_sqlite_tier("search_heads", (0, 1, 2), where, HEADS,
-                                            older="(SELECT min(id) FROM r)")}),
+        old AS {MATERIALIZED}({_sqlite_tier("search_heads", (0, 1, 2), where, HEADS, older=older,
+                                            depth=HEADS_FILTER_DEPTH)}),
         k AS (
             SELECT id, t, g, o, published, story, id IN (
                 SELECT rowid FROM search_heads WHERE search_heads MATCH %s AND rowid >= (SELECT min(id) FROM r)
@@ -179,7 +194,7 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
         c AS (SELECT id, {rel} AS rel, published, story FROM k)""" + RANKED.format(
         age="max((julianday(%s) - julianday(published)) * 24, 0)")
     stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    return _ranked(sql, [*tier_params, *tier_params, match, stamp], limit, offset)
+    return _ranked(sql, [*recent_params, *old_params, match, stamp], limit, offset)
 
 
 def _languages() -> list[str]:

@@ -192,16 +192,31 @@ def test_saving_an_article_without_changing_its_text_leaves_the_index_alone():
 def test_a_filter_looks_through_the_newest_matches_only_so_its_cost_is_bounded(monkeypatch):
     from broadsheet.search import backends
 
-    other = source("Harbour Gazette", "https://gazette.example/")
-    article("Harbour dredging begins", hours_ago=50, publisher=other, section="Business")
+    other = source("The Gazette", "https://gazette.example/")
+    article("Dredging begins", body="The harbour is deepened.", hours_ago=50, publisher=other, section="Business")
     for n in range(4):
         article(f"Harbour story number {n}", hours_ago=n + 1)
     monkeypatch.setattr(backends, "FILTER_DEPTH", 5)
-    assert titles("harbour", source=other.pk) == ["Harbour dredging begins"]
-    assert titles("harbour", section="Business") == ["Harbour dredging begins"]
+    assert titles("harbour", source=other.pk) == ["Dredging begins"]
+    assert titles("harbour", section="Business") == ["Dredging begins"]
     monkeypatch.setattr(backends, "FILTER_DEPTH", 4)  # the oldest match is past the depth now
     assert titles("harbour", source=other.pk) == [] and titles("harbour", section="Business") == []
     assert len(titles("harbour")) == 5  # without a filter: the newest CANDIDATES, as before
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_filter_looks_further_back_for_headlines_holding_every_word(monkeypatch):
+    from broadsheet.search import backends
+
+    other = source("Harbour Gazette", "https://gazette.example/")
+    article("Harbour dredging begins", hours_ago=24 * 90, publisher=other, section="Business")
+    for n in range(4):
+        article(f"Harbour story number {n}", hours_ago=n + 1)
+    monkeypatch.setattr(backends, "FILTER_DEPTH", 2)  # the newest two matches: none of that source
+    assert titles("harbour", source=other.pk) == ["Harbour dredging begins"]
+    assert titles("harbour", section="Business") == ["Harbour dredging begins"]
+    monkeypatch.setattr(backends, "HEADS_FILTER_DEPTH", 2)  # two headlines past those: not this far
+    assert titles("harbour", source=other.pk) == [] and titles("harbour", section="Business") == []
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statement")
