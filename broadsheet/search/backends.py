@@ -31,8 +31,8 @@ RECENT = 400
 HEADS = 100
 CANDIDATES = RECENT + HEADS  # the most a query ranks: the deepest a cursor reaches
 COMPLETE = 2.0  # every word in the headline, tags or source name: relevance times this
-FILTER_DEPTH = 10_000  # SQLite: matches a filtered search looks through, newest first (see _sqlite_tier)
-HEADS_FILTER_DEPTH = 1_000  # the same for the older headline matches (read at random, not side by side)
+FILTER_DEPTH = 10_000  # SQLite: matches a filtered search looks through, newest first (see sqlite_ranked)
+HEADS_FILTER_DEPTH = 300  # the same for the older headline matches (read at random, not side by side)
 
 
 @dataclass(frozen=True)
@@ -123,26 +123,23 @@ def _marked(table: str, column: int) -> str:
 
 
 def _floor(table: str, depth: int, older: str = "") -> str:
-    """SQL: the rowid of the `depth`-th newest match in `table` (below `older` if given), 0 if fewer."""
+    """SQL: the rowid of the `depth`-th newest match in `table` (below `older` if given), 0 if fewer:
+    found in the index alone, no row read."""
     below = f" AND rowid < {older}" if older else ""
     return (f"coalesce((SELECT rowid FROM {table} WHERE {table} MATCH %s{below} "
             f"ORDER BY rowid DESC LIMIT 1 OFFSET {depth - 1}), 0)")
 
 
-def _sqlite_tier(table: str, columns: tuple[int, int, int], where: str, limit: int, older: str = "",
-                 depth: int | None = None) -> str:
+def _sqlite_tier(table: str, columns: tuple[int, int, int], where: str, limit: int, lower: str = "",
+                 upper: str = "") -> str:
     """SQL: the newest `limit` matches in `table` (search_fts or search_heads) with the filters
     `where`, each with its headline, tags and source name as highlight() marks them (at
-    `columns` in that table: the same text, so the same marks, in either); with `older`
-    (SQL), only rowids below it."""
-    if where:
-        # A filter drops rows after FTS5 found them: a word in every article with one source's
-        # filter (1 in 300) would walk a third of the table for 1,000 candidates. So filters look
-        # through the newest `depth` matches only: the rowid of the last is a lower bound
-        # FTS5 applies in its own walk (found in the index alone, no row read).
-        where += f" AND f.rowid >= {_floor(table, depth or FILTER_DEPTH, older)}"
-    if older:
-        where += f" AND f.rowid < {older}"
+    `columns` in that table: the same text, so the same marks, in either); rowids from
+    `lower` and below `upper` (SQL) if given: bounds FTS5 applies in its own walk."""
+    if lower:
+        where += f" AND f.rowid >= {lower}"
+    if upper:
+        where += f" AND f.rowid < {upper}"
     title, tags, source = (_marked(table, column) for column in columns)
     return f"""
             SELECT f.rowid AS id, {title} AS t, {tags} AS g, {source} AS o, a.published AS published,
@@ -166,35 +163,42 @@ def sqlite_ranked(terms: list[str], filters: Filters, limit: int, offset: int, n
     where, params = _where(filters)
     match = fts5_match(terms)
     n = len(terms)
-    # Below what the older headline matches are looked for: the oldest of `r` if it is full,
-    # else what `r` looked through (all the matches, or with a filter the newest FILTER_DEPTH).
-    reached = _floor("search_fts", FILTER_DEPTH) if where else "0"
-    older = f"(SELECT CASE WHEN count(*) = {RECENT} THEN min(id) ELSE {reached} END FROM r)"
-    recent_params = [match, *params, *([match] if where else [])]
-    # The older set's: its match, its filters, then (with filters) its own floor's match and the
-    # match of `reached` within `older`, named twice (in that floor and in the bound itself).
-    old_params = [match, *params, *([match, match, match] if where else [])]
     rel = (f"(1.0 + {TITLE_WEIGHT} * {_hits('t', n)} + {TAGS_WEIGHT} * {_hits('g', n)} "
            f"+ {SOURCE_WEIGHT} * {_hits('o', n)}) * (1 + {COMPLETE - 1} * complete)")
+    # A filter drops rows after FTS5 found them: a word in every article with one source's filter
+    # (1 in 300) would walk a third of the table for 400 candidates. So with a filter `r` looks
+    # through the newest FILTER_DEPTH matches only (`reach`, the rowid of the last), and `old`
+    # through HEADS_FILTER_DEPTH headline matches below `r` (`heads_reach`: read at random, not
+    # side by side as the newest are). Each bound is found once, in the index alone.
+    # `old` begins below `bound`: the oldest of `r` if it is full, else what `r` looked through.
     # highlight() once per column and row: `r` and `old` are MATERIALIZED, as SQLite would otherwise
     # copy each column's expression into `rel` where it is named twice (six highlight() calls a
     # row). (The keyword is SQLite 3.35's; an older one computes the same scores the slower way.)
-    # The two sets do not overlap: `old` starts below the oldest of `r`. Which of `r` have every
-    # word in the short columns is read from search_heads' index alone, over `r`'s span.
+    # Which of `r` have every word in the short columns is read from search_heads' index alone.
+    filtered = bool(where)
     sql = f"""
-        WITH r AS {MATERIALIZED}({_sqlite_tier("search_fts", (0, 3, 2), where, RECENT)}),
-        old AS {MATERIALIZED}({_sqlite_tier("search_heads", (0, 1, 2), where, HEADS, older=older,
-                                            depth=HEADS_FILTER_DEPTH)}),
+        WITH {f"reach AS {MATERIALIZED}(SELECT {_floor('search_fts', FILTER_DEPTH)} AS v)," if filtered else ""}
+        r AS {MATERIALIZED}({_sqlite_tier("search_fts", (0, 3, 2), where, RECENT,
+                                          lower="(SELECT v FROM reach)" if filtered else "")}),
+        bound AS {MATERIALIZED}(
+            SELECT CASE WHEN count(*) = {RECENT} THEN min(id) ELSE {"(SELECT v FROM reach)" if filtered else 0} END AS v
+            FROM r),
+        {f"heads_reach AS {MATERIALIZED}(SELECT {_floor('search_heads', HEADS_FILTER_DEPTH, '(SELECT v FROM bound)')} AS v),"
+         if filtered else ""}
+        old AS {MATERIALIZED}({_sqlite_tier("search_heads", (0, 1, 2), where, HEADS, upper="(SELECT v FROM bound)",
+                                            lower="(SELECT v FROM heads_reach)" if filtered else "")}),
+        whole AS {MATERIALIZED}(
+            SELECT rowid AS id FROM search_heads WHERE search_heads MATCH %s AND rowid >= (SELECT min(id) FROM r)),
         k AS (
-            SELECT id, t, g, o, published, story, id IN (
-                SELECT rowid FROM search_heads WHERE search_heads MATCH %s AND rowid >= (SELECT min(id) FROM r)
-            ) AS complete FROM r
+            SELECT id, t, g, o, published, story, id IN whole AS complete FROM r
             UNION ALL
             SELECT id, t, g, o, published, story, 1 AS complete FROM old),
         c AS (SELECT id, {rel} AS rel, published, story FROM k)""" + RANKED.format(
         age="max((julianday(%s) - julianday(published)) * 24, 0)")
+    reach = [match] if filtered else []
+    tier = [match, *params]
     stamp = now.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    return _ranked(sql, [*recent_params, *old_params, match, stamp], limit, offset)
+    return _ranked(sql, [*reach, *tier, *reach, *tier, match, stamp], limit, offset)
 
 
 def _languages() -> list[str]:
