@@ -10,8 +10,10 @@ current whatever writes them (the pipeline, the admin, a bulk insert, a bench fi
   to text and query, they only merge a few word forms in other languages). It keeps
   its own copy of the text: an external-content table would need the exact old values
   of the source name and tags to remove a row, which triggers on three tables cannot
-  give reliably.
-- PostgreSQL: a table `search_document` (article id, tsvector) with a GIN index; each
+  give reliably. A second, `search_heads`, holds the headline, tags and source name
+  alone (see HEADS_SQL).
+- PostgreSQL: a table `search_document` (article id, tsvector, and `heads`, the tsvector
+  of the headline, tags and source name alone), each with a GIN index; each
   article's words are stemmed with the text search configuration of its language where
   the server has one, 'simple' otherwise (see `CONFIGS`).
 
