@@ -18,6 +18,15 @@ each kind as a LIKE scan (every article holding every word in headline or text, 
 without an index must read to rank them). Quality: for the rare-word and headline-words
 queries, where the article the words came from (or its story) stands on the first page
 of 20 (found, found first, mean reciprocal rank): a change of ranking must keep these.
+
+Quality of older stories (--quality N queries, default 30): articles at least 30 days old,
+each searched for by the two words of its headline rarer than the rest (as a reader who
+remembers a story types its distinctive words), and by its text's rarest word. Each query
+is ranked three ways in the same run: the newest 1,000 matches only, scored by where the
+words are (main's ranking before search_heads: `backends.HEADS = 0`, `COMPLETE = 1`);
+the ranking as it is; and every match ranked (`RECENT` and `HEADS` unbounded: the
+ceiling of this score, slow). Printed: found on the first page out of N for each, the
+CPU each took, and the worst cases (the queries the ranking misses, with their matches).
 """
 
 from __future__ import annotations
@@ -123,6 +132,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure a database this script filled before")
     parser.add_argument("--fill-only", action="store_true", help="fill the database and stop")
     parser.add_argument("--baseline", type=int, default=3, help="queries of each kind also run as a LIKE scan")
+    parser.add_argument("--quality", type=int, default=30, help="older articles searched for (0: none)")
+    parser.add_argument("--recent", type=int, help="search.backends.RECENT for this run: the newest matches ranked")
     args = parser.parse_args()
 
     import django
@@ -141,6 +152,10 @@ def main() -> None:
     from broadsheet.web.sections import sections, slug_for
 
     setup_test_environment()  # the test client's host checks
+    if args.recent is not None:
+        from broadsheet.search import backends
+
+        backends.RECENT = args.recent
     call_command("migrate", verbosity=0)
     if args.reuse:
         args.articles = Article.objects.count()
@@ -232,7 +247,9 @@ def main() -> None:
     for name, values in {**timing, **baseline}.items():
         cells = [f"{percentile(v, 50):8.1f} / {percentile(v, 95):7.1f}" if v else f"{'-':>18}" for v in values.values()]
         every = [ms for v in values.values() for ms in v]
-        print(f"{name:22}" + "".join(f"{cell:>20}" for cell in cells) + f"{percentile(every, 50):11.1f} / {percentile(every, 95):6.1f}")
+        if every:
+            print(f"{name:22}" + "".join(f"{cell:>20}" for cell in cells)
+                  + f"{percentile(every, 50):11.1f} / {percentile(every, 95):6.1f}")
     for kind, ranks in places.items():
         top = [r for r in ranks if r]
         print(f"quality, {kind}: the source article on the first page {len(top)}/{len(ranks)}, "
@@ -240,8 +257,88 @@ def main() -> None:
     for unit in ("wall", "CPU"):
         every = [ms for v in timing[f"search() {unit}"].values() for ms in v]
         like = [ms for v in baseline[f"LIKE {unit}"].values() for ms in v]
-        print(f"LIKE scan / search(), {unit}, p95: {percentile(like, 95) / percentile(every, 95):.0f}x, "
-              f"p50: {percentile(like, 50) / percentile(every, 50):.0f}x")
+        if like:
+            print(f"LIKE scan / search(), {unit}, p95: {percentile(like, 95) / percentile(every, 95):.0f}x, "
+                  f"p50: {percentile(like, 50) / percentile(every, 50):.0f}x")
+    if args.quality:
+        older_stories(args.quality, counts)
+
+
+RANKINGS = {  # name: the settings of search.backends each is ranked with
+    "newest 1,000 only (main)": {"RECENT": 1000, "HEADS": 0, "COMPLETE": 1.0},
+    "this ranking": {},
+    "every match (ceiling)": {"RECENT": 10 ** 9, "HEADS": 10 ** 9},
+}
+
+
+def older_stories(n: int, counts: Counter) -> None:
+    """Articles 30 days old or more, searched for by their headline's two rarest words and by
+    their text's rarest word, ranked three ways (RANKINGS): where each lands on the first page."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from broadsheet.articles.models import Article
+    from broadsheet.search import backends
+    from broadsheet.search.engine import search
+    from broadsheet.search.terms import fts5_match
+
+    rng = random.Random(2)
+    old = Article.objects.filter(status="ok", published__lt=timezone.now() - timedelta(days=30))
+    top = old.order_by("-pk").values_list("pk", flat=True).first() or 0
+    picks = rng.sample(range(1, top + 1), min(top, n * 2))
+    sample = list(old.filter(pk__in=picks).values_list("title", "body", "pk", "story_member__story_id", "published"))[:n]
+    queries = []
+    for title, body, pk, story, published in sample:
+        heads = sorted(set(title.lower().split()), key=lambda w: (counts[w], w))[:2]
+        queries.append(("headline's 2 rarest words", " ".join(heads), pk, story, published))
+        queries.append(("text's rarest word", min(body.lower().split(), key=lambda w: (counts[w], w)), pk, story, published))
+    kept = {name: getattr(backends, name) for name in ("RECENT", "HEADS", "COMPLETE")}
+    places: dict[str, list] = {}  # each ranking's place of each query's article (None: not on the page)
+    cpu: dict[tuple[str, str], list] = {}
+    try:
+        for name, changes in RANKINGS.items():
+            for key, value in {**kept, **changes}.items():
+                setattr(backends, key, value)
+            for kind, query, pk, story, _ in queries:
+                c = time.process_time()
+                results = search(query).results
+                cpu.setdefault((name, kind), []).append((time.process_time() - c) * 1000)
+                hits = [i + 1 for i, r in enumerate(results) if r.article.pk == pk or (r.story and r.story.pk == story)]
+                places.setdefault(name, []).append(hits[0] if hits else None)
+    finally:
+        for key, value in kept.items():
+            setattr(backends, key, value)
+    now = timezone.now()
+    print(f"\nolder stories: {len(sample)} articles 30 days old or more (median age "
+          f"{statistics.median((now - q[4]).days for q in queries):.0f} days), found on the first page of 20:")
+    kinds = list(dict.fromkeys(kind for kind, *_ in queries))
+    print(f"{'':28}" + "".join(f"{kind:>32}" for kind in kinds))
+    for name in RANKINGS:
+        cells = []
+        for kind in kinds:
+            mine = [p for p, q in zip(places[name], queries) if q[0] == kind]
+            cells.append(f"{sum(1 for p in mine if p)}/{len(mine)}, CPU p50 {percentile(cpu[(name, kind)], 50):.1f} ms")
+        print(f"{name:28}" + "".join(f"{cell:>32}" for cell in cells))
+    both = sum(1 for i in range(len(queries)) if not any(places[name][i] for name in RANKINGS))
+    print(f"({both} of the {len(queries)} queries are missed by every ranking, the ceiling too: more stories hold "
+          f"those words as well as the article does and are newer)")
+    print("worst cases, this ranking: the queries it missed (at most 8 a kind): query, age, matches, headlines "
+          "matching, place newest-1,000 / this / ceiling")
+    shown: Counter = Counter()
+    with connection.cursor() as cursor:
+        for i, (kind, query, pk, story, published) in enumerate(queries):
+            main, mine, best = (places[name][i] for name in RANKINGS)
+            if mine or shown[kind] == 8:
+                continue
+            shown[kind] += 1
+            matches = heads = "-"
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [fts5_match(query.split())])
+                matches = cursor.fetchone()[0]
+                cursor.execute("SELECT count(*) FROM search_heads WHERE search_heads MATCH %s", [fts5_match(query.split())])
+                heads = cursor.fetchone()[0]
+            print(f"  {kind:26} {query:28} {(now - published).days:4} days {matches:>8} {heads:>6}   "
+                  f"{main or '-'} / {mine or '-'} / {best or '-'}")
 
 
 if __name__ == "__main__":

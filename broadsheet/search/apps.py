@@ -16,5 +16,9 @@ class Config(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        # After every migrate: SQLite drops the triggers of a table Django rebuilds.
-        post_migrate.connect(_repair, sender=self, dispatch_uid="broadsheet.search.repair")
+        from django.apps import apps
+
+        # After every migrate: SQLite drops the triggers of a table Django rebuilds. Django sends
+        # post_migrate only for apps with a models module, which this one has not: so on the
+        # articles app's (sent after every app's migrations have run, like the others).
+        post_migrate.connect(_repair, sender=apps.get_app_config("articles"), dispatch_uid="broadsheet.search.repair")

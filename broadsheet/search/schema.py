@@ -10,8 +10,10 @@ current whatever writes them (the pipeline, the admin, a bulk insert, a bench fi
   to text and query, they only merge a few word forms in other languages). It keeps
   its own copy of the text: an external-content table would need the exact old values
   of the source name and tags to remove a row, which triggers on three tables cannot
-  give reliably.
-- PostgreSQL: a table `search_document` (article id, tsvector) with a GIN index; each
+  give reliably. A second, `search_heads`, holds the headline, tags and source name
+  alone (see HEADS_SQL).
+- PostgreSQL: a table `search_document` (article id, tsvector, and `heads`, the tsvector
+  of the headline, tags and source name alone), each with a GIN index; each
   article's words are stemmed with the text search configuration of its language where
   the server has one, 'simple' otherwise (see `CONFIGS`).
 
@@ -44,10 +46,11 @@ CONFIGS = {
 SQLITE_TRIGGERS = ("search_article_ai", "search_article_au", "search_article_ad", "search_tag_ai",
                    "search_tag_ad", "search_source_au")
 
-# The text of the visible articles matching `{where}`, as indexed.
+# The text of the visible articles matching `{where}`, as indexed: everything in search_fts,
+# the short columns again in search_heads (see HEADS_SQL).
 _SQLITE_ROW = """
-INSERT INTO search_fts (rowid, title, body, source, tags)
-SELECT a.id, a.title, substr(a.body, 1, {chars}), s.name,
+INSERT INTO {table} (rowid, title, {body}source, tags)
+SELECT a.id, a.title, {body_value}s.name,
        (SELECT group_concat(t.name, ' ') FROM enrich_articletag x JOIN enrich_tag t ON t.id = x.tag_id
         WHERE x.article_id = a.id)
 FROM articles_article a JOIN sources_source s ON s.id = a.source_id
@@ -56,16 +59,32 @@ WHERE {where} AND a.status = 'ok';
 
 
 def _sqlite_rows(where: str) -> str:
-    return _SQLITE_ROW.format(chars=BODY_CHARS, where=where)
+    return (_SQLITE_ROW.format(table="search_fts", body="body, ", body_value=f"substr(a.body, 1, {BODY_CHARS}), ",
+                               where=where)
+            + _SQLITE_ROW.format(table="search_heads", body="", body_value="", where=where))
+
+
+def _sqlite_delete(where: str) -> str:
+    return f"DELETE FROM search_fts WHERE {where}; DELETE FROM search_heads WHERE {where};"
 
 
 def _sqlite_reindex(article_id: str) -> str:
-    return f"DELETE FROM search_fts WHERE rowid = {article_id};" + _sqlite_rows(f"a.id = {article_id}")
+    return _sqlite_delete(f"rowid = {article_id}") + _sqlite_rows(f"a.id = {article_id}")
+
+
+# search_heads: the headline, tags and source name alone, in an index of their own, so that
+# "every word in the headline (or tags, or source)" is found newest first however far back
+# it is (search/backends.py): in search_fts a word common in texts but rare in headlines
+# has a long list of rows to walk through for the few whose headline holds it; here its
+# list holds only those. The short columns' copy is small beside the texts'.
+HEADS_SQL = ("CREATE VIRTUAL TABLE IF NOT EXISTS search_heads USING fts5("
+             "title, tags, source, tokenize = 'porter unicode61 remove_diacritics 2')")
 
 
 SQLITE_SQL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "title, body, source, tags, tokenize = 'porter unicode61 remove_diacritics 2')",
+    HEADS_SQL,
     f"""CREATE TRIGGER search_article_ai AFTER INSERT ON articles_article WHEN new.status = 'ok'
         BEGIN {_sqlite_rows("a.id = new.id")} END""",
     f"""CREATE TRIGGER search_article_au
@@ -73,16 +92,16 @@ SQLITE_SQL = [
         WHEN (old.status = 'ok' OR new.status = 'ok')
           AND (old.title IS NOT new.title OR old.body IS NOT new.body OR old.status IS NOT new.status
                OR old.source_id IS NOT new.source_id)
-        BEGIN DELETE FROM search_fts WHERE rowid = old.id; {_sqlite_reindex("new.id")} END""",
-    """CREATE TRIGGER search_article_ad AFTER DELETE ON articles_article WHEN old.status = 'ok'
-        BEGIN DELETE FROM search_fts WHERE rowid = old.id; END""",
+        BEGIN {_sqlite_delete("rowid = old.id")} {_sqlite_reindex("new.id")} END""",
+    f"""CREATE TRIGGER search_article_ad AFTER DELETE ON articles_article WHEN old.status = 'ok'
+        BEGIN {_sqlite_delete("rowid = old.id")} END""",
     f"""CREATE TRIGGER search_tag_ai AFTER INSERT ON enrich_articletag
         BEGIN {_sqlite_reindex("new.article_id")} END""",
     f"""CREATE TRIGGER search_tag_ad AFTER DELETE ON enrich_articletag
         BEGIN {_sqlite_reindex("old.article_id")} END""",
     f"""CREATE TRIGGER search_source_au AFTER UPDATE OF name ON sources_source
         BEGIN
-          DELETE FROM search_fts WHERE rowid IN (SELECT id FROM articles_article WHERE source_id = new.id AND status = 'ok');
+          {_sqlite_delete("rowid IN (SELECT id FROM articles_article WHERE source_id = new.id AND status = 'ok')")}
           {_sqlite_rows("a.source_id = new.id")}
         END""",
 ]
@@ -103,21 +122,26 @@ def _pg_sql(available: set[str], unaccent: bool) -> list[str]:
              article_id bigint PRIMARY KEY,
              document tsvector NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS search_document_gin ON search_document USING gin (document)",
+        # The headline, tags and source name alone (the document less its text), as search_heads
+        # on SQLite: "every word in the headline" found through its own GIN index.
+        "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS heads tsvector",
+        "CREATE INDEX IF NOT EXISTS search_document_heads_gin ON search_document USING gin (heads)",
         f"""CREATE OR REPLACE FUNCTION search_config(lang text) RETURNS regconfig
             LANGUAGE sql IMMUTABLE AS $$ SELECT {_pg_config_case(available)} $$""",
         f"""CREATE OR REPLACE FUNCTION search_reindex(aid bigint) RETURNS void LANGUAGE plpgsql AS $$
             BEGIN
               DELETE FROM search_document WHERE article_id = aid;
-              INSERT INTO search_document (article_id, document)
-              SELECT a.id,
-                     setweight(to_tsvector(search_config(a.language), search_fold(coalesce(a.title, ''))), 'A')
-                  || setweight(to_tsvector(search_config(a.language), coalesce(
-                       (SELECT string_agg(t.name, ' ' ORDER BY x.id) FROM enrich_articletag x JOIN enrich_tag t ON t.id = x.tag_id
-                        WHERE x.article_id = a.id), '')), 'B')
-                  || setweight(to_tsvector('simple', search_fold(s.name)), 'C')
-                  || setweight(to_tsvector(search_config(a.language), search_fold(left(a.body, {BODY_CHARS}))), 'D')
-              FROM articles_article a JOIN sources_source s ON s.id = a.source_id
-              WHERE a.id = aid AND a.status = 'ok';
+              INSERT INTO search_document (article_id, heads, document)
+              SELECT id, heads, heads || body FROM (
+                SELECT a.id,
+                       setweight(to_tsvector(search_config(a.language), search_fold(coalesce(a.title, ''))), 'A')
+                    || setweight(to_tsvector(search_config(a.language), coalesce(
+                         (SELECT string_agg(t.name, ' ' ORDER BY x.id) FROM enrich_articletag x JOIN enrich_tag t ON t.id = x.tag_id
+                          WHERE x.article_id = a.id), '')), 'B')
+                    || setweight(to_tsvector('simple', search_fold(s.name)), 'C') AS heads,
+                       setweight(to_tsvector(search_config(a.language), search_fold(left(a.body, {BODY_CHARS}))), 'D') AS body
+                FROM articles_article a JOIN sources_source s ON s.id = a.source_id
+                WHERE a.id = aid AND a.status = 'ok') AS x;
             END $$""",
         """CREATE OR REPLACE FUNCTION search_article_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -182,13 +206,24 @@ def install(connection) -> bool:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'")
             missing = set(SQLITE_TRIGGERS) - {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'search_heads'")
+            heads_missing = not cursor.fetchone()[0]
             for name in SQLITE_TRIGGERS:  # recreated, so a changed definition takes effect
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             for statement in SQLITE_SQL:
                 cursor.execute(statement)
+            if heads_missing and not missing:
+                # An index made before search_heads: its short columns copied from search_fts
+                # (the same text, no joins; about a minute at a million articles).
+                cursor.execute("INSERT INTO search_heads (rowid, title, tags, source) "
+                               "SELECT rowid, title, tags, source FROM search_fts")
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'search_%'")
             missing = {"search_article", "search_tag", "search_source"} - {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'search_document' "
+                           "AND column_name = 'heads' AND table_schema = current_schema()")
+            if not cursor.fetchone()[0]:  # an index made before `heads`: made again with it
+                missing.add("heads")
             cursor.execute("SELECT cfgname FROM pg_ts_config")
             available = {row[0] for row in cursor.fetchall()}
             for statement in _pg_sql(available, _unaccent(cursor)):
@@ -212,18 +247,19 @@ def pg_rebuild_statement(body_document: str = PG_BODY_DOCUMENT) -> str:
     """The INSERT … SELECT; `body_document` is the expression of an article's body part
     (bench/fill.py passes a lookup of bodies it made once each)."""
     return f"""
-    INSERT INTO search_document (article_id, document)
+    INSERT INTO search_document (article_id, heads, document)
+    SELECT id, heads, heads || body FROM (
     SELECT a.id,
            setweight(to_tsvector(search_config(a.language), search_fold(coalesce(a.title, ''))), 'A')
         || setweight(to_tsvector(search_config(a.language), coalesce(t.names, '')), 'B')
-        || setweight(to_tsvector('simple', search_fold(s.name)), 'C')
-        || {body_document}
+        || setweight(to_tsvector('simple', search_fold(s.name)), 'C') AS heads,
+           {body_document} AS body
     FROM articles_article a
     JOIN sources_source s ON s.id = a.source_id
     LEFT JOIN (SELECT x.article_id, string_agg(g.name, ' ' ORDER BY x.id) AS names
                FROM enrich_articletag x JOIN enrich_tag g ON g.id = x.tag_id GROUP BY x.article_id) t
       ON t.article_id = a.id
-    WHERE a.status = 'ok'"""
+    WHERE a.status = 'ok') AS x"""
 
 
 def rebuild(connection) -> int:
@@ -231,7 +267,10 @@ def rebuild(connection) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("DELETE FROM search_fts")
-            cursor.execute(_sqlite_rows("1"))
+            cursor.execute("DELETE FROM search_heads")
+            for statement in _sqlite_rows("1").split(";"):
+                if statement.strip():
+                    cursor.execute(statement)
             cursor.execute("SELECT count(*) FROM search_fts")
         else:
             cursor.execute("TRUNCATE search_document")

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 def documents() -> dict[int, tuple]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT article_id, document::text FROM search_document")
-        else:
-            cursor.execute("SELECT rowid, title, body, source, tags FROM search_fts")
+            cursor.execute("SELECT article_id, document::text, heads::text FROM search_document")
+        else:  # the headline, tags and source name again in search_heads, each row beside its own
+            cursor.execute("SELECT f.rowid, f.title, f.body, f.source, f.tags, h.title, h.tags, h.source "
+                           "FROM search_fts f LEFT JOIN search_heads h ON h.rowid = f.rowid")
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
@@ -51,8 +52,10 @@ def by_triggers() -> dict[int, tuple]:
     found = documents()
     assert set(found) == {a.pk for a in made if a.status == "ok"}  # the failed one is left out
     assert "Sver" in str(found[made[1].pk]).title() and "Weather" in str(found[made[3].pk]).title()  # both tags
+    assert all(row[-1] for row in found.values())  # the headline's index (PostgreSQL: `heads`) made too
     with connection.cursor() as cursor:  # emptied, so a rebuild must make every document itself
-        cursor.execute("DELETE FROM search_document" if connection.vendor == "postgresql" else "DELETE FROM search_fts")
+        for table in (["search_document"] if connection.vendor == "postgresql" else ["search_fts", "search_heads"]):
+            cursor.execute(f"DELETE FROM {table}")
     assert documents() == {}
     return found
 

@@ -147,6 +147,7 @@ def test_the_index_is_rebuilt_when_a_table_rebuild_dropped_its_triggers():
     with connection.cursor() as cursor:  # what Django's SQLite table rebuild does to them
         cursor.execute("DROP TRIGGER search_article_ai")
         cursor.execute("DELETE FROM search_fts")
+        cursor.execute("DELETE FROM search_heads")
     assert titles("glacier") == []
     assert install(connection) is True
     assert titles("glacier") == ["Glacier retreats again"]
@@ -177,6 +178,8 @@ def test_saving_an_article_without_changing_its_text_leaves_the_index_alone():
         assert cursor.fetchone()[0] == 1
         # Spy: a row written by the index's triggers would replace this marker row.
         cursor.execute(f"DELETE FROM {table} WHERE {key} = %s", [item.pk])
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM search_heads WHERE rowid = %s", [item.pk])
     item.processed_at = timezone.now()
     item.save()
     assert titles("ferry") == []  # not re-indexed: the text did not change
@@ -189,16 +192,31 @@ def test_saving_an_article_without_changing_its_text_leaves_the_index_alone():
 def test_a_filter_looks_through_the_newest_matches_only_so_its_cost_is_bounded(monkeypatch):
     from broadsheet.search import backends
 
-    other = source("Harbour Gazette", "https://gazette.example/")
-    article("Harbour dredging begins", hours_ago=50, publisher=other, section="Business")
+    other = source("The Gazette", "https://gazette.example/")
+    article("Dredging begins", body="The harbour is deepened.", hours_ago=50, publisher=other, section="Business")
     for n in range(4):
         article(f"Harbour story number {n}", hours_ago=n + 1)
     monkeypatch.setattr(backends, "FILTER_DEPTH", 5)
-    assert titles("harbour", source=other.pk) == ["Harbour dredging begins"]
-    assert titles("harbour", section="Business") == ["Harbour dredging begins"]
+    assert titles("harbour", source=other.pk) == ["Dredging begins"]
+    assert titles("harbour", section="Business") == ["Dredging begins"]
     monkeypatch.setattr(backends, "FILTER_DEPTH", 4)  # the oldest match is past the depth now
     assert titles("harbour", source=other.pk) == [] and titles("harbour", section="Business") == []
     assert len(titles("harbour")) == 5  # without a filter: the newest CANDIDATES, as before
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_filter_looks_further_back_for_headlines_holding_every_word(monkeypatch):
+    from broadsheet.search import backends
+
+    other = source("Harbour Gazette", "https://gazette.example/")
+    article("Harbour dredging begins", hours_ago=24 * 90, publisher=other, section="Business")
+    for n in range(4):
+        article(f"Harbour story number {n}", hours_ago=n + 1)
+    monkeypatch.setattr(backends, "FILTER_DEPTH", 2)  # the newest two matches: none of that source
+    assert titles("harbour", source=other.pk) == ["Harbour dredging begins"]
+    assert titles("harbour", section="Business") == ["Harbour dredging begins"]
+    monkeypatch.setattr(backends, "HEADS_FILTER_DEPTH", 2)  # two headlines past those: not this far
+    assert titles("harbour", source=other.pk) == [] and titles("harbour", section="Business") == []
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statement")
@@ -218,3 +236,37 @@ def test_an_sqlite_without_materialized_ctes_ranks_the_same(monkeypatch):
         page = search("harbour storm")
         pages.append([(r.article.title, r.score) for r in page.results])
     assert len(pages[0]) == 4 and pages[0] == pages[1]  # "Market day": storms in its text, harbour its source
+
+
+def test_an_old_story_with_every_word_in_its_headline_is_found_past_the_newest_matches(monkeypatch):
+    from broadsheet.search import backends
+
+    article("Dam inquiry report published", body="Findings.", hours_ago=24 * 200)
+    for n in range(5):
+        article(f"Weather update {n}", body="The dam inquiry came up in passing.", hours_ago=n + 1)
+    monkeypatch.setattr(backends, "RECENT", 3)  # five newer matches: the old one is past the newest three
+    assert titles("dam inquiry")[0] == "Dam inquiry report published"
+    assert len(titles("dam inquiry")) == 4  # the three newest and the headline's
+    monkeypatch.setattr(backends, "HEADS", 0)  # the newest matches alone, as before: never found
+    assert "Dam inquiry report published" not in titles("dam inquiry")
+
+
+def test_every_word_in_an_old_headline_outranks_some_of_them_in_a_new_one(monkeypatch):
+    from broadsheet.search import backends
+
+    article("Ferry strike ends at the harbour", body="Crews return.", hours_ago=24 * 120)
+    article("Ferry strike goes on", body="At the harbour, nothing moved.", hours_ago=2)
+    assert titles("ferry strike harbour") == ["Ferry strike ends at the harbour", "Ferry strike goes on"]
+    monkeypatch.setattr(backends, "COMPLETE", 1.0)  # relevance by shares alone: the newer one first
+    assert titles("ferry strike harbour") == ["Ferry strike goes on", "Ferry strike ends at the harbour"]
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_migrate_puts_back_the_triggers_a_table_rebuild_dropped():
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:  # what Django's SQLite table rebuild does to them
+        cursor.execute("DROP TRIGGER search_article_ai")
+    call_command("migrate", verbosity=0)
+    article("Glacier retreats again")
+    assert titles("glacier") == ["Glacier retreats again"]

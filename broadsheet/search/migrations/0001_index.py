@@ -18,6 +18,7 @@ def backwards(apps, schema_editor):
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute("DROP TABLE IF EXISTS search_fts")
+            cursor.execute("DROP TABLE IF EXISTS search_heads")
         elif connection.vendor == "postgresql":
             cursor.execute("DROP TABLE IF EXISTS search_document CASCADE")
             for table, name in [("articles_article", "search_article"), ("articles_article", "search_article_truncate"),

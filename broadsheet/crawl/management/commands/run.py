@@ -9,7 +9,9 @@ The scheduler polls the feeds it finds due in threads of its own (crawl/polls.py
 feed that hangs never holds a task worker; each feed's new entries go to the task workers
 as soon as it is stored. Every few seconds the scheduler hands on the task of any worker, here or elsewhere, whose
 heartbeat stopped (crawl/workers.py); every hour it prunes the raw pages kept for
-re-extraction to their age and size limits (crawl/rawpages.py). A task worker child that
+re-extraction to their age and size limits (crawl/rawpages.py), and every ten minutes it
+merges the SQLite full-text index's segments for up to 20 seconds, a step of a few hundred
+pages at a time (search/merge.py). A task worker child that
 dies is started again and the log says so; if the web server dies, or workers keep dying,
 `run` stops everything and exits with status 1, so a supervisor that restarts on failure does.
 """
@@ -32,6 +34,7 @@ log = logging.getLogger("broadsheet.run")
 
 RESTARTS_PER_10_MINUTES = 5  # more task-worker deaths than this and `run` gives up (exit 1)
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the raw pages (crawl/rawpages.py)
+MERGE_EVERY = 600.0  # seconds between two merges of the full-text index's segments (search/merge.py)
 
 
 def web_command(server: str, host: str, port: int, workers: int, threads: int) -> list[str]:
@@ -210,6 +213,17 @@ class Command(BaseCommand):
 
         _outliving_errors("scheduler tick", tick)
         self._prune_raw_pages()
+        self._merge_search_index()
+
+    _next_merge = 0.0
+
+    def _merge_search_index(self) -> None:
+        from broadsheet.search.merge import merge
+
+        if time.monotonic() < self._next_merge:
+            return
+        self._next_merge = time.monotonic() + MERGE_EVERY
+        _outliving_errors("merging the search index's segments", merge)
 
     _next_prune = 0.0
 
