@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.articles.models import Article
-from broadsheet.crawl import rawpages
+from broadsheet.crawl import busy, rawpages
 from broadsheet.crawl.process import process_article, process_articles  # noqa: F401  (the third step, kept here)
 from broadsheet.crawl.feeds import FeedError, parse_feed
 from broadsheet.extract import ExtractError, extract
@@ -322,9 +322,11 @@ def fetch_article(article_id: int, extractor=extract) -> str:
     if article is None or article.status != Article.Status.PENDING:
         return "skipped"
     try:
-        if not robots_allowed(article.url):
+        with busy.span("http"):  # waiting on the network: see crawl/busy.py
+            allowed = robots_allowed(article.url)
+            response = fetch(article.url) if allowed else None
+        if not allowed:
             return _fail(article, "robots", f"robots.txt of {article.source.name} disallows {article.url}")
-        response = fetch(article.url)
         if response.content_type not in HTML_TYPES:
             return _fail(article, "not_html", f"{article.url} is {response.content_type}, not an HTML page")
         html = decode_html(response.content, response.charset)
