@@ -416,9 +416,13 @@ def busy_lines(reports: list[dict]) -> list[str]:
     for name, (n, w, c, q) in sorted(top.items(), key=lambda kv: -kv[1][1]):
         out.append(row(name, n, w, c, q))
     out.append(row("(rest of the loop)", None, *rest))
-    for name in ("http", "db"):
-        if name in spans:
-            out.append(row("inside: " + name, *spans[name]))
+    inner = {name: v for name, v in spans.items() if name == "http"}
+    db = [v for name, v in spans.items() if name.startswith("db:")]
+    if db:
+        inner["db"] = [sum(v[i] for v in db) for i in range(4)]
+        inner.update({name.replace("db:task:", "db in "): v for name, v in spans.items() if name.startswith("db:")})
+    for name, values in inner.items():
+        out.append(row("inside: " + name, *values))
     return out
 
 

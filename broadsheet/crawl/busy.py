@@ -12,8 +12,8 @@ time, and logs the totals when it stops, as one line that bench/crawl.py reads:
 Top-level spans (they do not overlap, so with "idle" they add up to the wall time):
 `task:NAME` a task run (the queue's result row included), `claim` taking the next task from
 the queue, `idle` sleeping on an empty queue. Inner spans, counted inside the others: `http`
-(a page fetch, robots.txt included), `db` (every query the thread sends, its wait for
-SQLite's write lock included).
+(a page fetch, robots.txt included), `db:<top-level span>` (every query the thread sends,
+its wait for SQLite's write lock included).
 
 Time off the core is of two kinds, and a loaded machine makes the first large: waiting for a
 core (runnable, in the kernel's run queue: /proc/thread-self/schedstat, Linux) and blocked
@@ -32,8 +32,9 @@ from contextlib import contextmanager
 
 SPANS: dict[str, list] = {}  # name -> [count, wall, thread CPU, run-queue wait] (seconds)
 _thread: int | None = None  # the metered thread; spans in other threads are not counted
-_started = (0.0, 0.0)
+_started = (0.0, 0.0, 0.0)
 _ended: tuple[float, float, float] | None = None
+_open: list[tuple[str, tuple[float, float, float]]] = []  # spans entered and not yet left, outermost first
 _schedstat: int | None = None  # an open /proc/thread-self/schedstat of the metered thread
 
 
@@ -55,6 +56,7 @@ def start() -> None:
     """Meter the calling thread from now on (the worker's task loop)."""
     global _thread, _started, _ended, _schedstat
     SPANS.clear()
+    _open.clear()
     _thread = threading.get_ident()
     if _schedstat is None:
         try:
@@ -65,12 +67,15 @@ def start() -> None:
 
 
 def stop() -> bool:
-    """Stop counting (called in the metered thread: a signal handler runs there too);
-    whether the meter was running."""
+    """Stop counting, the spans still open counted up to now (called in the metered thread:
+    a signal handler runs there too); whether the meter was running."""
     global _thread, _ended
     if _thread is None:
         return False
-    _thread, _ended = None, _now()
+    _ended = _now()
+    for name, before in _open:
+        add(name, *(b - a for a, b in zip(before, _ended)))
+    _thread = None
     return True
 
 
@@ -79,11 +84,14 @@ def span(name: str):
     if _thread != threading.get_ident():
         yield
         return
-    before = _now()
+    entry = (name, _now())
+    _open.append(entry)
     try:
         yield
     finally:
-        add(name, *(b - a for a, b in zip(before, _now())))
+        if _thread is not None and _open and _open[-1] is entry:  # not when stop() counted it already
+            _open.pop()
+            add(name, *(b - a for a, b in zip(entry[1], _now())))
 
 
 def add(name: str, wall: float, cpu: float, runqueue: float = 0.0) -> None:
@@ -95,8 +103,11 @@ def add(name: str, wall: float, cpu: float, runqueue: float = 0.0) -> None:
 
 
 def db_wrapper(execute, sql, params, many, context):
-    """A Django execute wrapper (connection.execute_wrappers): each query as a `db` span."""
-    with span("db"):
+    """A Django execute wrapper (connection.execute_wrappers): each query as a span, "db:" and
+    the name of the top-level span it runs in (db:task:fetch_article, db:claim)."""
+    if _thread != threading.get_ident():
+        return execute(sql, params, many, context)
+    with span("db:" + (_open[0][0] if _open else "")):
         return execute(sql, params, many, context)
 
 
