@@ -61,8 +61,24 @@ def poll_feed(feed_id: int) -> int:
 def poll_and_queue(feed: Feed, fetcher=None) -> pipeline.PollResult:
     """Poll a claimed feed and queue its new entries for fetching at once."""
     result = pipeline.poll_feed(feed, fetcher)
-    queue(fetch_article, result.new_ids)
+    queue_pages(feed.pk, result.new_ids)
     return result
+
+
+def queue_pages(feed_id: int, ids: list[int]) -> None:
+    """Queue the fetches of a feed's new entries, PAGES_PER_TASK to a task (fetch_pages)."""
+    if not ids:
+        return
+    chunks = [ids[i:i + PAGES_PER_TASK] for i in range(0, len(ids), PAGES_PER_TASK)]
+    if _database_queue():
+        with transaction.atomic():
+            pipeline.mark_queued(ids)
+            for chunk in chunks:
+                fetch_pages.enqueue(feed_id, chunk)
+    else:
+        pipeline.mark_queued(ids)
+        for chunk in chunks:
+            transaction.on_commit(lambda chunk=chunk: fetch_pages.enqueue(feed_id, chunk))
 
 
 @task()
@@ -74,6 +90,25 @@ def fetch_article(article_id: int) -> str:
         return outcome
 
     return _bounded("fetch_article", article_id, body)
+
+
+PAGES_PER_TASK = 10  # a feed's new pages fetched by one task (fetch_pages)
+
+
+@task()
+def fetch_pages(feed_id: int, article_ids: list[int]) -> int:
+    """The pages of a feed's new entries (up to PAGES_PER_TASK), one task for them: each page is
+    fetched while the one before it is extracted (pipeline.fetch_articles), and the queue is
+    asked once, not once a page. Should it not finish, each article left PENDING is queued as
+    a fetch_article of its own (hand_on), which counts its attempts."""
+
+    def body():
+        outcomes = pipeline.fetch_articles(article_ids)
+        ok = [pk for pk, outcome in outcomes.items() if outcome == "ok"]
+        queue(process_article, ok)
+        return len(ok)
+
+    return _bounded("fetch_pages", feed_id, body)
 
 
 @task(queue_name=PROCESS_QUEUE)
@@ -183,6 +218,10 @@ def hand_on(name: str, arg: int, kind: str, message: str) -> None:
     if name == "poll_feed":
         pipeline.abandon_poll(arg, kind, message)  # due again at once or after a backoff: the scheduler polls it
         queue(fetch_article, pipeline.lost_entries(arg))
+    elif name == "fetch_pages":
+        # Which page it was on is not known: each page left is fetched by a task of its own,
+        # which counts its attempts (a page that kills its worker every time ends FAILED).
+        queue(fetch_article, pipeline.pending_entries(arg))
     elif name == "fetch_article":
         step = pipeline.abandon_fetch(arg, kind, message)
         if step:
