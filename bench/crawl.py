@@ -387,7 +387,7 @@ def figures(run: dict, feeds: int, plan: dict[int, str]) -> dict:
 TOP = ("claim", "idle")  # with the task:NAME spans, the worker loop's top-level spans (crawl/busy.py)
 
 
-def busy_lines(reports: list[dict]) -> list[str]:
+def busy_lines(reports: list[dict], processed: int) -> list[str]:
     """Where the task workers' wall time went, summed over the workers (crawl/busy.py): each
     top-level span's share, split into on a core (CPU), waiting for a core (run queue: the
     box's load) and blocked (network, SQLite's lock, the queue's sleep); then the waits inside."""
@@ -411,8 +411,13 @@ def busy_lines(reports: list[dict]) -> list[str]:
         return (f"   {name:<22} {count} {w / wall:6.1%} of wall: on a core {c / wall:6.1%}, waiting for one {q / wall:6.1%}, "
                 f"blocked {(w - c - q) / wall:6.1%}  ({w:.1f} s)")
 
+    blocked = wall - cpu - runq
     out = [f"task workers' time : {len(reports)} workers, {wall:.1f} s of wall in all: their task threads on a core "
-           f"{cpu / wall:.0%}, waiting for a core {runq / wall:.0%}, blocked {(wall - cpu - runq) / wall:.0%}"]
+           f"{cpu / wall:.0%}, waiting for a core {runq / wall:.0%}, blocked {blocked / wall:.0%}",
+           # What a box with free cores would show (no run queue): the share of the time a worker
+           # is not waiting for a core that it computes. The figure the load moves least.
+           f"   busy share without the run queue: {cpu / max(1e-9, cpu + blocked):.0%} "
+           f"(on a core / (on a core + blocked)); blocked {1000 * blocked / max(1, processed):.1f} ms a processed article"]
     for name, (n, w, c, q) in sorted(top.items(), key=lambda kv: -kv[1][1]):
         out.append(row(name, n, w, c, q))
     out.append(row("(rest of the loop)", None, *rest))
@@ -513,7 +518,7 @@ def main() -> None:
                   f"{run['results'].get('processed_before_last_fetch', 0)} of them before the last page fetched)")
             print(f"task workers' CPU  : {f['worker_cpu_ms']:7.1f} ms a processed article, from the first page fetched on; "
                   f"{f['worker_cores']:.2f} cores used of {os.cpu_count()} in that time")
-            for line in busy_lines(run.get("busy", [])):
+            for line in busy_lines(run.get("busy", []), f["processed"]):
                 print(line)
         ratio = (lambda key: f"  {f[key] / base[key]:.2f}x the all-healthy run") if base else (lambda key: "")
         print(f"healthy feeds' delay: median {f['median']:6.1f} s{ratio('median')}")
