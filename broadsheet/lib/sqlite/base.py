@@ -23,7 +23,7 @@ import fcntl
 import os
 import time
 
-from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import base, creation
 
 POLL = (0.0002, 0.002)  # first and longest pause between tries at a taken lock (a bounded wait has to try again)
 
@@ -95,7 +95,18 @@ class Cursor(base.SQLiteCursorWrapper):
                 or query.lstrip()[:6].upper() == "SELECT")
 
 
+class DatabaseCreation(creation.DatabaseCreation):
+    def _destroy_test_db(self, test_database_name, verbosity):
+        super()._destroy_test_db(test_database_name, verbosity)
+        if not self.is_in_memory_db(test_database_name):  # the test database's lock file goes with it
+            try:
+                os.remove(f"{test_database_name}.writer-lock")
+            except FileNotFoundError:
+                pass
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    creation_class = DatabaseCreation
     turns: Turns | None = None
 
     def get_new_connection(self, conn_params):
