@@ -40,7 +40,10 @@ def _bounded(name: str, arg: int, body):
             return body()
     except DeadlineExceeded as exc:
         log.error("%s; recorded as failed", exc)
-        hand_on(name, arg, pipeline.DEADLINE, str(exc))
+        # The id the task holds now: a processing task whose article another batch took holds
+        # the first of the batch it took instead (its article belongs to the other batch).
+        held = workers.HELD[1] if workers.HELD and workers.HELD[0] == name else arg
+        hand_on(name, held, pipeline.DEADLINE, str(exc))
         raise
     finally:
         workers.task_finished()

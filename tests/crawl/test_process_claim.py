@@ -140,3 +140,22 @@ def test_a_dead_workers_batch_is_queued_again_at_once(feed, settings):
     queued = DBTaskResult.objects.filter(task_path="broadsheet.crawl.tasks.process_article")
     assert queued.count() == 1  # one task for the batch: it takes every article waiting
     assert sorted(process.claim_batch(ids[1])) == sorted(ids)  # claimable at once, not when the lease ends
+
+
+def test_a_task_past_its_deadline_hands_on_the_batch_it_took_not_the_one_holding_its_article(feed, settings, monkeypatch):
+    from broadsheet.crawl import pipeline
+    from broadsheet.lib.deadline import DeadlineExceeded
+
+    ids = waiting(feed, 3)
+    theirs = process.claim_batch(ids[0], limit=2)  # another worker's batch, still running
+    leases = dict(Article.objects.filter(pk__in=theirs).values_list("pk", "queued_at"))
+
+    def stopped(batch, **kwargs):
+        raise DeadlineExceeded("process_article: past its deadline")
+
+    monkeypatch.setattr(pipeline, "process_articles", stopped)
+    monkeypatch.setattr(pipeline, "process_article", stopped)
+    with pytest.raises(DeadlineExceeded):
+        tasks.process_article.call(ids[0])  # takes the third article, then is stopped
+    # The other batch keeps its rows: none of them is queued again while it runs.
+    assert dict(Article.objects.filter(pk__in=theirs).values_list("pk", "queued_at")) == leases
