@@ -340,7 +340,9 @@ def crawl(args, plan: dict[int, str], control, urls: list[str], label: str) -> d
     cpu_by_kind: dict[str, float] = {}
     for kind, seconds in cpu.values():
         cpu_by_kind[kind] = cpu_by_kind.get(kind, 0.0) + seconds
+    busy = [json.loads(line.split("worker busy: ", 1)[1]) for line in err if "worker busy: " in line]
     return {"start": start, "wall": wall, "load": os.getloadavg()[0], "log": log, "results": results, "summary": out.strip().splitlines(),
+            "busy": busy,
             "peaks": by_kind, "cpu": cpu_by_kind, "worker_cpu": worker_cpu, "warnings": [line for line in err if "crashed" in line or "Traceback" in line][:5] +
             ([f"(whole log: {env['BROADSHEET_DATA_DIR']}/stderr.log)"] if any("crashed" in line for line in err) else [])}
 
@@ -376,7 +378,57 @@ def figures(run: dict, feeds: int, plan: dict[int, str]) -> dict:
         # left out), per article processed: the figure that holds on a loaded box.
         "worker_cpu_ms": 1000 * (run["worker_cpu"][-1][1] - _cpu_at(run["worker_cpu"], run["start"] + min(page_times)))
         / processed if processed and page_times and run["worker_cpu"] else float("nan"),
+        # The cores the task workers used from the first page fetched to the end of the run.
+        "worker_cores": (run["worker_cpu"][-1][1] - _cpu_at(run["worker_cpu"], run["start"] + min(page_times)))
+        / max(1e-9, run["wall"] - min(page_times)) if page_times and run["worker_cpu"] else float("nan"),
     }
+
+
+TOP = ("claim", "idle")  # with the task:NAME spans, the worker loop's top-level spans (crawl/busy.py)
+
+
+def busy_lines(reports: list[dict], processed: int) -> list[str]:
+    """Where the task workers' wall time went, summed over the workers (crawl/busy.py): each
+    top-level span's share, split into on a core (CPU), waiting for a core (run queue: the
+    box's load) and blocked (network, SQLite's lock, the queue's sleep); then the waits inside."""
+    if not reports:
+        return []
+    spans: dict[str, list[float]] = {}
+    for report in reports:
+        for name, values in report["spans"].items():
+            totals = spans.setdefault(name, [0, 0.0, 0.0, 0.0])
+            for i, value in enumerate(values):
+                totals[i] += value
+    wall = sum(r["wall"] for r in reports)
+    cpu = sum(r["cpu"] for r in reports)
+    runq = sum(r.get("runqueue", 0.0) for r in reports)
+    top = {name: v for name, v in spans.items() if name.startswith("task:") or name in TOP}
+    rest = [wall - sum(v[1] for v in top.values()), cpu - sum(v[2] for v in top.values()),
+            runq - sum(v[3] for v in top.values())]
+
+    def row(name: str, n, w: float, c: float, q: float) -> str:
+        count = f"{int(n):7d} x" if n is not None else " " * 9
+        return (f"   {name:<22} {count} {w / wall:6.1%} of wall: on a core {c / wall:6.1%}, waiting for one {q / wall:6.1%}, "
+                f"blocked {(w - c - q) / wall:6.1%}  ({w:.1f} s)")
+
+    blocked = wall - cpu - runq
+    out = [f"task workers' time : {len(reports)} workers, {wall:.1f} s of wall in all: their task threads on a core "
+           f"{cpu / wall:.0%}, waiting for a core {runq / wall:.0%}, blocked {blocked / wall:.0%}",
+           # What a box with free cores would show (no run queue): the share of the time a worker
+           # is not waiting for a core that it computes. The figure the load moves least.
+           f"   busy share without the run queue: {cpu / max(1e-9, cpu + blocked):.0%} "
+           f"(on a core / (on a core + blocked)); blocked {1000 * blocked / max(1, processed):.1f} ms a processed article"]
+    for name, (n, w, c, q) in sorted(top.items(), key=lambda kv: -kv[1][1]):
+        out.append(row(name, n, w, c, q))
+    out.append(row("(rest of the loop)", None, *rest))
+    inner = {name: v for name, v in spans.items() if name == "http"}
+    db = [v for name, v in spans.items() if name.startswith("db:")]
+    if db:
+        inner["db"] = [sum(v[i] for v in db) for i in range(4)]
+        inner.update({name.replace("db:task:", "db in "): v for name, v in spans.items() if name.startswith("db:")})
+    for name, values in inner.items():
+        out.append(row("inside: " + name, *values))
+    return out
 
 
 def _cpu_at(series: list[tuple[float, float]], when: float) -> float:
@@ -464,7 +516,10 @@ def main() -> None:
         if not args.no_process:
             print(f"enriched articles/s: {f['enriched_per_s']:7.1f}  ({f['processed']} processed in {run['wall']:.1f} s, "
                   f"{run['results'].get('processed_before_last_fetch', 0)} of them before the last page fetched)")
-            print(f"task workers' CPU  : {f['worker_cpu_ms']:7.1f} ms a processed article, from the first page fetched on")
+            print(f"task workers' CPU  : {f['worker_cpu_ms']:7.1f} ms a processed article, from the first page fetched on; "
+                  f"{f['worker_cores']:.2f} cores used of {os.cpu_count()} in that time")
+            for line in busy_lines(run.get("busy", []), f["processed"]):
+                print(line)
         ratio = (lambda key: f"  {f[key] / base[key]:.2f}x the all-healthy run") if base else (lambda key: "")
         print(f"healthy feeds' delay: median {f['median']:6.1f} s{ratio('median')}")
         print(f"                      p99    {f['p99']:6.1f} s{ratio('p99')}")

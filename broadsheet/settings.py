@@ -104,7 +104,9 @@ if env("DATABASE_URL"):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend with writers taking turns on a flock, not in SQLite's
+            # sleeping busy handler (lib/sqlite/base.py).
+            "ENGINE": "broadsheet.lib.sqlite",
             "NAME": DATA_DIR / "broadsheet.sqlite3",
             # Each server thread keeps its connection across requests, as on PostgreSQL: a new
             # one per request (Django's default) parsed the schema again and began with an

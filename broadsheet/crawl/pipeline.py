@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
 
@@ -24,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.articles.models import Article
-from broadsheet.crawl import rawpages
+from broadsheet.crawl import busy, rawpages
 from broadsheet.crawl.process import process_article, process_articles  # noqa: F401  (the third step, kept here)
 from broadsheet.crawl.feeds import FeedError, parse_feed
 from broadsheet.extract import ExtractError, extract
@@ -312,19 +313,29 @@ def _feed_hints(article: Article) -> dict:
     }
 
 
-def fetch_article(article_id: int, extractor=extract) -> str:
+def get_page(url: str) -> http.Response | None:
+    """An article's page, None when robots.txt disallows it; raises FetchError. No database
+    access, so it may run in a thread that fetches pages ahead (fetch_articles)."""
+    if not robots_allowed(url):
+        return None
+    return fetch(url)
+
+
+def fetch_article(article_id: int, extractor=extract, page=None) -> str:
     """Fetch, extract and store one PENDING article. Returns ok|duplicate|failed|retry|skipped.
 
     `extractor(html, url, feed_hints=...)` is `broadsheet.extract.extract` run here, or a stand-in that
-    runs it in a process pool (see crawl.runner).
+    runs it in a process pool (see crawl.runner). `page`, when given, returns what
+    get_page(article.url) returns, or raises as it does (a page fetched ahead).
     """
     article = Article.objects.select_related("source").filter(pk=article_id).first()
     if article is None or article.status != Article.Status.PENDING:
         return "skipped"
     try:
-        if not robots_allowed(article.url):
+        with busy.span("http"):  # waiting on the network (or on a page fetched ahead): see crawl/busy.py
+            response = page() if page is not None else get_page(article.url)
+        if response is None:
             return _fail(article, "robots", f"robots.txt of {article.source.name} disallows {article.url}")
-        response = fetch(article.url)
         if response.content_type not in HTML_TYPES:
             return _fail(article, "not_html", f"{article.url} is {response.content_type}, not an HTML page")
         html = decode_html(response.content, response.charset)
@@ -361,6 +372,27 @@ def fetch_article(article_id: int, extractor=extract) -> str:
             rawpages.keep(article.pk, raw)
     keep_pictures(article, page)
     return "duplicate" if original is not None else "ok"
+
+
+# One thread per process fetches pages ahead of their extraction: one request at a time, as
+# when the worker fetched each page itself, so two task workers still have at most two
+# requests in flight to a host, while a worker's wait for the network overlaps its CPU work.
+_ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fetch-ahead")
+
+
+def fetch_articles(ids: list[int], extractor=extract) -> dict[int, str]:
+    """fetch_article over several PENDING articles (a feed's new entries, tasks.fetch_pages),
+    each page fetched while the page before it is extracted and stored; {id: outcome}."""
+    urls = dict(Article.objects.filter(pk__in=ids, status=Article.Status.PENDING).values_list("pk", "url"))
+    ahead = {pk: _ahead.submit(get_page, urls[pk]) for pk in ids if pk in urls}
+    outcomes = {}
+    try:
+        for pk in ids:
+            outcomes[pk] = fetch_article(pk, extractor, ahead[pk].result) if pk in ahead else "skipped"
+    finally:
+        for future in ahead.values():
+            future.cancel()  # stopped early (the task's deadline): fetch no more of them
+    return outcomes
 
 
 def apply_page(article: Article, page) -> str:
@@ -492,4 +524,10 @@ def abandon_process(article_id: int, kind: str, message: str) -> bool:
 def lost_entries(feed_id: int) -> list[int]:
     """Entries a poll stored but never queued (its worker died first)."""
     return list(Article.objects.filter(feed_id=feed_id, status=Article.Status.PENDING, queued_at__isnull=True,
+                                       attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:500])
+
+
+def pending_entries(feed_id: int) -> list[int]:
+    """A feed's articles still waiting for their page (a fetch_pages task did not finish)."""
+    return list(Article.objects.filter(feed_id=feed_id, status=Article.Status.PENDING,
                                        attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True)[:500])

@@ -51,10 +51,13 @@ def process_articles(article_ids: list[int], *, raise_errors: bool = False) -> l
     return done
 
 
-def claim_batch(article_id: int, limit: int = BATCH) -> list[int]:
+def claim_batch(article_id: int, limit: int | None = None) -> list[int]:
     """Claim `article_id` and up to `limit - 1` other articles queued for processing, so one
     task worker processes a batch (one model call, one summary per story) instead of one
     article per task; the claimed ids, `article_id` first if it was claimed.
+
+    When another batch holds `article_id` already, the others waiting are claimed all the
+    same: on the database queue one processing task waits for all of them (tasks.queue).
 
     The claim is a conditional UPDATE (so several workers can run): it moves the rows'
     queued_at into the future, to the end of a lease, and only rows whose queued_at has
@@ -62,19 +65,29 @@ def claim_batch(article_id: int, limit: int = BATCH) -> list[int]:
     processed and do nothing. Should the worker die, the rows are claimable again when the
     lease ends (and requeue_stale offers them after that, as it does any stale row).
     """
+    limit = limit or BATCH
     now = timezone.now()
     lease = now + timedelta(seconds=settings.TASK_DEADLINE + 60)
     waiting = Q(status=Article.Status.OK, processed_at__isnull=True)
     free = Q(queued_at__isnull=True) | Q(queued_at__lte=now)
-    # Its own article first: when another worker's batch holds it, this task claims nothing.
-    if not Article.objects.filter(waiting, free, pk=article_id).update(queued_at=lease):
-        return []
+    # Its own article first (when another worker's batch holds it, only the others).
+    own = Article.objects.filter(waiting, free, pk=article_id).update(queued_at=lease)
     # Others: queued for processing after their fetch (not rows a `crawl --once` holds).
-    others = list(Article.objects.filter(waiting, queued_at__lte=now, queued_at__gte=F("fetched_at"))
-                  .exclude(pk=article_id).order_by("queued_at").values_list("pk", flat=True)[: limit - 1])
+    others = list(_queued(now).exclude(pk=article_id).order_by("queued_at").values_list("pk", flat=True)[: limit - own])
     Article.objects.filter(waiting, free, pk__in=others).update(queued_at=lease)
     claimed = set(Article.objects.filter(pk__in=others, queued_at=lease).values_list("pk", flat=True))
-    return [article_id, *(pk for pk in others if pk in claimed)]
+    return [article_id] * own + [pk for pk in others if pk in claimed]
+
+
+def _queued(now):
+    """Articles queued for processing after their fetch, unclaimed."""
+    return Article.objects.filter(status=Article.Status.OK, processed_at__isnull=True, queued_at__lte=now,
+                                  queued_at__gte=F("fetched_at"))
+
+
+def next_waiting() -> int | None:
+    """An article queued for processing that no batch holds, if any."""
+    return _queued(timezone.now()).values_list("pk", flat=True).first()
 
 
 def batch_of(article_id: int) -> list[int]:

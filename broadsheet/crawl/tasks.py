@@ -19,7 +19,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from broadsheet.crawl import pipeline, workers
-from broadsheet.crawl.process import batch_of, claim_batch
+from broadsheet.crawl import process
+from broadsheet.crawl.process import batch_of, claim_batch, next_waiting
 from broadsheet.lib.deadline import DeadlineExceeded, deadline
 from broadsheet.sources.models import Feed
 
@@ -39,7 +40,10 @@ def _bounded(name: str, arg: int, body):
             return body()
     except DeadlineExceeded as exc:
         log.error("%s; recorded as failed", exc)
-        hand_on(name, arg, pipeline.DEADLINE, str(exc))
+        # The id the task holds now: a processing task whose article another batch took holds
+        # the first of the batch it took instead (its article belongs to the other batch).
+        held = workers.HELD[1] if workers.HELD and workers.HELD[0] == name else arg
+        hand_on(name, held, pipeline.DEADLINE, str(exc))
         raise
     finally:
         workers.task_finished()
@@ -60,8 +64,24 @@ def poll_feed(feed_id: int) -> int:
 def poll_and_queue(feed: Feed, fetcher=None) -> pipeline.PollResult:
     """Poll a claimed feed and queue its new entries for fetching at once."""
     result = pipeline.poll_feed(feed, fetcher)
-    queue(fetch_article, result.new_ids)
+    queue_pages(feed.pk, result.new_ids)
     return result
+
+
+def queue_pages(feed_id: int, ids: list[int]) -> None:
+    """Queue the fetches of a feed's new entries, PAGES_PER_TASK to a task (fetch_pages)."""
+    if not ids:
+        return
+    chunks = [ids[i:i + PAGES_PER_TASK] for i in range(0, len(ids), PAGES_PER_TASK)]
+    if _database_queue():
+        with transaction.atomic():
+            pipeline.mark_queued(ids)
+            for chunk in chunks:
+                fetch_pages.enqueue(feed_id, chunk)
+    else:
+        pipeline.mark_queued(ids)
+        for chunk in chunks:
+            transaction.on_commit(lambda chunk=chunk: fetch_pages.enqueue(feed_id, chunk))
 
 
 @task()
@@ -75,6 +95,25 @@ def fetch_article(article_id: int) -> str:
     return _bounded("fetch_article", article_id, body)
 
 
+PAGES_PER_TASK = 10  # a feed's new pages fetched by one task (fetch_pages)
+
+
+@task()
+def fetch_pages(feed_id: int, article_ids: list[int]) -> int:
+    """The pages of a feed's new entries (up to PAGES_PER_TASK), one task for them: each page is
+    fetched while the one before it is extracted (pipeline.fetch_articles), and the queue is
+    asked once, not once a page. Should it not finish, each article left PENDING is queued as
+    a fetch_article of its own (hand_on), which counts its attempts."""
+
+    def body():
+        outcomes = pipeline.fetch_articles(article_ids)
+        ok = [pk for pk, outcome in outcomes.items() if outcome == "ok"]
+        queue(process_article, ok)
+        return len(ok)
+
+    return _bounded("fetch_pages", feed_id, body)
+
+
 @task(queue_name=PROCESS_QUEUE)
 def process_article(article_id: int) -> bool:
     """Process the article with a batch of others waiting (crawl/process.py claim_batch);
@@ -82,21 +121,28 @@ def process_article(article_id: int) -> bool:
 
     def body():
         batch = claim_batch(article_id)
-        if article_id not in batch:
+        if not batch:
             return False
+        if batch[0] != article_id:
+            # Another batch took this one; the task took the articles waiting instead, so the
+            # heartbeat names one of those (hand_on finds the rest of the batch by it).
+            workers.task_started("process_article", batch[0])
         try:
-            if len(batch) == 1:
+            if batch == [article_id]:
                 return pipeline.process_article(article_id)
             # The others' errors are logged and leave them for a later try; this one's fails the task.
             done = pipeline.process_articles(batch)
-            if article_id not in done:
-                raise RuntimeError(f"processing article {article_id} failed (see the log above)")
-            return True
+            if batch[0] not in done:
+                raise RuntimeError(f"processing article {batch[0]} failed (see the log above)")
+            return article_id in done
         except Exception:
             # The worker runs quietly (-v0); say which article and step broke, then let the
             # task fail so it shows as FAILED in the admin; requeue_stale retries it later.
-            log.exception("processing article %s failed", article_id)
+            log.exception("processing article %s failed", batch[0])
             raise
+        finally:
+            if _database_queue() and len(batch) >= process.BATCH:
+                _more_processing()  # more than a batch waited: the next task at once
 
     return _bounded("process_article", article_id, body)
 
@@ -106,6 +152,11 @@ def queue(next_task, ids: list[int]) -> None:
     writes are one transaction, so a worker killed between them loses nothing; Redis cannot
     join the transaction, so there the jobs go out once the mark has committed."""
     if not ids:
+        return
+    if next_task is process_article and _database_queue():
+        with transaction.atomic():
+            pipeline.mark_queued(ids)
+            _one_processing_task(ids[0])
         return
     if next_task is process_article:
         next_task = processing()
@@ -120,7 +171,7 @@ def queue(next_task, ids: list[int]) -> None:
             transaction.on_commit(lambda pk=pk: next_task.enqueue(pk))
 
 
-def processing():
+def processing(wait: float | None = None):
     """`process_article` as it must be enqueued, ahead of fetches: the database worker takes
     tasks by priority, whatever their queue; RQ's backend refuses priorities, and its workers
     listen to the task's own queue (PROCESS_QUEUE) first instead.
@@ -132,9 +183,31 @@ def processing():
     need its scheduler for a delayed job, which our workers do not run."""
     if not _database_queue():
         return process_article
-    wait = settings.PROCESS_WAIT
+    wait = settings.PROCESS_WAIT if wait is None else wait
     return process_article.using(priority=PROCESS_PRIORITY,
                                  run_after=timezone.now() + timedelta(seconds=wait) if wait > 0 else None)
+
+
+def _one_processing_task(pk: int, wait: float | None = None) -> None:
+    """On the database queue, one processing task waits at a time: its batch (claim_batch)
+    takes every article queued before it runs, so a task for each of them would only find
+    its article taken, each such no-op costing the queue a claim, a result row and two
+    heartbeat writes. An article queued while a task is RUNNING gets a new waiting task
+    (the running batch may have been claimed before it came), and a batch that was full
+    queues the next at once (_more_processing)."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=process_article.module_path)
+    if not waiting.exists():
+        processing(wait).enqueue(pk)
+
+
+def _more_processing() -> None:
+    pk = next_waiting()
+    if pk is not None:
+        with transaction.atomic():
+            _one_processing_task(pk, wait=0)
 
 
 def _database_queue() -> bool:
@@ -148,6 +221,10 @@ def hand_on(name: str, arg: int, kind: str, message: str) -> None:
     if name == "poll_feed":
         pipeline.abandon_poll(arg, kind, message)  # due again at once or after a backoff: the scheduler polls it
         queue(fetch_article, pipeline.lost_entries(arg))
+    elif name == "fetch_pages":
+        # Which page it was on is not known: each page left is fetched by a task of its own,
+        # which counts its attempts (a page that kills its worker every time ends FAILED).
+        queue(fetch_article, pipeline.pending_entries(arg))
     elif name == "fetch_article":
         step = pipeline.abandon_fetch(arg, kind, message)
         if step:

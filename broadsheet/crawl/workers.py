@@ -61,12 +61,19 @@ def beat() -> bool:
     return TaskWorker.objects.filter(pk=NAME).update(beat_at=Now()) == 1
 
 
+HELD: tuple[str, int] | None = None  # the task this process runs now and the id it holds (the heartbeat's)
+
+
 def task_started(task: str, arg: int) -> None:
+    global HELD
+    HELD = (task, arg)
     if NAME:
         TaskWorker.objects.filter(pk=NAME).update(task=task, task_arg=arg, task_started_at=Now(), beat_at=Now())
 
 
 def task_finished() -> None:
+    global HELD
+    HELD = None
     if NAME:
         TaskWorker.objects.filter(pk=NAME).update(task="", task_arg=None, task_started_at=None)
 

@@ -75,7 +75,9 @@ def test_a_healthy_feeds_entries_go_to_the_workers_while_a_hanging_feed_is_still
     assert time.monotonic() - started < DEADLINE - 1.5  # not after the hanging feed's deadline
     assert hanging.pk in polls.waiting and "hanging feed answered" not in clock.seen
     ids = sorted(Article.objects.values_list("pk", flat=True))
-    assert queued(tasks.fetch_article) == ids  # for the task workers, at once
+    pages = [pk for row in DBTaskResult.objects.filter(task_path=tasks.fetch_pages.module_path)
+             .values_list("args_kwargs", flat=True) for pk in row["args"][1]]
+    assert sorted(pages) == ids  # for the task workers, at once
     assert queued(tasks.poll_feed) == []  # no poll ever holds a task worker
 
     while polls.waiting and time.monotonic() - started < DEADLINE + 4:

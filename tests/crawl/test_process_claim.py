@@ -75,11 +75,20 @@ def test_articles_another_worker_holds_are_not_claimed(feed):
     assert tasks.process_article.call(held[1]) is False  # its own task: another worker has it
 
 
-def test_a_task_whose_article_is_held_claims_no_others(feed):
+def test_a_task_whose_article_is_held_claims_the_others_waiting(feed):
+    """On the database queue one task waits for all the articles queued meanwhile: if a
+    running batch took its own article, the others still need it."""
     ids = waiting(feed, 3)
     process.claim_batch(ids[0], limit=1)
-    assert process.claim_batch(ids[0]) == []
-    assert sorted(process.claim_batch(ids[1])) == sorted(ids[1:])  # the others were left free
+    assert sorted(process.claim_batch(ids[0])) == sorted(ids[1:])
+    assert process.claim_batch(ids[1]) == []  # nothing left
+
+
+def test_its_task_processes_the_others_when_its_article_was_taken(feed):
+    ids = waiting(feed, 3)
+    process.claim_batch(ids[0], limit=1)
+    assert tasks.process_article.call(ids[0]) is False  # not its own article
+    assert sorted(seen[0]) == sorted(ids[1:])
 
 
 def test_a_claim_lapses_so_a_dead_workers_batch_is_taken_up(feed, settings):
@@ -129,5 +138,24 @@ def test_a_dead_workers_batch_is_queued_again_at_once(feed, settings):
                               task_arg=ids[0], beat_at=timezone.now() - timedelta(minutes=5))
     tasks.recover_dead_workers()
     queued = DBTaskResult.objects.filter(task_path="broadsheet.crawl.tasks.process_article")
-    assert sorted(job.args_kwargs["args"][0] for job in queued) == sorted(ids)
+    assert queued.count() == 1  # one task for the batch: it takes every article waiting
     assert sorted(process.claim_batch(ids[1])) == sorted(ids)  # claimable at once, not when the lease ends
+
+
+def test_a_task_past_its_deadline_hands_on_the_batch_it_took_not_the_one_holding_its_article(feed, settings, monkeypatch):
+    from broadsheet.crawl import pipeline
+    from broadsheet.lib.deadline import DeadlineExceeded
+
+    ids = waiting(feed, 3)
+    theirs = process.claim_batch(ids[0], limit=2)  # another worker's batch, still running
+    leases = dict(Article.objects.filter(pk__in=theirs).values_list("pk", "queued_at"))
+
+    def stopped(batch, **kwargs):
+        raise DeadlineExceeded("process_article: past its deadline")
+
+    monkeypatch.setattr(pipeline, "process_articles", stopped)
+    monkeypatch.setattr(pipeline, "process_article", stopped)
+    with pytest.raises(DeadlineExceeded):
+        tasks.process_article.call(ids[0])  # takes the third article, then is stopped
+    # The other batch keeps its rows: none of them is queued again while it runs.
+    assert dict(Article.objects.filter(pk__in=theirs).values_list("pk", "queued_at")) == leases

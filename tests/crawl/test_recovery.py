@@ -243,18 +243,48 @@ def test_processing_waits_so_that_one_task_takes_the_articles_fetched_meanwhile(
     settings.PROCESS_WAIT = 5
     fetched = [stored(feed, n, status=Article.Status.OK, fetched_at=timezone.now() - timedelta(minutes=1)) for n in range(3)]
     tasks.queue(tasks.fetch_article, [stored(feed, 9).pk])
-    tasks.queue(tasks.process_article, [a.pk for a in fetched])
+    tasks.queue(tasks.process_article, [fetched[0].pk])
+    tasks.queue(tasks.process_article, [a.pk for a in fetched[1:]])  # queued while the first task waits
     ready = DBTaskResult.objects.ready().filter(queue_name__in=["process", "default"])
     assert [t.task_path for t in ready] == ["broadsheet.crawl.tasks.fetch_article"]  # the fetch goes on meanwhile
+    # One task waits for all three: a task for each would find its article taken by the first.
     waiting = DBTaskResult.objects.filter(task_path="broadsheet.crawl.tasks.process_article")
-    assert waiting.count() == 3
+    assert waiting.count() == 1
     assert all(4 < (t.run_after - t.enqueued_at).total_seconds() <= 6 for t in waiting)
     DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))  # the wait is over
     first = ready.order_by("-priority", "enqueued_at").first()
     assert first.task_path == "broadsheet.crawl.tasks.process_article"
-    # Its task claims the three as one batch; the other two tasks then find theirs taken.
+    # Its task claims the three as one batch.
     assert sorted(claim_batch(first.args_kwargs["args"][0])) == sorted(a.pk for a in fetched)
-    assert claim_batch(fetched[1].pk) == [] and claim_batch(fetched[2].pk) == []
+
+
+def test_an_article_queued_while_a_batch_runs_gets_a_task_of_its_own(feed, settings):
+    settings.PROCESS_WAIT = 5
+    one, two = (stored(feed, n, status=Article.Status.OK, fetched_at=timezone.now() - timedelta(minutes=1)) for n in range(2))
+    tasks.queue(tasks.process_article, [one.pk])
+    DBTaskResult.objects.update(status="RUNNING")  # a worker took it: it may have claimed its batch already
+    tasks.queue(tasks.process_article, [two.pk])
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_a_full_batch_queues_the_next_task_at_once(feed, settings):
+    from broadsheet.crawl import process
+
+    settings.PROCESS_WAIT = 5
+    settings.ARTICLE_PIPELINE = []
+    process_batch = process.BATCH
+    try:
+        process.BATCH = 2
+        ids = [stored(feed, n, status=Article.Status.OK, fetched_at=timezone.now() - timedelta(minutes=1)).pk for n in range(3)]
+        tasks.queue(tasks.process_article, ids)
+        Article.objects.filter(pk__in=ids).update(queued_at=timezone.now() - timedelta(seconds=1))
+        DBTaskResult.objects.update(status="RUNNING")
+        assert tasks.process_article.call(ids[0]) is True
+        follow = DBTaskResult.objects.get(status="READY")
+        assert DBTaskResult.objects.ready().filter(pk=follow.pk).exists() and follow.args_kwargs["args"] == list(
+            Article.objects.filter(pk__in=ids, processed_at__isnull=True).values_list("pk", flat=True))
+    finally:
+        process.BATCH = process_batch
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="RQ's queues need Redis (REDIS_URL)")

@@ -17,10 +17,11 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import connection
 from django.core.management.base import BaseCommand
 
 from broadsheet.conf import env
-from broadsheet.crawl import workers
+from broadsheet.crawl import busy, workers
 
 log = logging.getLogger("broadsheet.workers")
 
@@ -42,14 +43,23 @@ class Command(BaseCommand):
         heartbeat = workers.Heartbeat(every=max(0.2, settings.TASK_LEASE / 6))
         heartbeat.start()
         log.info("worker %s started on the %s queue", name, "Redis" if redis else "database")
+        connection.execute_wrappers.append(busy.db_wrapper)
         try:
             if redis:
                 _run_rq(name, opts["queue"])
             else:
                 _run_database(name, opts["queue"], opts["interval"])
         finally:
+            report_busy()
             heartbeat.stop()
             workers.unregister()
+
+
+def report_busy() -> None:
+    """Log where this worker's time went (crawl/busy.py), once: when asked to stop (the
+    figures end there, not after the task in hand) or else when the loop ends."""
+    if busy.stop():
+        log.info("%s", busy.line())
 
 
 _SAMPLE_PAGE = "<html lang='en'><head><title>Sample</title></head><body><article><h1>Sample</h1>" + "".join(
@@ -85,15 +95,73 @@ def _load_models() -> None:
 
 
 def _run_database(name: str, queue: str, interval: float) -> None:
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    worker = Worker(queue_names=queue.split(","), interval=interval, batch=False, backend_name="default", startup_delay=True,
-                    max_tasks=None, worker_id=name, excluded_queue_names=[])
+    worker = database_worker(name, queue, interval)
     worker.configure_signals()
     worker.run()
 
 
+def database_worker(name: str, queue: str, interval: float):
+    """django-tasks-db's Worker with its loop metered (crawl/busy.py), and an empty queue slept
+    on only until its next delayed task is due (a processing task waits PROCESS_WAIT), not for
+    the whole interval."""
+    import time
+
+    from django.db import close_old_connections
+    from django.db.models import Min
+    from django.db.utils import OperationalError
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult, get_date_max
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+    class DatabaseWorker(Worker):
+        def shutdown(self, signum, frame) -> None:
+            report_busy()
+            super().shutdown(signum, frame)
+
+        def run(self) -> None:
+            # The library's loop (db_worker.Worker.run) with the spans and the shorter sleep.
+            queued = DBTaskResult.objects.filter(backend_name=self.backend_name, queue_name__in=self.queue_names)
+            busy.start()
+            while self.running:
+                close_old_connections()
+                with busy.span("claim"):
+                    task_result = self.claim(queued)
+                if task_result is not None:
+                    with busy.span("task:" + task_result.task_path.rsplit(".", 1)[-1]):
+                        self.run_task(task_result)
+                    continue
+                with busy.span("idle"):
+                    if self.running:
+                        time.sleep(self.wait(queued))
+
+        def claim(self, queued) -> DBTaskResult | None:
+            with exclusive_transaction(queued.db):
+                try:
+                    task_result = queued.ready().get_locked()
+                except OperationalError as exc:
+                    if is_locked_database_exception(exc):  # as the library does: try again next time
+                        return None
+                    raise
+                if task_result is not None:
+                    task_result.claim(self.worker_id)  # so that no other worker runs it
+                return task_result
+
+        def wait(self, queued) -> float:
+            """Seconds to sleep: the interval, or less when a delayed task is due sooner."""
+            due = (queued.filter(status=TaskResultStatus.READY).exclude(run_after=get_date_max())
+                   .aggregate(at=Min("run_after"))["at"])
+            if due is None:
+                return self.interval
+            return max(0.0, min(self.interval, (due - timezone.now()).total_seconds()))
+
+    return DatabaseWorker(queue_names=queue.split(","), interval=interval, batch=False, backend_name="default",
+                          startup_delay=True, max_tasks=None, worker_id=name, excluded_queue_names=[])
+
+
 def _run_rq(name: str, queue: str) -> None:
+    busy.start()
     rq_worker(name, queue).work(with_scheduler=False, logging_level="WARNING")
 
 
@@ -122,7 +190,8 @@ def rq_worker(name: str, queue: str):
             # No request cycle here: drop a connection the database closed while we were idle.
             close_old_connections()
             try:
-                return super().execute_job(job, queue)
+                with busy.span("task:" + job.func_name.rsplit(".", 1)[-1]):
+                    return super().execute_job(job, queue)
             finally:
                 close_old_connections()
 
