@@ -159,3 +159,22 @@ def test_a_task_past_its_deadline_hands_on_the_batch_it_took_not_the_one_holding
         tasks.process_article.call(ids[0])  # takes the third article, then is stopped
     # The other batch keeps its rows: none of them is queued again while it runs.
     assert dict(Article.objects.filter(pk__in=theirs).values_list("pk", "queued_at")) == leases
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_more_than_a_batch_waiting_the_next_task_is_due_while_this_batch_runs(feed, settings, monkeypatch):
+    """So a second worker processes the next batch beside the first: queued only when the
+    batch ended, processing ran on one worker at a time (docs/benchmarks.md, crawl)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["process", "default"]}}
+    monkeypatch.setattr(process, "BATCH", 2)
+    due = []
+
+    def batch(articles):
+        due.append(DBTaskResult.objects.ready().filter(task_path=tasks.process_article.module_path).count())
+
+    monkeypatch.setattr(record, "batch", batch)
+    ids = waiting(feed, 5)
+    assert tasks.process_article.call(ids[0]) is True
+    assert due == [1]  # the next batch's task, due at once, while this one was being processed
