@@ -60,6 +60,20 @@ def test_reads_take_no_turn():
         os.close(fd)
 
 
+def test_a_read_led_by_with_takes_no_turn_and_a_write_led_by_with_does():
+    path = lock_path()
+    fd = os.open(path, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another writer's turn
+    threading.Timer(0.3, lambda: os.close(fd)).start()
+    with connection.cursor() as cursor:
+        started = time.monotonic()
+        cursor.execute("WITH n(x) AS (SELECT 1) SELECT x FROM n")
+        assert cursor.fetchone() == (1,) and time.monotonic() - started < 0.1  # not held up
+        cursor.execute("WITH n(x) AS (SELECT 'Example Gazette') "
+                       "UPDATE sources_source SET name = (SELECT x FROM n) WHERE id < 0")
+        assert time.monotonic() - started >= 0.29  # waited for the other writer's turn
+
+
 def test_a_writer_is_woken_when_the_turn_is_given_back_not_after_sqlites_sleeps():
     """SQLite's busy handler would sleep 1, 2, 5, 10, 15, 20, 25 ms ... between tries."""
     path = lock_path()

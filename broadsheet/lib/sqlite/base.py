@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 
 from django.db.backends.sqlite3 import base, creation
 
+# A statement that may write. A WITH can lead into an INSERT, UPDATE or DELETE; one that names
+# none of these only reads (search's ranking is such a WITH ... SELECT). When in doubt, a turn.
+_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 POLL = (0.0002, 0.002)  # first and longest pause between tries at a taken lock (a bounded wait has to try again)
 
 
@@ -91,8 +95,14 @@ class Cursor(base.SQLiteCursorWrapper):
     def _alone(self, query: str) -> bool:
         """Whether the statement runs without taking a turn: a read, or a statement inside a
         transaction (which took its turn at BEGIN)."""
-        return (self.turns is None or self.turns.held or self.connection.in_transaction
-                or query.lstrip()[:6].upper() == "SELECT")
+        return self.turns is None or self.turns.held or self.connection.in_transaction or _reads(query)
+
+
+def _reads(query: str) -> bool:
+    """A SELECT, or a WITH that leads into nothing but SELECTs: a read that took a turn would
+    wait behind every writer of every process (search ranks with a WITH ... SELECT)."""
+    head = query.lstrip()[:6].upper()
+    return head == "SELECT" or (head[:4] == "WITH" and _WRITES.search(query) is None)
 
 
 class DatabaseCreation(creation.DatabaseCreation):
